@@ -1,0 +1,49 @@
+using Leadline.Identity;
+
+namespace Leadline.Common;
+
+public static class CommonFeature
+{
+    public static IServiceCollection AddLeadlineCommon(this IServiceCollection services)
+    {
+        services.AddRazorComponents();   // static server rendering only: no interactive render modes (STACK.md)
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            // a body-less 400 from the framework means the body could not be bound (malformed JSON, wrong type)
+            if (ctx.ProblemDetails.Status == StatusCodes.Status400BadRequest && ctx.ProblemDetails.Detail is null
+                && ctx.ProblemDetails is not Microsoft.AspNetCore.Http.HttpValidationProblemDetails)
+                ctx.ProblemDetails.Detail = "The request body could not be read: send valid JSON with Content-Type application/json.";
+        });
+        services.AddAntiforgery();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
+        services.AddOpenApi();
+        return services;
+    }
+
+    public static WebApplication UseLeadlineCommon(this WebApplication app)
+    {
+        // the API answers every error with problem+json; pages get the error and not-found pages
+        app.UseWhen(IsApi, api =>
+        {
+            api.UseExceptionHandler();
+            api.UseStatusCodePages();
+        });
+        app.UseWhen(ctx => !IsApi(ctx), ui =>
+        {
+            if (!app.Environment.IsDevelopment())
+                ui.UseExceptionHandler("/error", createScopeForErrors: true);
+            ui.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        });
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        return app;
+    }
+
+    public static bool IsApi(HttpContext ctx) => ctx.Request.Path.StartsWithSegments("/api");
+
+    /// <summary>The <c>/api/v1</c> group: bearer tokens only (no cookies, so no CSRF surface).</summary>
+    public static RouteGroupBuilder MapApiGroup(this IEndpointRouteBuilder app) =>
+        app.MapGroup("/api/v1").RequireAuthorization(IdentityFeature.ApiPolicy).DisableAntiforgery();
+}

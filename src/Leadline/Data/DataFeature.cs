@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Leadline.Data;
+
+public static class DataFeature
+{
+    public static WebApplicationBuilder AddLeadlineData(this WebApplicationBuilder builder)
+    {
+        var options = new DatabaseOptions();
+        builder.Configuration.GetSection("Leadline:Database").Bind(options);
+        options.ConnectionString = builder.Configuration.GetConnectionString("Leadline") is { Length: > 0 } cs
+            ? cs
+            : DatabaseOptions.DefaultSqliteConnection;
+        builder.Services.AddSingleton(options);
+
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddScoped<WorkspaceScope>();
+        builder.Services.AddScoped<TimestampInterceptor>();
+        builder.Services.AddDbContext<LeadlineDb>((sp, o) =>
+        {
+            switch (options.Provider)
+            {
+                case DatabaseProvider.Postgres:
+                    o.UseNpgsql(options.ConnectionString);
+                    break;
+                case DatabaseProvider.Sqlite:
+                    o.UseSqlite(options.ConnectionString);
+                    break;
+            }
+            o.AddInterceptors(sp.GetRequiredService<TimestampInterceptor>());
+        });
+        builder.Services.AddScoped<DatabaseMigrator>();
+
+        builder.Services.AddDataProtection().SetApplicationName("Leadline");
+        builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
+            new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new DatabaseXmlRepository(sp.GetRequiredService<IServiceScopeFactory>())));
+        return builder;
+    }
+
+    /// <summary>Applies pending migrations; called once at start-up before the app serves requests.</summary>
+    public static async Task MigrateLeadlineDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(ct);
+    }
+}

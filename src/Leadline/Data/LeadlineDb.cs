@@ -1,0 +1,62 @@
+using System.Linq.Expressions;
+using Leadline.Identity;
+using Leadline.Workspaces;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Leadline.Data;
+
+/// <summary>The one DbContext. Every <see cref="IWorkspaceOwned"/> entity is filtered to the current workspace.</summary>
+public sealed class LeadlineDb(DbContextOptions<LeadlineDb> options, WorkspaceScope? scope = null)
+    : IdentityDbContext<User, Role, int>(options)
+{
+    public const string WorkspaceFilter = "Workspace";
+
+    public DbSet<Workspace> Workspaces => Set<Workspace>();
+
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    /// <summary>Read by the query filters on every query (EF parameterises context members); 0 matches nothing.</summary>
+    internal int CurrentWorkspaceId => scope?.Id ?? 0;
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(LeadlineDb).Assembly);
+
+        foreach (var type in builder.Model.GetEntityTypes().Select(e => e.ClrType).Where(typeof(IWorkspaceOwned).IsAssignableFrom).ToList())
+        {
+            typeof(LeadlineDb).GetMethod(nameof(FilterByWorkspace), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+                .MakeGenericMethod(type).Invoke(this, [builder]);
+        }
+
+        if (Database.IsSqlite())
+        {
+            // SQLite has no time zone type: values are written as UTC text and must come back as UTC
+            var utc = new ValueConverter<DateTime, DateTime>(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+            var utcNullable = new ValueConverter<DateTime?, DateTime?>(v => v, v => v.HasValue ? DateTime.SpecifyKind(v.Value, DateTimeKind.Utc) : v);
+            foreach (var property in builder.Model.GetEntityTypes().SelectMany(e => e.GetProperties()))
+            {
+                if (property.ClrType == typeof(DateTime))
+                    property.SetValueConverter(utc);
+                else if (property.ClrType == typeof(DateTime?))
+                    property.SetValueConverter(utcNullable);
+            }
+        }
+
+        SnakeCaseNames.Apply(builder);
+    }
+
+    private void FilterByWorkspace<T>(ModelBuilder builder) where T : class, IWorkspaceOwned
+    {
+        // Users are also read before anyone is signed in (login by e-mail); with no workspace in scope
+        // they stay visible, every other table shows nothing.
+        Expression<Func<T, bool>> filter = typeof(T) == typeof(User)
+            ? e => CurrentWorkspaceId == 0 || e.WorkspaceId == CurrentWorkspaceId
+            : e => e.WorkspaceId == CurrentWorkspaceId;
+        builder.Entity<T>().HasQueryFilter(WorkspaceFilter, filter);
+    }
+}

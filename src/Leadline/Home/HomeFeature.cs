@@ -1,0 +1,6 @@
+namespace Leadline.Home;
+
+public static class HomeFeature
+{
+    public static IServiceCollection AddHome(this IServiceCollection services) => services.AddScoped<HomeFigures>();
+}

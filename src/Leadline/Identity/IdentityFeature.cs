@@ -1,0 +1,82 @@
+using System.Threading.RateLimiting;
+using Leadline.Common.Security;
+using Leadline.Data;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+
+namespace Leadline.Identity;
+
+public static class IdentityFeature
+{
+    public const string ApiPolicy = "Api";
+    public const string AdminPolicy = "Admin";
+
+    public static IServiceCollection AddLeadlineIdentity(this IServiceCollection services, IConfiguration configuration)
+    {
+        var auth = configuration.GetSection("Leadline:Auth").Get<AuthOptions>() ?? new AuthOptions();
+        services.Configure<AuthOptions>(configuration.GetSection("Leadline:Auth"));
+
+        services.AddAuthentication(IdentityConstants.ApplicationScheme)
+            .AddIdentityCookies();
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenHandler>(ApiTokenHandler.SchemeName, null);
+
+        services.AddIdentityCore<User>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 10;
+                o.Password.RequireDigit = true;
+                o.Password.RequireLowercase = true;
+                o.Password.RequireUppercase = true;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.Lockout.AllowedForNewUsers = true;
+            })
+            .AddRoles<Role>()
+            .AddEntityFrameworkStores<LeadlineDb>()
+            .AddSignInManager<LeadlineSignInManager>()
+            .AddClaimsPrincipalFactory<LeadlineClaimsFactory>()
+            .AddDefaultTokenProviders();
+
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = auth.SessionRecheckInterval);
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.Cookie.Name = "leadline.session";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.LoginPath = "/login";
+            o.LogoutPath = "/logout";
+            o.AccessDeniedPath = "/access-denied";
+            o.ExpireTimeSpan = TimeSpan.FromDays(7);
+            o.SlidingExpiration = true;
+        });
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ApiPolicy, p => p.AddAuthenticationSchemes(ApiTokenHandler.SchemeName).RequireAuthenticatedUser())
+            .AddPolicy(AdminPolicy, p => p.RequireRole(Roles.Admin));
+
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(AuthApi.TokenRateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter(
+                ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = auth.TokenRequestsPerMinute, Window = TimeSpan.FromMinutes(1) }));
+        });
+
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<CurrentUser>();
+        services.AddScoped<ApiTokenService>();
+        services.AddScoped<UserService>();
+        return services;
+    }
+
+    public static void MapLeadlineIdentity(this IEndpointRouteBuilder app, RouteGroupBuilder api)
+    {
+        api.MapAuthApi();
+        api.MapUsersApi();
+        app.MapAccountEndpoints();
+        app.MapUserAdminEndpoints();
+    }
+}

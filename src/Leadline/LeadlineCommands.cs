@@ -1,0 +1,67 @@
+using Leadline.Workspaces;
+
+namespace Leadline;
+
+/// <summary>
+/// Command-line verbs of the app binary: <c>dotnet run --project src/Leadline -- &lt;verb&gt; [--option value]</c>.
+/// They run after migrations, against the configured database, and exit instead of serving.
+/// </summary>
+internal static class LeadlineCommands
+{
+    public static async Task<bool> TryRunAsync(WebApplication app, string[] args)
+    {
+        if (args.Length == 0 || args[0].StartsWith('-'))
+            return false;
+        var options = ParseOptions(args.Skip(1).ToArray());
+        await using var scope = app.Services.CreateAsyncScope();
+        switch (args[0])
+        {
+            case "create-workspace":
+                var result = await scope.ServiceProvider.GetRequiredService<WorkspaceService>().CreateWithAdminAsync(new NewWorkspaceRequest
+                {
+                    Name = options.GetValueOrDefault("name"),
+                    TimeZone = options.GetValueOrDefault("time-zone", "UTC"),
+                    DefaultCountry = options.GetValueOrDefault("country", "US"),
+                    AdminName = options.GetValueOrDefault("admin-name", "Administrator"),
+                    AdminEmail = options.GetValueOrDefault("admin-email"),
+                    AdminPassword = options.GetValueOrDefault("admin-password"),
+                }, CancellationToken.None);
+                if (result.Succeeded)
+                {
+                    Console.WriteLine($"Created workspace {result.Value!.Id} \"{result.Value.Name}\" with admin {options["admin-email"]}.");
+                }
+                else
+                {
+                    foreach (var error in result.Errors.All)
+                        await Console.Error.WriteLineAsync(error);
+                    Environment.ExitCode = 2;
+                }
+                return true;
+            case "help":
+                Console.WriteLine("""
+                    Leadline commands (run after migrations, then exit):
+                      create-workspace --name NAME --admin-email EMAIL --admin-password PASSWORD
+                                       [--admin-name NAME] [--time-zone Europe/Berlin] [--country DE]
+                    Without a command, Leadline serves the web app.
+                    """);
+                return true;
+            default:
+                await Console.Error.WriteLineAsync($"Unknown command '{args[0]}'. Try 'help'.");
+                Environment.ExitCode = 2;
+                return true;
+        }
+    }
+
+    private static Dictionary<string, string> ParseOptions(string[] args)
+    {
+        var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal))
+                continue;
+            var key = args[i][2..];
+            options[key] = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "true";
+        }
+        return options;
+    }
+}

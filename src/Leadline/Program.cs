@@ -1,0 +1,32 @@
+using Leadline;
+using Leadline.Common;
+using Leadline.Data;
+using Leadline.Home;
+using Leadline.Identity;
+using Leadline.Workspaces;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddLeadlineLogging();
+builder.AddLeadlineData();
+builder.Services.AddLeadlineCommon();
+builder.Services.AddLeadlineIdentity(builder.Configuration);
+builder.Services.AddWorkspaces();
+builder.Services.AddHome();
+
+var app = builder.Build();
+if (!await app.PrepareDatabaseAsync())
+    return 1;
+if (await LeadlineCommands.TryRunAsync(app, args))
+    return Environment.ExitCode;
+
+app.UseLeadlineCommon();
+app.MapStaticAssets();
+app.MapHealth();
+app.MapOpenApi();
+var api = app.MapApiGroup();
+app.MapLeadlineIdentity(api);
+app.MapRazorComponents<App>();
+await app.RunAsync();
+return 0;
+
+public partial class Program;

@@ -1,0 +1,91 @@
+using Leadline.Common.Api;
+using Leadline.Data;
+using Leadline.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Leadline.Workspaces;
+
+public sealed class WorkspaceService(LeadlineDb db, IServiceScopeFactory scopes)
+{
+    public Task<bool> AnyUserExistsAsync(CancellationToken ct) => db.Users.IgnoreQueryFilters().AnyAsync(ct);
+
+    public Task<Workspace?> FindAsync(int id, CancellationToken ct) => db.Workspaces.FirstOrDefaultAsync(w => w.Id == id, ct);
+
+    public Task<List<Workspace>> ListAsync(CancellationToken ct) => db.Workspaces.AsNoTracking().OrderBy(w => w.Id).ToListAsync(ct);
+
+    /// <summary>
+    /// Creates a workspace and its first admin in one transaction. Runs in a DI scope of its own that is
+    /// entered into the new workspace, so the caller's workspace (if any) is never written to.
+    /// </summary>
+    public async Task<Result<WorkspaceResponse>> CreateWithAdminAsync(NewWorkspaceRequest request, CancellationToken ct)
+    {
+        var errors = Validate(request);
+        if (errors.Any)
+            return Result<WorkspaceResponse>.Invalid(errors);
+
+        await using var scope = scopes.CreateAsyncScope();
+        var scopedDb = scope.ServiceProvider.GetRequiredService<LeadlineDb>();
+        await using var tx = await scopedDb.Database.BeginTransactionAsync(ct);
+        var workspace = new Workspace
+        {
+            Name = request.Name!.Trim(),
+            TimeZone = request.TimeZone!.Trim(),
+            DefaultCountry = request.DefaultCountry!.Trim().ToUpperInvariant(),
+        };
+        scopedDb.Workspaces.Add(workspace);
+        await scopedDb.SaveChangesAsync(ct);
+        scope.ServiceProvider.GetRequiredService<WorkspaceScope>().Enter(workspace.Id);
+
+        var admin = await scope.ServiceProvider.GetRequiredService<UserService>().CreateAsync(new NewUserRequest
+        {
+            Name = request.AdminName,
+            Email = request.AdminEmail,
+            Password = request.AdminPassword,
+            Role = Roles.Admin,
+        }, ct);
+        if (!admin.Succeeded)
+        {
+            if (admin.Conflict is not null)
+                return Result<WorkspaceResponse>.Invalid("adminEmail", admin.Conflict);
+            var mapped = new Errors();
+            foreach (var field in new[] { "name", "email", "password" })
+                foreach (var message in admin.Errors.For(field))
+                    mapped.Add("admin" + char.ToUpperInvariant(field[0]) + field[1..], message);
+            return Result<WorkspaceResponse>.Invalid(mapped);
+        }
+        await tx.CommitAsync(ct);
+        return Result<WorkspaceResponse>.Ok(ToResponse(workspace));
+    }
+
+    public async Task<Result<WorkspaceResponse>> UpdateAsync(int id, WorkspaceSettingsRequest request, CancellationToken ct)
+    {
+        var workspace = await db.Workspaces.FirstOrDefaultAsync(w => w.Id == id, ct);
+        if (workspace is null)
+            return Result<WorkspaceResponse>.Missing();
+        var errors = Validate(request);
+        if (errors.Any)
+            return Result<WorkspaceResponse>.Invalid(errors);
+        workspace.Name = request.Name!.Trim();
+        workspace.TimeZone = request.TimeZone!.Trim();
+        workspace.DefaultCountry = request.DefaultCountry!.Trim().ToUpperInvariant();
+        await db.SaveChangesAsync(ct);
+        return Result<WorkspaceResponse>.Ok(ToResponse(workspace));
+    }
+
+    public static WorkspaceResponse ToResponse(Workspace w) => new(w.Id, w.Name, w.TimeZone, w.DefaultCountry, w.CreatedAt);
+
+    private static Errors Validate(WorkspaceSettingsRequest request)
+    {
+        var errors = new Errors();
+        var name = request.Name?.Trim() ?? "";
+        if (name.Length == 0)
+            errors.Add("name", "Workspace name is required.");
+        else if (name.Length > 200)
+            errors.Add("name", "Workspace name must be at most 200 characters.");
+        if (!TimeZones.IsKnown(request.TimeZone?.Trim()))
+            errors.Add("timeZone", "Choose a time zone such as Europe/Berlin or America/New_York.");
+        if (!Countries.IsKnown(request.DefaultCountry?.Trim().ToUpperInvariant()))
+            errors.Add("defaultCountry", "Choose a country (two-letter ISO code such as DE or US).");
+        return errors;
+    }
+}

@@ -1,0 +1,28 @@
+// Leadline page glue: htmx does the partial updates; this file only wires what htmx cannot express.
+(function () {
+  // htmx 2 leaves 4xx/5xx responses unswapped; tell the user instead of failing silently
+  document.body.addEventListener('htmx:responseError', function (evt) {
+    const status = evt.detail.xhr ? evt.detail.xhr.status : 0;
+    const message = status === 401 || status === 403
+      ? 'Your session has ended or you lack access. Reload the page to sign in again.'
+      : 'The change could not be saved (' + status + '). Nothing was changed; try again.';
+    showToast(message);
+  });
+
+  function showToast(message) {
+    let host = document.getElementById('toast-host');
+    if (!host) {
+      host = document.createElement('div');
+      host.id = 'toast-host';
+      host.className = 'toast-container position-fixed bottom-0 end-0 p-3';
+      document.body.appendChild(host);
+    }
+    const toast = document.createElement('div');
+    toast.className = 'toast align-items-center text-bg-danger border-0';
+    toast.setAttribute('role', 'alert');
+    toast.innerHTML = '<div class="d-flex"><div class="toast-body"></div><button type="button" class="btn-close btn-close-white me-2 m-auto" data-bs-dismiss="toast" aria-label="Close"></button></div>';
+    toast.querySelector('.toast-body').textContent = message;
+    host.appendChild(toast);
+    bootstrap.Toast.getOrCreateInstance(toast).show();
+  }
+})();
