@@ -21,7 +21,8 @@ public sealed class SchemaTooNewException(int databaseVersion, int knownVersion)
 /// <summary>
 /// Applies the numbered SQL scripts in <c>Data/Migrations/{provider}</c> (embedded in the assembly), each in its
 /// own transaction together with its <c>schema_history</c> row; already-applied versions are skipped, so a
-/// second start-up is a no-op. Several instances starting at once serialise on a lock.
+/// second start-up is a no-op. Several instances starting at once serialise on a lock (an advisory lock on
+/// PostgreSQL, the write transaction on SQLite).
 /// </summary>
 public sealed class DatabaseMigrator(LeadlineDb db, DatabaseOptions options, TimeProvider clock, ILogger<DatabaseMigrator> log)
 {
@@ -55,6 +56,8 @@ public sealed class DatabaseMigrator(LeadlineDb db, DatabaseOptions options, Tim
         {
             if (options.Provider == DatabaseProvider.Sqlite)
                 await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL;", ct);
+            else // instances starting together wait here, so even the history table is created once
+                await ExecuteAsync(connection, null, $"SELECT pg_advisory_lock({PostgresLockKey});", ct);
             await ExecuteAsync(connection, null, HistoryTableSql, ct);
 
             var applied = await AppliedVersionsAsync(connection, null, ct);
@@ -65,9 +68,7 @@ public sealed class DatabaseMigrator(LeadlineDb db, DatabaseOptions options, Tim
             foreach (var script in scripts.Where(s => !applied.Contains(s.Version)))
             {
                 await using var tx = await connection.BeginTransactionAsync(ct);
-                if (options.Provider == DatabaseProvider.Postgres)
-                    await ExecuteAsync(connection, tx, $"SELECT pg_advisory_xact_lock({PostgresLockKey});", ct);
-                // another instance may have applied it while we waited for the lock
+                // on SQLite the write transaction is the lock: another instance may have applied it meanwhile
                 if ((await AppliedVersionsAsync(connection, tx, ct)).Contains(script.Version))
                     continue;
                 await ExecuteAsync(connection, tx, script.Sql, ct);
@@ -91,6 +92,8 @@ public sealed class DatabaseMigrator(LeadlineDb db, DatabaseOptions options, Tim
         }
         finally
         {
+            if (options.Provider == DatabaseProvider.Postgres && connection.State == System.Data.ConnectionState.Open)
+                await ExecuteAsync(connection, null, $"SELECT pg_advisory_unlock({PostgresLockKey});", CancellationToken.None);
             await db.Database.CloseConnectionAsync();
         }
     }

@@ -1,0 +1,84 @@
+using Leadline.Data;
+using Leadline.Tests.TestInfrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Leadline.Tests.Data;
+
+public sealed class MigrationTests
+{
+    private static readonly ManualTimeProvider Clock = new(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
+
+    private static DatabaseMigrator Migrator(TestDatabase database, LeadlineDb db) =>
+        new(db, database.DatabaseOptions(), Clock, NullLogger<DatabaseMigrator>.Instance);
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task Migrate_on_empty_database_applies_every_script_and_records_it(Db kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = new LeadlineDb(database.Options());
+
+        var applied = await Migrator(database, db).MigrateAsync();
+
+        var scripts = DatabaseMigrator.Scripts(database.Provider);
+        Assert.NotEmpty(scripts);
+        Assert.Equal(scripts.Count, applied);
+        var history = await db.Database.SqlQueryRaw<HistoryRow>("SELECT version AS \"Version\", checksum AS \"Checksum\" FROM schema_history ORDER BY version").ToListAsync();
+        Assert.Equal(scripts.Select(s => (s.Version, s.Checksum)), history.Select(h => (h.Version, h.Checksum)));
+        Assert.Equal(["Admin", "Agent", "Manager"], await db.Roles.Select(r => r.Name!).OrderBy(n => n).ToListAsync());
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task Migrate_on_migrated_database_is_a_no_op(Db kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using (var first = new LeadlineDb(database.Options()))
+            await Migrator(database, first).MigrateAsync();
+
+        await using var db = new LeadlineDb(database.Options());
+        var applied = await Migrator(database, db).MigrateAsync();
+
+        Assert.Equal(0, applied);
+        Assert.Equal(3, await db.Roles.CountAsync());
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task Migrate_refuses_a_database_from_a_newer_version(Db kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = new LeadlineDb(database.Options());
+        await Migrator(database, db).MigrateAsync();
+        await db.Database.ExecuteSqlRawAsync("INSERT INTO schema_history (version, name, checksum, applied_at) VALUES (9999, '9999_future', 'x', 'now')");
+
+        var error = await Assert.ThrowsAsync<SchemaTooNewException>(() => Migrator(database, db).MigrateAsync());
+
+        Assert.Equal(9999, error.DatabaseVersion);
+        Assert.Contains("newer Leadline", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task Concurrent_start_ups_apply_each_script_once(Db kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+
+        var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+        {
+            await using var db = new LeadlineDb(database.Options());
+            return await Migrator(database, db).MigrateAsync();
+        }));
+
+        Assert.Equal(DatabaseMigrator.Scripts(database.Provider).Count, runs.Sum());
+        await using var check = new LeadlineDb(database.Options());
+        Assert.Equal(3, await check.Roles.CountAsync());
+    }
+
+    [Fact]
+    public void Both_providers_have_the_same_numbered_scripts()
+    {
+        var sqlite = DatabaseMigrator.Scripts(DatabaseProvider.Sqlite).Select(s => s.Name);
+        var postgres = DatabaseMigrator.Scripts(DatabaseProvider.Postgres).Select(s => s.Name);
+        Assert.Equal(sqlite, postgres);
+    }
+
+    private sealed record HistoryRow(int Version, string Checksum);
+}
