@@ -19,7 +19,7 @@ public sealed class HealthTests(AppFixture fixture) : IClassFixture<AppFixture>
     }
 
     [Fact]
-    public async Task Health_is_503_when_the_database_goes_away()
+    public async Task Health_is_503_when_the_Postgres_database_goes_away()
     {
         if (!TestDatabase.PostgresAvailable)
             return; // needs a PostgreSQL server to take away; CI always has one
