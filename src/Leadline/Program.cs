@@ -3,6 +3,7 @@ using Leadline.Common;
 using Leadline.Data;
 using Leadline.Home;
 using Leadline.Identity;
+using Leadline.Leads;
 using Leadline.Workspaces;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -12,6 +13,7 @@ builder.Services.AddLeadlineCommon();
 builder.Services.AddLeadlineIdentity(builder.Configuration);
 builder.Services.AddWorkspaces();
 builder.Services.AddHome();
+builder.Services.AddLeads();
 
 var app = builder.Build();
 if (!await app.PrepareDatabaseAsync())
@@ -25,6 +27,7 @@ app.MapHealth();
 app.MapOpenApi();
 var api = app.MapApiGroup();
 app.MapLeadlineIdentity(api);
+app.MapLeads(api);
 app.MapRazorComponents<App>();
 await app.RunAsync();
 return 0;

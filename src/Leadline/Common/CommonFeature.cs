@@ -16,6 +16,9 @@ public static class CommonFeature
         });
         services.AddAntiforgery();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
+        // enumerations travel as camelCase strings and are read case-insensitively (API.md)
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(
+            new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         services.AddOpenApi();
         return services;
     }

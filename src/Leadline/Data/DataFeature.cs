@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -20,7 +21,8 @@ public static class DataFeature
         builder.Services.AddHttpContextAccessor();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddScoped<WorkspaceScope>();
-        builder.Services.AddScoped<TimestampInterceptor>();
+        // features add their own interceptors the same way; this one runs first (workspace and timestamps)
+        builder.Services.AddScoped<IInterceptor, TimestampInterceptor>();
         builder.Services.AddDbContext<LeadlineDb>((sp, o) =>
         {
             switch (options.Provider)
@@ -32,7 +34,7 @@ public static class DataFeature
                     o.UseSqlite(options.ConnectionString);
                     break;
             }
-            o.AddInterceptors(sp.GetRequiredService<TimestampInterceptor>());
+            o.AddInterceptors(sp.GetServices<IInterceptor>());
         });
         builder.Services.AddScoped<DatabaseMigrator>();
 

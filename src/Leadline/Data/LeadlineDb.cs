@@ -1,5 +1,7 @@
 using System.Linq.Expressions;
 using Leadline.Identity;
+using Leadline.Leads;
+using Leadline.Pipeline;
 using Leadline.Workspaces;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -18,6 +20,14 @@ public sealed class LeadlineDb(DbContextOptions<LeadlineDb> options, WorkspaceSc
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public DbSet<PipelineDefinition> Pipelines => Set<PipelineDefinition>();
+
+    public DbSet<Stage> Stages => Set<Stage>();
+
+    public DbSet<Lead> Leads => Set<Lead>();
+
+    public DbSet<LeadHistory> LeadHistory => Set<LeadHistory>();
 
     /// <summary>Read by the query filters on every query (EF parameterises context members); 0 matches nothing.</summary>
     internal int CurrentWorkspaceId => scope?.Id ?? 0;

@@ -15,6 +15,9 @@ public sealed class Workspace : ITimestamped
     /// <summary>ISO 3166-1 alpha-2 country used to read phone numbers typed without a country code.</summary>
     public string DefaultCountry { get; set; } = "US";
 
+    /// <summary>Last number handed out by "Generate code" (L-000123); advanced atomically in SQL.</summary>
+    public int LastLeadCode { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime UpdatedAt { get; set; }

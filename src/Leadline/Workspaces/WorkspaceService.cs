@@ -35,6 +35,8 @@ public sealed class WorkspaceService(LeadlineDb db, IServiceScopeFactory scopes)
         scopedDb.Workspaces.Add(workspace);
         await scopedDb.SaveChangesAsync(ct);
         scope.ServiceProvider.GetRequiredService<WorkspaceScope>().Enter(workspace.Id);
+        scopedDb.Pipelines.Add(Pipeline.DefaultPipeline.Create(workspace.Id));
+        await scopedDb.SaveChangesAsync(ct);
 
         var admin = await scope.ServiceProvider.GetRequiredService<UserService>().CreateAsync(new NewUserRequest
         {

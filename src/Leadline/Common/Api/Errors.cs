@@ -38,7 +38,10 @@ public sealed class Result<T>
 
     public string? Conflict { get; private init; }
 
-    public bool Succeeded => !NotFound && Conflict is null && !Errors.Any;
+    /// <summary>The caller's copy is out of date (If-Match / row version): 412.</summary>
+    public string? Stale { get; private init; }
+
+    public bool Succeeded => !NotFound && Conflict is null && Stale is null && !Errors.Any;
 
     public static Result<T> Ok(T value) => new() { Value = value };
 
@@ -49,4 +52,6 @@ public sealed class Result<T>
     public static Result<T> Missing() => new() { NotFound = true };
 
     public static Result<T> Conflicting(string message) => new() { Conflict = message };
+
+    public static Result<T> Outdated(string message) => new() { Stale = message };
 }

@@ -1,0 +1,168 @@
+using Leadline.Data;
+using Leadline.Pipeline;
+
+namespace Leadline.Leads;
+
+/// <summary>The channel a lead came through.</summary>
+public enum LeadSource
+{
+    Other,
+    Whatsapp,
+    Messenger,
+    Instagram,
+    WebForm,
+    ChatWidget,
+    Sms,
+    Email,
+    Phone,
+    Import,
+    Api,
+    Referral,
+    Event,
+    Partner,
+}
+
+/// <summary>
+/// A person or company that enquired. Every change is recorded in <see cref="LeadHistory"/> by
+/// <see cref="LeadHistoryInterceptor"/>; <see cref="Version"/> is the optimistic-concurrency token (ETag).
+/// </summary>
+public sealed class Lead : IWorkspaceOwned, ITimestamped
+{
+    public int Id { get; set; }
+
+    public int WorkspaceId { get; set; }
+
+    public string Name { get; set; } = "";
+
+    public string? Company { get; set; }
+
+    public string? Title { get; set; }
+
+    public string? Email { get; set; }
+
+    /// <summary>Lower-cased, trimmed e-mail: what search and duplicate checks compare.</summary>
+    public string? EmailNormalized { get; set; }
+
+    /// <summary>The phone as typed; <see cref="PhoneE164"/> is the normalised form.</summary>
+    public string? Phone { get; set; }
+
+    public string? PhoneE164 { get; set; }
+
+    public string? Mobile { get; set; }
+
+    public string? MobileE164 { get; set; }
+
+    public string? Website { get; set; }
+
+    public LeadSource Source { get; set; }
+
+    public string? SourceDetail { get; set; }
+
+    public int PipelineId { get; set; }
+
+    public int StageId { get; set; }
+
+    /// <summary>The stage's category, kept beside the stage so status filters use an index.</summary>
+    public StageCategory Status { get; set; }
+
+    /// <summary>Board order within the stage (sparse, so a move rewrites one row).</summary>
+    public double Position { get; set; }
+
+    public DateTime StageChangedAt { get; set; }
+
+    public string? LostReason { get; set; }
+
+    public int? OwnerId { get; set; }
+
+    public int Score { get; set; }
+
+    public List<string> Tags { get; set; } = [];
+
+    public string? LifecycleStage { get; set; }
+
+    public bool Active { get; set; } = true;
+
+    public bool Primary { get; set; }
+
+    public string? Code { get; set; }
+
+    public string? Industry { get; set; }
+
+    public int? CompanySize { get; set; }
+
+    public string? Street { get; set; }
+
+    public string? City { get; set; }
+
+    public string? State { get; set; }
+
+    public string? PostalCode { get; set; }
+
+    /// <summary>ISO 3166-1 alpha-2.</summary>
+    public string? Country { get; set; }
+
+    public string? Gender { get; set; }
+
+    public DateOnly? DateOfBirth { get; set; }
+
+    public string? MaritalStatus { get; set; }
+
+    public string? AccountType { get; set; }
+
+    public string? RelationshipType { get; set; }
+
+    public string? LoyaltyLevel { get; set; }
+
+    public string? Linkedin { get; set; }
+
+    public string? Twitter { get; set; }
+
+    public string? Facebook { get; set; }
+
+    public string? Instagram { get; set; }
+
+    /// <summary>Workspace-defined fields as a JSON object.</summary>
+    public string? CustomFields { get; set; }
+
+    public string? PhotoPath { get; set; }
+
+    public bool HasContactInfo { get; set; }
+
+    public DateTime? LastActivityAt { get; set; }
+
+    public DateTime? FirstResponseAt { get; set; }
+
+    public DateTime? NextFollowUpAt { get; set; }
+
+    public DateTime? ArchivedAt { get; set; }
+
+    public int Version { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>One field change of a lead: who, when, field, old → new.</summary>
+public sealed class LeadHistory : IWorkspaceOwned
+{
+    public long Id { get; set; }
+
+    public int WorkspaceId { get; set; }
+
+    public int LeadId { get; set; }
+
+    public Lead? Lead { get; set; }
+
+    public DateTime At { get; set; }
+
+    public int? UserId { get; set; }
+
+    public string UserName { get; set; } = "";
+
+    public string Field { get; set; } = "";
+
+    public string? From { get; set; }
+
+    public string? To { get; set; }
+}

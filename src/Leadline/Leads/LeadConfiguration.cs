@@ -1,0 +1,53 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Leadline.Leads;
+
+internal sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
+{
+    public void Configure(EntityTypeBuilder<Lead> b)
+    {
+        b.ToTable("leads");
+        b.Property(l => l.Name).HasMaxLength(200).IsRequired();
+        foreach (var name in new[] { nameof(Lead.Company), nameof(Lead.Title), nameof(Lead.Website), nameof(Lead.SourceDetail), nameof(Lead.Industry),
+                     nameof(Lead.Street), nameof(Lead.Linkedin), nameof(Lead.Twitter), nameof(Lead.Facebook), nameof(Lead.Instagram), nameof(Lead.LostReason) })
+            b.Property(name).HasMaxLength(300);
+        foreach (var name in new[] { nameof(Lead.Email), nameof(Lead.EmailNormalized) })
+            b.Property(name).HasMaxLength(254);
+        foreach (var name in new[] { nameof(Lead.Phone), nameof(Lead.Mobile), nameof(Lead.PhoneE164), nameof(Lead.MobileE164), nameof(Lead.Code),
+                     nameof(Lead.City), nameof(Lead.State), nameof(Lead.PostalCode), nameof(Lead.Gender), nameof(Lead.MaritalStatus),
+                     nameof(Lead.AccountType), nameof(Lead.RelationshipType), nameof(Lead.LoyaltyLevel), nameof(Lead.LifecycleStage) })
+            b.Property(name).HasMaxLength(50);
+        b.Property(l => l.Country).HasMaxLength(2);
+        b.Property(l => l.PhotoPath).HasMaxLength(300);
+        b.Property(l => l.Source).HasConversion<string>().HasMaxLength(20);
+        b.Property(l => l.Status).HasConversion<string>().HasMaxLength(20);
+        b.Property(l => l.Version).IsConcurrencyToken();
+
+        b.HasOne<Pipeline.Stage>().WithMany().HasForeignKey(l => l.StageId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Pipeline.PipelineDefinition>().WithMany().HasForeignKey(l => l.PipelineId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Identity.User>().WithMany().HasForeignKey(l => l.OwnerId).OnDelete(DeleteBehavior.SetNull);
+
+        // the list's default order and keyset paging, the smart filters, the board column order
+        b.HasIndex(l => new { l.WorkspaceId, l.CreatedAt, l.Id });
+        b.HasIndex(l => new { l.WorkspaceId, l.Status, l.CreatedAt });
+        b.HasIndex(l => new { l.WorkspaceId, l.OwnerId, l.CreatedAt });
+        b.HasIndex(l => new { l.WorkspaceId, l.Score });
+        b.HasIndex(l => new { l.WorkspaceId, l.StageId, l.Position });
+        b.HasIndex(l => new { l.WorkspaceId, l.EmailNormalized });
+        b.HasIndex(l => new { l.WorkspaceId, l.PhoneE164 });
+        b.HasIndex(l => new { l.WorkspaceId, l.Code }).IsUnique();
+    }
+}
+
+internal sealed class LeadHistoryConfiguration : IEntityTypeConfiguration<LeadHistory>
+{
+    public void Configure(EntityTypeBuilder<LeadHistory> b)
+    {
+        b.ToTable("lead_history");
+        b.Property(h => h.UserName).HasMaxLength(200).IsRequired();
+        b.Property(h => h.Field).HasMaxLength(50).IsRequired();
+        b.HasIndex(h => new { h.WorkspaceId, h.LeadId, h.At });
+        b.HasOne(h => h.Lead).WithMany().HasForeignKey(h => h.LeadId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,0 +1,32 @@
+using CsvHelper;
+using Leadline.Common.Time;
+using Leadline.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Leadline.Leads;
+
+/// <summary>Streams the filtered leads as CSV: rows are read and written one by one, so memory stays flat at any size.</summary>
+public sealed class LeadExport(LeadlineDb db, LeadQueries queries)
+{
+    public async Task WriteAsync(Stream output, LeadFilter filter, int currentUserId, WorkspaceClock clock, CancellationToken ct)
+    {
+        var context = new LeadCsv.CsvContext(
+            await db.Stages.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Name, ct),
+            await db.Users.AsNoTracking().ToDictionaryAsync(u => u.Id, u => u.Email ?? "", ct));
+        await using var csv = CsvWriter.Create(output, new CsvWriterOptions { FormatProvider = System.Globalization.CultureInfo.InvariantCulture }, leaveOpen: true);
+        foreach (var column in LeadCsv.Columns)
+            csv.WriteField(column.Header);
+        await csv.EndRecordAsync(ct);
+        var rows = LeadQueries.Order(queries.Filter(filter, currentUserId, clock), filter.Sort).AsAsyncEnumerable();
+        var count = 0;
+        await foreach (var lead in rows.WithCancellation(ct))
+        {
+            foreach (var column in LeadCsv.Columns)
+                csv.WriteField(column.Read(lead, context));
+            await csv.EndRecordAsync(ct);
+            if (++count % 1000 == 0)
+                await csv.FlushAsync(ct);
+        }
+        await csv.FlushAsync(ct);
+    }
+}

@@ -1,0 +1,209 @@
+using Leadline.Common.Api;
+using Leadline.Pipeline;
+
+namespace Leadline.Leads;
+
+public enum LeadSort
+{
+    CreatedDesc,
+    Created,
+    ScoreDesc,
+    Score,
+    Name,
+    LastActivity,
+    LastActivityDesc,
+}
+
+/// <summary>
+/// Every list filter of the API, parsed from the query string; the Leads page uses the same names in its URL,
+/// so a filtered page is a link (<c>/leads?status=new&amp;hot=true</c>).
+/// </summary>
+public sealed record LeadFilter
+{
+    public StageCategory? Status { get; init; }
+    public int? StageId { get; init; }
+    public string? Owner { get; init; }
+    public bool Hot { get; init; }
+    public bool Enterprise { get; init; }
+    public bool? Primary { get; init; }
+    public string? Created { get; init; }
+    public LeadSource? Source { get; init; }
+    public bool? Active { get; init; }
+    public bool? HasInfo { get; init; }
+    public string? Gender { get; init; }
+    public string? MaritalStatus { get; init; }
+    public int? AgeMin { get; init; }
+    public int? AgeMax { get; init; }
+    public string? State { get; init; }
+    public string? PostalCode { get; init; }
+    public string? AccountType { get; init; }
+    public string? Tag { get; init; }
+    public string? LifecycleStage { get; init; }
+    public string? LoyaltyLevel { get; init; }
+    public string? RelationshipType { get; init; }
+    public string? Company { get; init; }
+    public string? Country { get; init; }
+    public string? City { get; init; }
+    public string? FollowUp { get; init; }
+    public string? Q { get; init; }
+    public LeadSort Sort { get; init; } = LeadSort.CreatedDesc;
+    public bool Archived { get; init; }
+
+    public const int HotScore = 75;
+    public const int EnterpriseEmployees = 1000;
+
+    private static readonly string[] Names =
+    [
+        "status", "stageId", "owner", "hot", "enterprise", "primary", "created", "source", "active", "hasInfo", "gender", "maritalStatus",
+        "ageMin", "ageMax", "state", "postalCode", "accountType", "tag", "lifecycleStage", "loyaltyLevel", "relationshipType", "company",
+        "country", "city", "followUp", "q", "sort", "archived",
+    ];
+
+    /// <summary>Reads the filter from a query string; bad values come back as field errors (400), unknown names are ignored.</summary>
+    public static (LeadFilter Filter, Errors Errors) Parse(IQueryCollection query)
+    {
+        var errors = new Errors();
+        string? S(string name) => query.TryGetValue(name, out var v) && !string.IsNullOrWhiteSpace(v.ToString()) ? v.ToString().Trim() : null;
+        bool? B(string name)
+        {
+            var v = S(name);
+            if (v is null)
+                return null;
+            if (bool.TryParse(v, out var b))
+                return b;
+            errors.Add(name, $"{name} must be true or false.");
+            return null;
+        }
+        int? I(string name)
+        {
+            var v = S(name);
+            if (v is null)
+                return null;
+            if (int.TryParse(v, out var i))
+                return i;
+            errors.Add(name, $"{name} must be a whole number.");
+            return null;
+        }
+        T? E<T>(string name) where T : struct, Enum
+        {
+            var v = S(name);
+            if (v is null)
+                return null;
+            if (!v.All(char.IsAsciiDigit) && Enum.TryParse<T>(v, ignoreCase: true, out var e))
+                return e;
+            errors.Add(name, $"Unknown {name} '{v}'.");
+            return null;
+        }
+        string? OneOf(string name, params string[] allowed)
+        {
+            var v = S(name);
+            if (v is null)
+                return null;
+            var match = allowed.FirstOrDefault(a => string.Equals(a, v, StringComparison.OrdinalIgnoreCase));
+            if (match is null)
+                errors.Add(name, $"{name} must be one of: {string.Join(", ", allowed)}.");
+            return match;
+        }
+
+        var owner = S("owner");
+        if (owner is not null && owner != "me" && owner != "unassigned" && !int.TryParse(owner, out _))
+            errors.Add("owner", "owner must be me, unassigned or a user id.");
+        var sort = S("sort") switch
+        {
+            null or "-created" => LeadSort.CreatedDesc,
+            "created" => LeadSort.Created,
+            "score" => LeadSort.Score,
+            "-score" => LeadSort.ScoreDesc,
+            "name" => LeadSort.Name,
+            "lastActivity" => LeadSort.LastActivity,
+            "-lastActivity" => LeadSort.LastActivityDesc,
+            var other => Invalid(other),
+        };
+        LeadSort Invalid(string other)
+        {
+            errors.Add("sort", $"Unknown sort '{other}'. Use created, -created, score, -score, name, lastActivity or -lastActivity.");
+            return LeadSort.CreatedDesc;
+        }
+
+        var filter = new LeadFilter
+        {
+            Status = E<StageCategory>("status"),
+            StageId = I("stageId"),
+            Owner = owner,
+            Hot = B("hot") ?? false,
+            Enterprise = B("enterprise") ?? false,
+            Primary = B("primary"),
+            Created = OneOf("created", "today", "week", "month"),
+            Source = E<LeadSource>("source"),
+            Active = B("active"),
+            HasInfo = B("hasInfo"),
+            Gender = S("gender")?.ToLowerInvariant(),
+            MaritalStatus = S("maritalStatus")?.ToLowerInvariant(),
+            AgeMin = I("ageMin"),
+            AgeMax = I("ageMax"),
+            State = S("state"),
+            PostalCode = S("postalCode"),
+            AccountType = S("accountType")?.ToLowerInvariant(),
+            Tag = S("tag")?.ToLowerInvariant(),
+            LifecycleStage = S("lifecycleStage"),
+            LoyaltyLevel = S("loyaltyLevel")?.ToLowerInvariant(),
+            RelationshipType = S("relationshipType")?.ToLowerInvariant(),
+            Company = S("company"),
+            Country = S("country")?.ToUpperInvariant(),
+            City = S("city"),
+            FollowUp = OneOf("followUp", "today", "overdue"),
+            Q = S("q"),
+            Sort = sort,
+            Archived = B("archived") ?? false,
+        };
+        return (filter, errors);
+    }
+
+    /// <summary>The filter as query-string pairs (for links, export and paging), in a stable order.</summary>
+    public IEnumerable<KeyValuePair<string, string>> ToQuery()
+    {
+        static string Camel(string s) => char.ToLowerInvariant(s[0]) + s[1..];
+        var values = new Dictionary<string, string?>
+        {
+            ["status"] = Status is { } st ? Camel(st.ToString()) : null,
+            ["stageId"] = StageId?.ToString(),
+            ["owner"] = Owner,
+            ["hot"] = Hot ? "true" : null,
+            ["enterprise"] = Enterprise ? "true" : null,
+            ["primary"] = Primary?.ToString().ToLowerInvariant(),
+            ["created"] = Created,
+            ["source"] = Source is { } so ? Camel(so.ToString()) : null,
+            ["active"] = Active?.ToString().ToLowerInvariant(),
+            ["hasInfo"] = HasInfo?.ToString().ToLowerInvariant(),
+            ["gender"] = Gender,
+            ["maritalStatus"] = MaritalStatus,
+            ["ageMin"] = AgeMin?.ToString(),
+            ["ageMax"] = AgeMax?.ToString(),
+            ["state"] = State,
+            ["postalCode"] = PostalCode,
+            ["accountType"] = AccountType,
+            ["tag"] = Tag,
+            ["lifecycleStage"] = LifecycleStage,
+            ["loyaltyLevel"] = LoyaltyLevel,
+            ["relationshipType"] = RelationshipType,
+            ["company"] = Company,
+            ["country"] = Country,
+            ["city"] = City,
+            ["followUp"] = FollowUp,
+            ["q"] = Q,
+            ["sort"] = Sort switch
+            {
+                LeadSort.CreatedDesc => null,
+                LeadSort.Created => "created",
+                LeadSort.Score => "score",
+                LeadSort.ScoreDesc => "-score",
+                LeadSort.Name => "name",
+                LeadSort.LastActivity => "lastActivity",
+                LeadSort.LastActivityDesc => "-lastActivity",
+                _ => null,
+            },
+            ["archived"] = Archived ? "true" : null,
+        };
+        return Names.Where(n => values[n] is not null).Select(n => new KeyValuePair<string, string>(n, values[n]!));
+    }
+}

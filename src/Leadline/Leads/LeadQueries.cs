@@ -1,0 +1,180 @@
+using System.Globalization;
+using Leadline.Common;
+using Leadline.Common.Api;
+using Leadline.Common.Time;
+using Leadline.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Leadline.Leads;
+
+/// <summary>The lead list: filters, sort and keyset paging, shared by the API, the Leads page and CSV export.</summary>
+public sealed class LeadQueries(LeadlineDb db)
+{
+    public IQueryable<Lead> Filter(LeadFilter f, int currentUserId, WorkspaceClock clock)
+    {
+        var q = db.Leads.AsNoTracking();
+        q = f.Archived ? q.Where(l => l.ArchivedAt != null) : q.Where(l => l.ArchivedAt == null);
+        if (f.Status is { } status) q = q.Where(l => l.Status == status);
+        if (f.StageId is { } stageId) q = q.Where(l => l.StageId == stageId);
+        q = f.Owner switch
+        {
+            null => q,
+            "me" => q.Where(l => l.OwnerId == currentUserId),
+            "unassigned" => q.Where(l => l.OwnerId == null),
+            var id => q.Where(l => l.OwnerId == int.Parse(id, CultureInfo.InvariantCulture)),
+        };
+        if (f.Hot) q = q.Where(l => l.Score >= LeadFilter.HotScore);
+        if (f.Enterprise) q = q.Where(l => l.CompanySize >= LeadFilter.EnterpriseEmployees || l.AccountType == "enterprise");
+        if (f.Primary is { } primary) q = q.Where(l => l.Primary == primary);
+        if (f.Created is { } created)
+        {
+            var since = created switch { "today" => clock.StartOfTodayUtc, "week" => clock.StartOfWeekUtc, _ => clock.StartOfMonthUtc };
+            q = q.Where(l => l.CreatedAt >= since);
+        }
+        if (f.Source is { } source) q = q.Where(l => l.Source == source);
+        if (f.Active is { } active) q = q.Where(l => l.Active == active);
+        if (f.HasInfo is { } hasInfo) q = q.Where(l => l.HasContactInfo == hasInfo);
+        if (f.Gender is { } gender) q = q.Where(l => l.Gender == gender);
+        if (f.MaritalStatus is { } marital) q = q.Where(l => l.MaritalStatus == marital);
+        if (f.AgeMin is { } ageMin)
+        {
+            var bornOnOrBefore = clock.Today.AddYears(-ageMin);
+            q = q.Where(l => l.DateOfBirth <= bornOnOrBefore);
+        }
+        if (f.AgeMax is { } ageMax)
+        {
+            var bornAfter = clock.Today.AddYears(-(ageMax + 1));
+            q = q.Where(l => l.DateOfBirth > bornAfter);
+        }
+        if (f.State is { } state) q = q.Where(l => l.State == state);
+        if (f.PostalCode is { } postalCode) q = q.Where(l => l.PostalCode == postalCode);
+        if (f.AccountType is { } accountType) q = q.Where(l => l.AccountType == accountType);
+        if (f.Tag is { } tag) q = q.Where(l => l.Tags.Contains(tag));
+        if (f.LifecycleStage is { } lifecycle) q = q.Where(l => l.LifecycleStage == lifecycle);
+        if (f.LoyaltyLevel is { } loyalty) q = q.Where(l => l.LoyaltyLevel == loyalty);
+        if (f.RelationshipType is { } relationship) q = q.Where(l => l.RelationshipType == relationship);
+        if (f.Company is { } company) q = Contains(q, company, l => l.Company);
+        if (f.Country is { } country) q = q.Where(l => l.Country == country);
+        if (f.City is { } city) q = q.Where(l => l.City == city);
+        if (f.FollowUp == "overdue")
+        {
+            var now = clock.UtcNow;
+            q = q.Where(l => l.NextFollowUpAt < now);
+        }
+        else if (f.FollowUp == "today")
+        {
+            var start = clock.StartOfTodayUtc;
+            var end = clock.StartOfDayUtc(clock.Today.AddDays(1));
+            q = q.Where(l => l.NextFollowUpAt >= start && l.NextFollowUpAt < end);
+        }
+        if (f.Q is { } text) q = Search(q, text);
+        return q;
+    }
+
+    private IQueryable<Lead> Search(IQueryable<Lead> q, string text)
+    {
+        var pattern = "%" + EscapeLike(text) + "%";
+        var digits = PhoneNumbers.Digits(text);
+        var byPhone = digits.Length >= 3 && digits.Length >= text.Count(char.IsLetterOrDigit) - 1;
+        var digitPattern = "%" + digits + "%";
+        if (db.Database.IsNpgsql())
+            return q.Where(l => EF.Functions.ILike(l.Name, pattern, "\\") || EF.Functions.ILike(l.Company!, pattern, "\\") || EF.Functions.ILike(l.Email!, pattern, "\\")
+                                || (byPhone && (EF.Functions.Like(l.PhoneE164!, digitPattern) || EF.Functions.Like(l.MobileE164!, digitPattern))));
+        return q.Where(l => EF.Functions.Like(l.Name, pattern, "\\") || EF.Functions.Like(l.Company!, pattern, "\\") || EF.Functions.Like(l.Email!, pattern, "\\")
+                            || (byPhone && (EF.Functions.Like(l.PhoneE164!, digitPattern) || EF.Functions.Like(l.MobileE164!, digitPattern))));
+    }
+
+    private IQueryable<Lead> Contains(IQueryable<Lead> q, string text, System.Linq.Expressions.Expression<Func<Lead, string?>> column)
+    {
+        var pattern = "%" + EscapeLike(text) + "%";
+        var parameter = column.Parameters[0];
+        var like = db.Database.IsNpgsql()
+            ? typeof(NpgsqlDbFunctionsExtensions).GetMethod(nameof(NpgsqlDbFunctionsExtensions.ILike), [typeof(DbFunctions), typeof(string), typeof(string), typeof(string)])!
+            : typeof(DbFunctionsExtensions).GetMethod(nameof(DbFunctionsExtensions.Like), [typeof(DbFunctions), typeof(string), typeof(string), typeof(string)])!;
+        var call = System.Linq.Expressions.Expression.Call(like, System.Linq.Expressions.Expression.Constant(EF.Functions), column.Body,
+            System.Linq.Expressions.Expression.Constant(pattern), System.Linq.Expressions.Expression.Constant("\\"));
+        return q.Where(System.Linq.Expressions.Expression.Lambda<Func<Lead, bool>>(call, parameter));
+    }
+
+    private static string EscapeLike(string text) => text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+
+    /// <summary>One page in the requested order, continuing after the cursor's row (keyset: no OFFSET scans).</summary>
+    public async Task<(List<Lead> Items, string? NextCursor)> PageAsync(IQueryable<Lead> q, LeadSort sort, string? cursor, int limit, CancellationToken ct)
+    {
+        var after = ParseCursor(cursor);
+        q = Order(After(q, sort, after), sort);
+        var rows = await q.Take(limit + 1).ToListAsync(ct);
+        string? next = null;
+        if (rows.Count > limit)
+        {
+            rows.RemoveAt(limit);
+            next = Cursor.Encode(KeyOf(rows[^1], sort));
+        }
+        return (rows, next);
+    }
+
+    public static IQueryable<Lead> Order(IQueryable<Lead> q, LeadSort sort) => sort switch
+    {
+        LeadSort.Created => q.OrderBy(l => l.CreatedAt).ThenBy(l => l.Id),
+        LeadSort.Score => q.OrderBy(l => l.Score).ThenBy(l => l.Id),
+        LeadSort.ScoreDesc => q.OrderByDescending(l => l.Score).ThenByDescending(l => l.Id),
+        LeadSort.Name => q.OrderBy(l => l.Name).ThenBy(l => l.Id),
+        LeadSort.LastActivity => q.OrderBy(l => l.LastActivityAt ?? DateTime.MinValue).ThenBy(l => l.Id),
+        LeadSort.LastActivityDesc => q.OrderByDescending(l => l.LastActivityAt ?? DateTime.MinValue).ThenByDescending(l => l.Id),
+        _ => q.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id),
+    };
+
+    private static string KeyOf(Lead l, LeadSort sort) => sort switch
+    {
+        LeadSort.Created or LeadSort.CreatedDesc => $"{l.CreatedAt.Ticks}|{l.Id}",
+        LeadSort.Score or LeadSort.ScoreDesc => $"{l.Score}|{l.Id}",
+        LeadSort.Name => $"{l.Id}|{l.Name}",
+        _ => $"{(l.LastActivityAt ?? DateTime.MinValue).Ticks}|{l.Id}",
+    };
+
+    private static (string Key, int Id)? ParseCursor(string? cursor)
+    {
+        var raw = Cursor.Decode(cursor);
+        var bar = raw?.IndexOf('|', StringComparison.Ordinal) ?? -1;
+        if (raw is null || bar < 0)
+            return null;
+        // name cursors put the id first, because a name may contain '|'
+        var first = raw[..bar];
+        var rest = raw[(bar + 1)..];
+        if (int.TryParse(rest, out var id))
+            return (first, id);
+        return int.TryParse(first, out var nameId) ? (rest, nameId) : null;
+    }
+
+    private static IQueryable<Lead> After(IQueryable<Lead> q, LeadSort sort, (string Key, int Id)? after)
+    {
+        if (after is not { } a)
+            return q;
+        var id = a.Id;
+        switch (sort)
+        {
+            case LeadSort.Name:
+                var name = a.Key;
+                // translated to SQL "name > @name": the database's collation, the same one ORDER BY uses
+#pragma warning disable CA1309
+                return q.Where(l => string.Compare(l.Name, name) > 0 || (l.Name == name && l.Id > id));
+#pragma warning restore CA1309
+            case LeadSort.Score or LeadSort.ScoreDesc when int.TryParse(a.Key, out var score):
+                return sort == LeadSort.Score
+                    ? q.Where(l => l.Score > score || (l.Score == score && l.Id > id))
+                    : q.Where(l => l.Score < score || (l.Score == score && l.Id < id));
+            case LeadSort.Created or LeadSort.CreatedDesc when long.TryParse(a.Key, out var ticks):
+                var at = new DateTime(ticks, DateTimeKind.Utc);
+                return sort == LeadSort.Created
+                    ? q.Where(l => l.CreatedAt > at || (l.CreatedAt == at && l.Id > id))
+                    : q.Where(l => l.CreatedAt < at || (l.CreatedAt == at && l.Id < id));
+            case LeadSort.LastActivity or LeadSort.LastActivityDesc when long.TryParse(a.Key, out var ticks):
+                var last = new DateTime(ticks, DateTimeKind.Utc);
+                return sort == LeadSort.LastActivity
+                    ? q.Where(l => (l.LastActivityAt ?? DateTime.MinValue) > last || ((l.LastActivityAt ?? DateTime.MinValue) == last && l.Id > id))
+                    : q.Where(l => (l.LastActivityAt ?? DateTime.MinValue) < last || ((l.LastActivityAt ?? DateTime.MinValue) == last && l.Id < id));
+            default:
+                return q;
+        }
+    }
+}

@@ -1,0 +1,261 @@
+using System.Globalization;
+using Leadline.Common;
+using Leadline.Common.Api;
+using Leadline.Data;
+using Leadline.Pipeline;
+using Leadline.Workspaces;
+using Microsoft.EntityFrameworkCore;
+
+namespace Leadline.Leads;
+
+/// <summary>
+/// Validates a <see cref="LeadInput"/> and applies the present fields to a lead; the one place lead rules live
+/// (API, forms and CSV import all come through here). Nothing is applied when there is any error.
+/// </summary>
+public sealed class LeadWriter(LeadlineDb db, TimeProvider clock)
+{
+    public const int MaxTags = 30;
+
+    public async Task<Errors> ApplyAsync(Lead lead, LeadInput input, IReadOnlySet<string> present, Workspace workspace, CancellationToken ct)
+    {
+        var errors = new Errors();
+        var isNew = lead.Id == 0;
+        bool Has(string path) => present.Contains(path) || (path.Contains('.', StringComparison.Ordinal) && present.Contains(path[..path.IndexOf('.', StringComparison.Ordinal)] + ".*"));
+        var changes = new List<Action>();
+
+        string? Text(string path, string? value, int max, string label)
+        {
+            var trimmed = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+            if (trimmed is { Length: var n } && n > max)
+                errors.Add(path, $"{label} must be at most {max} characters.");
+            return trimmed;
+        }
+
+        void SetText(string path, string? value, int max, string label, Action<string?> set)
+        {
+            if (!Has(path))
+                return;
+            var v = Text(path, value, max, label);
+            changes.Add(() => set(v));
+        }
+
+        if (isNew || Has("name"))
+        {
+            var name = Text("name", input.Name, 200, "Name");
+            if (name is null)
+                errors.Add("name", "Name is required.");
+            else
+                changes.Add(() => lead.Name = name);
+        }
+        SetText("company", input.Company, 300, "Company", v => lead.Company = v);
+        SetText("title", input.Title, 300, "Title", v => lead.Title = v);
+        SetText("sourceDetail", input.SourceDetail, 300, "Source detail", v => lead.SourceDetail = v);
+        SetText("industry", input.Industry, 300, "Industry", v => lead.Industry = v);
+        SetText("lifecycleStage", input.LifecycleStage, 50, "Lifecycle stage", v => lead.LifecycleStage = v);
+        SetText("gender", input.Gender, 50, "Gender", v => lead.Gender = v?.ToLowerInvariant());
+        SetText("maritalStatus", input.MaritalStatus, 50, "Marital status", v => lead.MaritalStatus = v?.ToLowerInvariant());
+        SetText("accountType", input.AccountType, 50, "Account type", v => lead.AccountType = v?.ToLowerInvariant());
+        SetText("relationshipType", input.RelationshipType, 50, "Relationship type", v => lead.RelationshipType = v?.ToLowerInvariant());
+        SetText("loyaltyLevel", input.LoyaltyLevel, 50, "Loyalty level", v => lead.LoyaltyLevel = v?.ToLowerInvariant());
+        SetText("lostReason", input.LostReason, 300, "Lost reason", v => lead.LostReason = v);
+
+        if (Has("email"))
+        {
+            var email = Text("email", input.Email, 254, "E-mail");
+            if (email is not null && !EmailAddresses.IsValid(email))
+                errors.Add("email", "Enter a valid e-mail address, such as name@example.com.");
+            changes.Add(() => lead.Email = email);
+        }
+        foreach (var (path, value, label, set) in new (string, string?, string, Action<string?, string?>)[]
+                 {
+                     ("phone", input.Phone, "Phone", (typed, e164) => { lead.Phone = typed; lead.PhoneE164 = e164; }),
+                     ("mobile", input.Mobile, "Mobile", (typed, e164) => { lead.Mobile = typed; lead.MobileE164 = e164; }),
+                 })
+        {
+            if (!Has(path))
+                continue;
+            var typed = Text(path, value, 50, label);
+            var e164 = PhoneNumbers.ToE164(typed, workspace.DefaultCountry);
+            if (typed is not null && e164 is null)
+                errors.Add(path, $"{label} is not a phone number we can read: include the country code (+44 20 7946 0958) or use a {workspace.DefaultCountry} number.");
+            changes.Add(() => set(typed, e164));
+        }
+        if (Has("website"))
+        {
+            var website = Text("website", input.Website, 300, "Website");
+            if (website is not null && Websites.Domain(website) is null)
+                errors.Add("website", "Enter a web address such as example.com or https://example.com.");
+            changes.Add(() => lead.Website = website);
+        }
+        if (Has("source") || isNew)
+        {
+            var source = LeadSource.Other;
+            if (input.Source is { } text && !string.IsNullOrWhiteSpace(text)
+                && (!Enum.TryParse(text.Trim(), ignoreCase: true, out source) || text.Trim().All(char.IsAsciiDigit)))
+                errors.Add("source", $"Unknown source '{text}'. Use one of: {string.Join(", ", Enum.GetNames<LeadSource>().Select(Camel))}.");
+            var chosen = source;
+            if (Has("source"))
+                changes.Add(() => lead.Source = chosen);
+        }
+        if (Has("score"))
+        {
+            if (input.Score is < 0 or > 100)
+                errors.Add("score", "Score must be between 0 and 100.");
+            var score = input.Score ?? 0;
+            changes.Add(() => lead.Score = score);
+        }
+        if (Has("companySize"))
+        {
+            if (input.CompanySize is < 0 or > 10_000_000)
+                errors.Add("companySize", "Company size must be a number of employees between 0 and 10,000,000.");
+            var size = input.CompanySize;
+            changes.Add(() => lead.CompanySize = size);
+        }
+        if (Has("active"))
+        {
+            var active = input.Active ?? true;
+            changes.Add(() => lead.Active = active);
+        }
+        if (Has("primary"))
+        {
+            var primary = input.Primary ?? false;
+            changes.Add(() => lead.Primary = primary);
+        }
+        if (Has("tags"))
+        {
+            var tags = NormaliseTags(input.Tags, errors);
+            changes.Add(() => lead.Tags = tags);
+        }
+        if (Has("dateOfBirth"))
+        {
+            DateOnly? dob = null;
+            if (!string.IsNullOrWhiteSpace(input.DateOfBirth))
+            {
+                if (DateOnly.TryParseExact(input.DateOfBirth.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed)
+                    && parsed.Year >= 1900 && parsed <= DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime))
+                    dob = parsed;
+                else
+                    errors.Add("dateOfBirth", "Date of birth must be a past date written as YYYY-MM-DD.");
+            }
+            changes.Add(() => lead.DateOfBirth = dob);
+        }
+        if (Has("address"))
+        {
+            var a = input.Address ?? new AddressInput();
+            var whole = present.Contains("address") && !present.Any(p => p.StartsWith("address.", StringComparison.Ordinal));
+            bool AddressHas(string field) => whole || Has("address." + field);
+            if (AddressHas("street")) { var v = Text("address.street", a.Street, 300, "Street"); changes.Add(() => lead.Street = v); }
+            if (AddressHas("city")) { var v = Text("address.city", a.City, 50, "City"); changes.Add(() => lead.City = v); }
+            if (AddressHas("state")) { var v = Text("address.state", a.State, 50, "State"); changes.Add(() => lead.State = v); }
+            if (AddressHas("postalCode")) { var v = Text("address.postalCode", a.PostalCode, 50, "Post code"); changes.Add(() => lead.PostalCode = v); }
+            if (AddressHas("country"))
+            {
+                var country = Text("address.country", a.Country, 2, "Country")?.ToUpperInvariant();
+                if (country is not null && !Countries.IsKnown(country))
+                    errors.Add("address.country", "Country must be a two-letter ISO code such as DE or US.");
+                changes.Add(() => lead.Country = country);
+            }
+        }
+        if (Has("social"))
+        {
+            var s = input.Social ?? new SocialInput();
+            var whole = present.Contains("social") && !present.Any(p => p.StartsWith("social.", StringComparison.Ordinal));
+            bool SocialHas(string field) => whole || Has("social." + field);
+            if (SocialHas("linkedin")) { var v = Text("social.linkedin", s.Linkedin, 300, "LinkedIn"); changes.Add(() => lead.Linkedin = v); }
+            if (SocialHas("twitter")) { var v = Text("social.twitter", s.Twitter, 300, "Twitter"); changes.Add(() => lead.Twitter = v); }
+            if (SocialHas("facebook")) { var v = Text("social.facebook", s.Facebook, 300, "Facebook"); changes.Add(() => lead.Facebook = v); }
+            if (SocialHas("instagram")) { var v = Text("social.instagram", s.Instagram, 300, "Instagram"); changes.Add(() => lead.Instagram = v); }
+        }
+        if (Has("customFields"))
+        {
+            var json = input.CustomFields?.ToJsonString();
+            if (json is { Length: > 10_000 })
+                errors.Add("customFields", "Custom fields must be at most 10,000 characters of JSON.");
+            changes.Add(() => lead.CustomFields = json);
+        }
+        if (Has("code"))
+        {
+            var code = Text("code", input.Code, 50, "Code");
+            if (code is not null && await db.Leads.AnyAsync(l => l.Code == code && l.Id != lead.Id, ct))
+                errors.Add("code", $"The code {code} is already used by another lead.");
+            changes.Add(() => lead.Code = code);
+        }
+        if (Has("ownerId"))
+        {
+            var ownerId = input.OwnerId;
+            if (ownerId is { } id && !await db.Users.AnyAsync(u => u.Id == id && u.IsActive, ct))
+                errors.Add("ownerId", "Unknown owner: choose an active user of this workspace.");
+            changes.Add(() => lead.OwnerId = ownerId);
+        }
+
+        Stage? stage = null;
+        if (Has("stageId") && input.StageId is { } stageId)
+        {
+            stage = await db.Stages.AsNoTracking().FirstOrDefaultAsync(s => s.Id == stageId, ct);
+            if (stage is null)
+                errors.Add("stageId", "Unknown stage.");
+        }
+        else if (Has("stageId"))
+        {
+            errors.Add("stageId", "A lead always has a stage.");
+        }
+        else if (isNew)
+        {
+            stage = await DefaultStageAsync(ct);
+        }
+        if (stage is not null && stage.Id != lead.StageId)
+        {
+            var reason = Has("lostReason") ? Text("lostReason", input.LostReason, 300, "Lost reason") : lead.LostReason;
+            if (stage.Category == StageCategory.Lost && reason is null)
+                errors.Add("lostReason", "Say why the lead was lost to move it to a Lost stage.");
+            var position = await NextPositionAsync(stage.Id, ct);
+            var target = stage;
+            changes.Add(() =>
+            {
+                lead.StageId = target.Id;
+                lead.PipelineId = target.PipelineId;
+                lead.Status = target.Category;
+                lead.Position = position;
+                lead.StageChangedAt = clock.GetUtcNow().UtcDateTime;
+            });
+        }
+
+        if (errors.Any)
+            return errors;
+        foreach (var change in changes)
+            change();
+        lead.EmailNormalized = lead.Email?.Trim().ToLowerInvariant();
+        lead.HasContactInfo = lead.Email is not null || lead.Phone is not null || lead.Mobile is not null || lead.Website is not null
+            || lead.Linkedin is not null || lead.Twitter is not null || lead.Facebook is not null || lead.Instagram is not null;
+        return errors;
+    }
+
+    public Task<Stage?> DefaultStageAsync(CancellationToken ct) =>
+        db.Pipelines.AsNoTracking().Where(p => p.IsDefault)
+            .SelectMany(p => p.Stages).OrderBy(s => s.Category == StageCategory.New ? 0 : 1).ThenBy(s => s.Order)
+            .FirstOrDefaultAsync(ct);
+
+    /// <summary>Appends at the bottom of the column; positions are sparse doubles so later moves touch one row.</summary>
+    private async Task<double> NextPositionAsync(int stageId, CancellationToken ct) =>
+        (await db.Leads.Where(l => l.StageId == stageId).MaxAsync(l => (double?)l.Position, ct) ?? 0) + 1024;
+
+    private static List<string> NormaliseTags(List<string>? tags, Errors errors)
+    {
+        var result = new List<string>();
+        foreach (var tag in tags ?? [])
+        {
+            var t = string.Join(' ', (tag ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToLowerInvariant();
+            if (t.Length == 0)
+                continue;
+            if (t.Length > 50)
+                errors.Add("tags", $"Tag '{t[..20]}…' is longer than 50 characters.");
+            else if (!result.Contains(t))
+                result.Add(t);
+        }
+        if (result.Count > MaxTags)
+            errors.Add("tags", $"A lead can have at most {MaxTags} tags.");
+        return result;
+    }
+
+    private static string Camel(string name) => char.ToLowerInvariant(name[0]) + name[1..];
+}

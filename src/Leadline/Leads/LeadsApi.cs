@@ -1,0 +1,151 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Leadline.Common.Api;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace Leadline.Leads;
+
+internal static class LeadsApi
+{
+    public static void MapLeadsApi(this RouteGroupBuilder api)
+    {
+        var leads = api.MapGroup("/leads").WithTags("Leads");
+        leads.MapGet("/", ListAsync).WithName("ListLeads");
+        leads.MapPost("/", CreateAsync).WithName("CreateLead");
+        leads.MapGet("/export", ExportAsync).WithName("ExportLeads");
+        leads.MapPost("/import", ImportAsync).WithName("ImportLeads").Accepts<string>("text/csv");
+        leads.MapPost("/codes", NextCodeAsync).WithName("NextLeadCode");
+        leads.MapGet("/{id:int}", GetAsync).WithName("GetLead");
+        leads.MapPatch("/{id:int}", UpdateAsync).WithName("UpdateLead");
+        leads.MapDelete("/{id:int}", ArchiveAsync).WithName("ArchiveLead");
+        leads.MapGet("/{id:int}/history", HistoryAsync).WithName("LeadHistory");
+    }
+
+    private static async Task<IResult> ListAsync(HttpRequest request, int? limit, string? cursor, LeadQueries queries, LeadService leads, LeadMapper mapper, CancellationToken ct)
+    {
+        var (filter, errors) = LeadFilter.Parse(request.Query);
+        if (errors.Any)
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        var clock = await leads.ClockAsync(ct);
+        var query = queries.Filter(filter, leads.CurrentUserId, clock);
+        var total = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(query, ct);
+        var (items, next) = await queries.PageAsync(query, filter.Sort, cursor, Cursor.Limit(limit), ct);
+        return TypedResults.Ok(new Page<LeadResponse>(await mapper.MapAsync(items, clock, ct), next, total));
+    }
+
+    private static async Task<IResult> CreateAsync(JsonObject body, LeadService leads, LeadMapper mapper, IOptions<JsonOptions> json, HttpContext http, CancellationToken ct)
+    {
+        if (!TryRead(body, json.Value.SerializerOptions, out var input, out var present, out var problem))
+            return problem!;
+        var result = await leads.CreateAsync(input!, present!, ct);
+        if (!result.Succeeded)
+            return ApiResults.Problem(result);
+        SetETag(http, result.Value!);
+        return TypedResults.Created($"/api/v1/leads/{result.Value!.Id}", await mapper.MapAsync(result.Value, await leads.ClockAsync(ct), ct));
+    }
+
+    private static async Task<IResult> GetAsync(int id, LeadService leads, LeadMapper mapper, HttpContext http, CancellationToken ct)
+    {
+        var lead = await leads.FindAsync(id, ct);
+        if (lead is null)
+            return ApiResults.NotFound("No such lead.");
+        SetETag(http, lead);
+        return TypedResults.Ok(await mapper.MapAsync(lead, await leads.ClockAsync(ct), ct));
+    }
+
+    private static async Task<IResult> UpdateAsync(int id, JsonObject body, LeadService leads, LeadMapper mapper, IOptions<JsonOptions> json, HttpContext http, CancellationToken ct)
+    {
+        if (!TryRead(body, json.Value.SerializerOptions, out var input, out var present, out var problem))
+            return problem!;
+        int? expected = null;
+        var ifMatch = http.Request.Headers.IfMatch.ToString();
+        if (!string.IsNullOrEmpty(ifMatch) && ifMatch != "*")
+        {
+            if (!TryParseETag(ifMatch, out var version))
+                return TypedResults.Problem("If-Match must be an ETag returned by this API.", statusCode: StatusCodes.Status412PreconditionFailed);
+            expected = version;
+        }
+        var result = await leads.UpdateAsync(id, input!, present!, expected, ct);
+        if (!result.Succeeded)
+            return ApiResults.Problem(result);
+        SetETag(http, result.Value!);
+        return TypedResults.Ok(await mapper.MapAsync(result.Value!, await leads.ClockAsync(ct), ct));
+    }
+
+    private static async Task<IResult> ArchiveAsync(int id, LeadService leads, CancellationToken ct)
+    {
+        var result = await leads.ArchiveAsync(id, ct);
+        return result.Succeeded ? TypedResults.NoContent() : ApiResults.Problem(result);
+    }
+
+    private static async Task<IResult> HistoryAsync(int id, LeadService leads, CancellationToken ct) =>
+        await leads.HistoryAsync(id, ct) is { } rows ? TypedResults.Ok(new { items = rows }) : ApiResults.NotFound("No such lead.");
+
+    private static async Task<Ok<NextCode>> NextCodeAsync(LeadService leads, CancellationToken ct) => TypedResults.Ok(new NextCode(await leads.NextCodeAsync(ct)));
+
+    public sealed record NextCode(string Code);
+
+    private static async Task<IResult> ImportAsync(HttpRequest request, string? onDuplicate, LeadImport import, CancellationToken ct)
+    {
+        var policy = DuplicatePolicy.Skip;
+        if (onDuplicate is not null && !Enum.TryParse(onDuplicate, ignoreCase: true, out policy))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["onDuplicate"] = ["onDuplicate must be skip, update or create."] });
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        return TypedResults.Ok(await import.ImportAsync(reader, policy, null, ct));
+    }
+
+    private static async Task ExportAsync(HttpContext http, LeadQueries queries, LeadService leads, LeadExport export, CancellationToken ct)
+    {
+        var (filter, errors) = LeadFilter.Parse(http.Request.Query);
+        if (errors.Any)
+        {
+            await TypedResults.ValidationProblem(errors.ToDictionary()).ExecuteAsync(http);
+            return;
+        }
+        http.Response.ContentType = "text/csv; charset=utf-8";
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"leads-{DateTime.UtcNow:yyyyMMdd-HHmm}.csv\"";
+        await export.WriteAsync(http.Response.Body, filter, leads.CurrentUserId, await leads.ClockAsync(ct), ct);
+    }
+
+    public static string ETag(Lead lead) => $"\"{lead.Version}\"";
+
+    private static void SetETag(HttpContext http, Lead lead) => http.Response.Headers.ETag = ETag(lead);
+
+    public static bool TryParseETag(string value, out int version)
+    {
+        var v = value.Trim();
+        if (v.StartsWith("W/", StringComparison.Ordinal))
+            v = v[2..];
+        return int.TryParse(v.Trim('"'), out version);
+    }
+
+    /// <summary>Reads a lead body and which properties it names (PATCH changes only those); type errors → 400 naming the field.</summary>
+    public static bool TryRead(JsonObject body, JsonSerializerOptions options, out LeadInput? input, out HashSet<string>? present, out IResult? problem)
+    {
+        present = [];
+        foreach (var (key, value) in body)
+        {
+            var name = char.ToLowerInvariant(key[0]) + key[1..];
+            present.Add(name);
+            if (value is JsonObject nested && name is "address" or "social")
+                foreach (var (inner, _) in nested)
+                    present.Add($"{name}.{char.ToLowerInvariant(inner[0])}{inner[1..]}");
+        }
+        try
+        {
+            input = body.Deserialize<LeadInput>(options) ?? new LeadInput();
+            problem = null;
+            return true;
+        }
+        catch (JsonException ex)
+        {
+            var field = ex.Path?.TrimStart('$', '.') is { Length: > 0 } path ? path : "body";
+            input = null;
+            problem = TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [$"{field} has the wrong type."] });
+            return false;
+        }
+    }
+}

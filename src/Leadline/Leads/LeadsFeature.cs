@@ -1,0 +1,18 @@
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Leadline.Leads;
+
+public static class LeadsFeature
+{
+    public static IServiceCollection AddLeads(this IServiceCollection services) =>
+        services
+            .AddScoped<IInterceptor, LeadHistoryInterceptor>()
+            .AddScoped<LeadWriter>()
+            .AddScoped<LeadService>()
+            .AddScoped<LeadQueries>()
+            .AddScoped<LeadMapper>()
+            .AddScoped<LeadImport>()
+            .AddScoped<LeadExport>();
+
+    public static void MapLeads(this IEndpointRouteBuilder app, RouteGroupBuilder api) => api.MapLeadsApi();
+}

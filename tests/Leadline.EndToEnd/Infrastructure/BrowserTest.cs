@@ -1,0 +1,163 @@
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Leadline.EndToEnd.Infrastructure;
+
+/// <summary>
+/// Base of every browser test: opens isolated browser contexts (one per "person"), records what goes wrong in
+/// them (console errors, uncaught exceptions, failed or 4xx/5xx requests), saves screenshots under
+/// artifacts/e2e, and closes its contexts after the test (with a last screenshot of each page, useful on failure).
+/// </summary>
+public abstract partial class BrowserTest(LeadlineServer server) : IAsyncLifetime
+{
+    private readonly List<(IBrowserContext Context, IPage Page)> _opened = [];
+    private readonly Lock _lock = new();
+    private readonly List<string> _problems = [];
+    private string _test = "test";
+
+    protected LeadlineServer Server { get; } = server;
+
+    /// <summary>
+    /// Known app bugs that every page shows, left out of the per-flow checks so that each flow test fails for its own
+    /// reason only. Each has a dedicated failing test (see ShellTests); remove the entry once the app is fixed.
+    /// </summary>
+    protected bool IgnoreKnownAppIssues { get; set; } = true;
+
+    /// <summary>Everything that went wrong in the pages of this test so far.</summary>
+    protected IReadOnlyList<string> BrowserProblems
+    {
+        get
+        {
+            lock (_lock)
+                return [.. _problems];
+        }
+    }
+
+    /// <summary>A new browser context (no cookies: a separate person) with one page on the app's base URL.</summary>
+    protected async Task<IPage> OpenPageAsync([CallerMemberName] string test = "")
+    {
+        _test = test;
+        var context = await Server.Browser.NewContextAsync(new() { BaseURL = Server.BaseUrl, ViewportSize = new() { Width = 1280, Height = 800 } });
+        context.SetDefaultTimeout(15_000);
+        var page = await context.NewPageAsync();
+        var index = _opened.Count + 1;
+        page.Console += (_, m) =>
+        {
+            if (m.Type == "error" && !IsKnownAppIssue(m.Location))
+                Record($"page {index} console: {m.Text} ({m.Location})");
+        };
+        page.PageError += (_, e) => Record($"page {index} uncaught: {e}");
+        page.RequestFailed += (_, r) =>
+        {
+            if (!IsKnownAppIssue(r.Url))
+                Record($"page {index} request failed: {r.Method} {r.Url} {r.Failure}");
+        };
+        page.Response += (_, r) =>
+        {
+            if (r.Status >= 400 && !IsKnownAppIssue(r.Url))
+                Record($"page {index} HTTP {r.Status}: {r.Request.Method} {r.Url}");
+        };
+        _opened.Add((context, page));
+        return page;
+    }
+
+    /// <summary>Full-page PNG at artifacts/e2e/&lt;test&gt;-&lt;step&gt;.png.</summary>
+    protected Task ShotAsync(IPage page, string step) =>
+        page.ScreenshotAsync(new() { Path = Artifacts.Screenshot($"{_test}-{step}"), FullPage = true });
+
+    /// <summary>No console errors, failed requests or error responses in the browser, and no error logs on the server.</summary>
+    protected void AssertNothingBroke()
+    {
+        var browser = BrowserProblems;
+        Assert.True(browser.Count == 0, "Problems in the browser:\n" + string.Join("\n", browser));
+        var server = Server.ServerErrors.ToArray();
+        Assert.True(server.Length == 0, "Errors logged by the server:\n" + string.Join("\n", server));
+    }
+
+    protected static string NewEmail(string who) => $"{who}-{Guid.NewGuid():N}@example.com";
+
+    /// <summary>Fills and submits the sign-in form of the page that is open, then waits until it has left /login.</summary>
+    protected static async Task SubmitLoginAsync(IPage page, string email, string password)
+    {
+        await page.FillAsync("#login-email", email);
+        await page.FillAsync("#login-password", password);
+        await page.ClickAsync("#login-submit");
+        await Expect(page).Not.ToHaveURLAsync(LoginUrl());
+    }
+
+    protected static async Task SignInAsync(IPage page, string email, string password)
+    {
+        await page.GotoAsync("/login");
+        await SubmitLoginAsync(page, email, password);
+    }
+
+    protected static Task SignInAsAdminAsync(IPage page) => SignInAsync(page, AdminServer.AdminEmail, AdminServer.AdminPassword);
+
+    protected static async Task SignOutAsync(IPage page)
+    {
+        await page.ClickAsync("#user-menu");
+        await Expect(page.Locator("#sign-out")).ToBeVisibleAsync();
+        await page.ClickAsync("#sign-out");
+        await Expect(page).ToHaveURLAsync(LoginUrl());
+    }
+
+    /// <summary>Creates a user through Settings → Users (the admin must be signed in on <paramref name="page"/>).</summary>
+    protected static async Task<ILocator> CreateUserAsync(IPage page, string name, string email, string role, string password)
+    {
+        await page.GotoAsync("/settings/users");
+        await page.ClickAsync("#new-user-toggle");
+        await Expect(page.Locator("#new-user-form")).ToBeVisibleAsync();
+        await page.FillAsync("#new-user-name", name);
+        await page.FillAsync("#new-user-email", email);
+        await page.SelectOptionAsync("#new-user-role", role);
+        await page.FillAsync("#new-user-password", password);
+        await page.ClickAsync("#new-user-submit");
+        await Expect(page.Locator("#user-created")).ToContainTextAsync(email);
+        var row = UserRow(page, email);
+        await Expect(row).ToBeVisibleAsync();
+        return row;
+    }
+
+    protected static ILocator UserRow(IPage page, string email) => page.Locator($"#users-table tr[data-email='{email}']");
+
+    /// <summary>/login, with or without a query string.</summary>
+    protected static Regex LoginUrl() => LoginUrlPattern();
+
+    /// <summary>Exactly the path, with no query string.</summary>
+    protected static Regex PathIs(string path) => new($"^https?://[^/]+{Regex.Escape(path)}$");
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        for (var i = 0; i < _opened.Count; i++)
+        {
+            var (context, page) = _opened[i];
+            try
+            {
+                if (!page.IsClosed)
+                    await page.ScreenshotAsync(new() { Path = Artifacts.Screenshot($"{_test}-zz-final-page{i + 1}"), FullPage = true });
+            }
+            catch (PlaywrightException)
+            {
+                // a page that is gone cannot be photographed; the test result says what happened
+            }
+            await context.CloseAsync();
+        }
+    }
+
+    // App.razor links Leadline.styles.css, but the app has no *.razor.css, so that bundle does not exist (404)
+    private bool IsKnownAppIssue(string urlOrLocation) =>
+        IgnoreKnownAppIssues && urlOrLocation.Contains("/Leadline.styles.css", StringComparison.Ordinal);
+
+    private void Record(string problem)
+    {
+        lock (_lock)
+            _problems.Add(problem);
+    }
+
+    [GeneratedRegex(@"/login(\?.*)?$")]
+    private static partial Regex LoginUrlPattern();
+}
