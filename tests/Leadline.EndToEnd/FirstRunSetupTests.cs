@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Leadline.EndToEnd.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
@@ -21,7 +22,7 @@ public sealed class FirstRunSetupTests(EmptyServer server) : BrowserTest(server)
         await page.ClickAsync("#setup-submit");
         await Expect(page).ToHaveURLAsync(PathIs("/setup"));
         await Expect(page.Locator(".invalid-feedback[data-field=name]")).ToHaveTextAsync("Workspace name is required.");
-        await Expect(page.Locator("#workspace-name")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bis-invalid\b"));
+        await Expect(page.Locator("#workspace-name")).ToHaveClassAsync(new Regex(@"\bis-invalid\b"));
         await ShotAsync(page, "2-empty-submitted");
 
         // 3 a mail host without a dot (passes the browser's type=email check) and a weak password: errors under both,
@@ -52,7 +53,7 @@ public sealed class FirstRunSetupTests(EmptyServer server) : BrowserTest(server)
         await Expect(page).ToHaveURLAsync(PathIs("/"));
         await Expect(page.Locator("nav #workspace-name")).ToHaveTextAsync(workspace);
         await Expect(page.Locator("#user-menu")).ToContainTextAsync("Ada Lovelace");
-        await Expect(page.Locator("h1")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^Good (morning|afternoon|evening), Ada$"));
+        await Expect(page.Locator("h1")).ToHaveTextAsync(new Regex("^Good (morning|afternoon|evening), Ada$"));
         await Expect(page.Locator("main")).ToContainTextAsync("(Europe/Berlin)");
         await Expect(page.Locator("[data-figure=active-users]")).ToHaveTextAsync("1");
         await Expect(page.Locator("[data-figure=role-admin]")).ToHaveTextAsync("1");

@@ -37,6 +37,8 @@ public static class CommonFeature
                 ui.UseExceptionHandler("/error", createScopeForErrors: true);
             ui.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         });
+        // routing again after the status-code branch, so a re-executed /not-found request finds its page
+        app.UseRouting();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();

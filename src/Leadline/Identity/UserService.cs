@@ -24,8 +24,8 @@ public sealed class UserService(LeadlineDb db, UserManager<User> userManager, Ap
     public Task<UserResponse?> GetAsync(int id, CancellationToken ct) =>
         Project(db.Users.AsNoTracking().Where(u => u.Id == id)).FirstOrDefaultAsync(ct);
 
-    /// <summary>Creates a user in the workspace in scope; the caller's transaction (if any) covers it.</summary>
-    public async Task<Result<UserResponse>> CreateAsync(NewUserRequest request, CancellationToken ct)
+    /// <summary>The shape rules of a new user (name, e-mail, role, password policy), without touching the database.</summary>
+    public async Task<Errors> ValidateNewAsync(NewUserRequest request)
     {
         var errors = new Errors();
         var name = request.Name?.Trim() ?? "";
@@ -38,8 +38,7 @@ public sealed class UserService(LeadlineDb db, UserManager<User> userManager, Ap
             errors.Add("email", "E-mail is required.");
         else if (!EmailAddresses.IsValid(email))
             errors.Add("email", "Enter a valid e-mail address.");
-        var role = Roles.Canonical(request.Role);
-        if (role is null)
+        if (Roles.Canonical(request.Role) is null)
             errors.Add("role", "Role must be Admin, Manager or Agent.");
         if (string.IsNullOrEmpty(request.Password))
             errors.Add("password", "Password is required.");
@@ -50,8 +49,18 @@ public sealed class UserService(LeadlineDb db, UserManager<User> userManager, Ap
                 foreach (var e in check.Errors)
                     errors.Add("password", e.Description);
             }
+        return errors;
+    }
+
+    /// <summary>Creates a user in the workspace in scope; the caller's transaction (if any) covers it.</summary>
+    public async Task<Result<UserResponse>> CreateAsync(NewUserRequest request, CancellationToken ct)
+    {
+        var errors = await ValidateNewAsync(request);
         if (errors.Any)
             return Result<UserResponse>.Invalid(errors);
+        var name = request.Name!.Trim();
+        var email = request.Email!.Trim();
+        var role = Roles.Canonical(request.Role)!;
 
         var normalized = userManager.NormalizeEmail(email);
         if (await db.Users.IgnoreQueryFilters().AnyAsync(u => u.NormalizedEmail == normalized, ct))
@@ -64,7 +73,7 @@ public sealed class UserService(LeadlineDb db, UserManager<User> userManager, Ap
             var created = await userManager.CreateAsync(user, request.Password!);
             if (!created.Succeeded)
                 return Result<UserResponse>.Invalid(ToErrors(created));
-            await userManager.AddToRoleAsync(user, role!);
+            await userManager.AddToRoleAsync(user, role);
             if (ownTransaction is not null)
                 await ownTransaction.CommitAsync(ct);
         }

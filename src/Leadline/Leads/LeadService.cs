@@ -114,4 +114,14 @@ public sealed class LeadService(LeadlineDb db, LeadWriter writer, CurrentUser me
     }
 
     public int CurrentUserId => me.Id;
+
+    public async Task<int?> DefaultStageIdAsync(CancellationToken ct) => (await writer.DefaultStageAsync(ct))?.Id;
+
+    /// <summary>Stages of all pipelines in board order, for pickers and the progress bar.</summary>
+    public Task<List<Pipeline.Stage>> StagesAsync(CancellationToken ct) =>
+        db.Stages.AsNoTracking().OrderBy(s => s.PipelineId).ThenBy(s => s.Order).ToListAsync(ct);
+
+    public async Task<List<(int Id, string Name)>> OwnerChoicesAsync(CancellationToken ct) =>
+        (await db.Users.AsNoTracking().Where(u => u.IsActive).OrderBy(u => u.Name).Select(u => new { u.Id, u.Name }).ToListAsync(ct))
+        .Select(u => (u.Id, u.Name)).ToList();
 }

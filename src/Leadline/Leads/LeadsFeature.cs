@@ -14,5 +14,9 @@ public static class LeadsFeature
             .AddScoped<LeadImport>()
             .AddScoped<LeadExport>();
 
-    public static void MapLeads(this IEndpointRouteBuilder app, RouteGroupBuilder api) => api.MapLeadsApi();
+    public static void MapLeads(this IEndpointRouteBuilder app, RouteGroupBuilder api)
+    {
+        api.MapLeadsApi();
+        app.MapLeadPages();
+    }
 }

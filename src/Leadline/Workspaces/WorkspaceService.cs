@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Leadline.Workspaces;
 
-public sealed class WorkspaceService(LeadlineDb db, IServiceScopeFactory scopes)
+public sealed class WorkspaceService(LeadlineDb db, IServiceScopeFactory scopes, UserService users)
 {
     public Task<bool> AnyUserExistsAsync(CancellationToken ct) => db.Users.IgnoreQueryFilters().AnyAsync(ct);
 
@@ -19,7 +19,12 @@ public sealed class WorkspaceService(LeadlineDb db, IServiceScopeFactory scopes)
     /// </summary>
     public async Task<Result<WorkspaceResponse>> CreateWithAdminAsync(NewWorkspaceRequest request, CancellationToken ct)
     {
+        // every field is checked before anything is written, so one submit shows every mistake
         var errors = Validate(request);
+        var adminErrors = await users.ValidateNewAsync(AdminOf(request));
+        foreach (var field in new[] { "name", "email", "password" })
+            foreach (var message in adminErrors.For(field))
+                errors.Add("admin" + char.ToUpperInvariant(field[0]) + field[1..], message);
         if (errors.Any)
             return Result<WorkspaceResponse>.Invalid(errors);
 
@@ -38,23 +43,9 @@ public sealed class WorkspaceService(LeadlineDb db, IServiceScopeFactory scopes)
         scopedDb.Pipelines.Add(Pipeline.DefaultPipeline.Create(workspace.Id));
         await scopedDb.SaveChangesAsync(ct);
 
-        var admin = await scope.ServiceProvider.GetRequiredService<UserService>().CreateAsync(new NewUserRequest
-        {
-            Name = request.AdminName,
-            Email = request.AdminEmail,
-            Password = request.AdminPassword,
-            Role = Roles.Admin,
-        }, ct);
+        var admin = await scope.ServiceProvider.GetRequiredService<UserService>().CreateAsync(AdminOf(request), ct);
         if (!admin.Succeeded)
-        {
-            if (admin.Conflict is not null)
-                return Result<WorkspaceResponse>.Invalid("adminEmail", admin.Conflict);
-            var mapped = new Errors();
-            foreach (var field in new[] { "name", "email", "password" })
-                foreach (var message in admin.Errors.For(field))
-                    mapped.Add("admin" + char.ToUpperInvariant(field[0]) + field[1..], message);
-            return Result<WorkspaceResponse>.Invalid(mapped);
-        }
+            return Result<WorkspaceResponse>.Invalid("adminEmail", admin.Conflict ?? string.Join(" ", admin.Errors.All));
         await tx.CommitAsync(ct);
         return Result<WorkspaceResponse>.Ok(ToResponse(workspace));
     }
@@ -73,6 +64,9 @@ public sealed class WorkspaceService(LeadlineDb db, IServiceScopeFactory scopes)
         await db.SaveChangesAsync(ct);
         return Result<WorkspaceResponse>.Ok(ToResponse(workspace));
     }
+
+    private static NewUserRequest AdminOf(NewWorkspaceRequest r) =>
+        new() { Name = r.AdminName, Email = r.AdminEmail, Password = r.AdminPassword, Role = Roles.Admin };
 
     public static WorkspaceResponse ToResponse(Workspace w) => new(w.Id, w.Name, w.TimeZone, w.DefaultCountry, w.CreatedAt);
 

@@ -16,6 +16,7 @@ public abstract partial class BrowserTest(LeadlineServer server) : IAsyncLifetim
     private readonly Lock _lock = new();
     private readonly List<string> _problems = [];
     private string _test = "test";
+    private int _serverErrorsBefore;
 
     protected LeadlineServer Server { get; } = server;
 
@@ -72,7 +73,8 @@ public abstract partial class BrowserTest(LeadlineServer server) : IAsyncLifetim
     {
         var browser = BrowserProblems;
         Assert.True(browser.Count == 0, "Problems in the browser:\n" + string.Join("\n", browser));
-        var server = Server.ServerErrors.ToArray();
+        // the server is shared by the tests of a class (which run one after another): only this test's lines count
+        var server = Server.ServerErrors.Skip(_serverErrorsBefore).ToArray();
         Assert.True(server.Length == 0, "Errors logged by the server:\n" + string.Join("\n", server));
     }
 
@@ -128,7 +130,11 @@ public abstract partial class BrowserTest(LeadlineServer server) : IAsyncLifetim
     /// <summary>Exactly the path, with no query string.</summary>
     protected static Regex PathIs(string path) => new($"^https?://[^/]+{Regex.Escape(path)}$");
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public Task InitializeAsync()
+    {
+        _serverErrorsBefore = Server.ServerErrors.Count;
+        return Task.CompletedTask;
+    }
 
     public async Task DisposeAsync()
     {

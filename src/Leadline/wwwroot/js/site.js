@@ -26,3 +26,16 @@
     bootstrap.Toast.getOrCreateInstance(toast).show();
   }
 })();
+
+// Leads: table or card view, remembered per browser
+(function () {
+  const key = 'leadline.leadView';
+  const apply = (view) => { document.body.dataset.leadView = view; };
+  apply(localStorage.getItem(key) || 'table');
+  document.addEventListener('click', function (evt) {
+    const button = evt.target.closest('[data-view]');
+    if (!button) return;
+    localStorage.setItem(key, button.dataset.view);
+    apply(button.dataset.view);
+  });
+})();

@@ -1,0 +1,44 @@
+using System.Text.Encodings.Web;
+using Leadline.Leads.Pages;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Leadline.Leads;
+
+/// <summary>Browser (cookie) endpoints of the lead pages: stage clicks, code generation, CSV export.</summary>
+internal static class LeadPageEndpoints
+{
+    public static void MapLeadPages(this IEndpointRouteBuilder app)
+    {
+        var leads = app.MapGroup("/leads").RequireAuthorization();
+
+        // [FromForm] makes the framework check the antiforgery token of the form / htmx header
+        leads.MapPost("/{id:int}/stage", async (int id, [FromForm] int stageId, [FromForm] int version, [FromForm] string? lostReason, LeadService service, CancellationToken ct) =>
+        {
+            var present = new HashSet<string> { "stageId" };
+            if (lostReason is not null)
+                present.Add("lostReason");
+            var result = await service.UpdateAsync(id, new LeadInput { StageId = stageId, LostReason = lostReason }, present, version, ct);
+            if (result.NotFound)
+                return Results.Redirect("/leads");
+            var error = result.Stale ?? (result.Errors.Any ? string.Join(" ", result.Errors.All) : null);
+            return Results.Redirect(error is null ? $"/leads/{id}" : $"/leads/{id}?error={Uri.EscapeDataString(error)}");
+        });
+
+        leads.MapPost("/code", async ([FromForm] string? ignored, LeadService service, CancellationToken ct) =>
+        {
+            var code = HtmlEncoder.Default.Encode(await service.NextCodeAsync(ct));
+            return Results.Content($"<input id=\"lead-code\" name=\"Model.Code\" class=\"form-control\" value=\"{code}\" />", "text/html");
+        });
+
+        leads.MapGet("/export", async (HttpContext http, LeadService service, LeadExport export, CancellationToken ct) =>
+        {
+            var (filter, errors) = LeadFilter.Parse(http.Request.Query);
+            if (errors.Any)
+                return Results.BadRequest(string.Join(" ", errors.All));
+            http.Response.ContentType = "text/csv; charset=utf-8";
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"leads-{DateTime.UtcNow:yyyyMMdd-HHmm}.csv\"";
+            await export.WriteAsync(http.Response.Body, filter, service.CurrentUserId, await service.ClockAsync(ct), ct);
+            return Results.Empty;
+        });
+    }
+}
