@@ -1,0 +1,116 @@
+using Leadline.EndToEnd.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Leadline.EndToEnd;
+
+/// <summary>The lead's life on screen: form with validation, search, a smart filter by URL, detail, edit, stage bar, history.</summary>
+public sealed class LeadsFlowTests(AdminServer server) : BrowserTest(server), IClassFixture<AdminServer>
+{
+    [Fact]
+    public async Task Create_find_filter_edit_and_see_the_history()
+    {
+        var page = await OpenPageAsync();
+        await SignInAsAdminAsync(page);
+        var name = "Zara " + Guid.NewGuid().ToString("N")[..6];
+
+        // the form: a validation message first, nothing saved
+        await page.ClickAsync("#nav-leads");
+        await page.ClickAsync("#new-lead");
+        await page.FillAsync("#lead-email", "not-an-email");
+        await page.ClickAsync("#save-lead");
+        await Expect(page.Locator(".invalid-feedback[data-field=name]")).ToHaveTextAsync("Name is required.");
+        await Expect(page.Locator(".invalid-feedback[data-field=email]")).ToContainTextAsync("valid e-mail");
+        await Expect(page.Locator("#lead-email")).ToHaveValueAsync("not-an-email");
+        await ShotAsync(page, "1-validation");
+
+        await page.FillAsync("#lead-name", name);
+        await page.FillAsync("#lead-email", "zara@example.com");
+        await page.FillAsync("#lead-company", "Zed Industries");
+        await page.FillAsync("#lead-phone", "+44 20 7946 0958");
+        await page.FillAsync("#lead-score", "82");
+        await page.FillAsync("#lead-tags", "vip, expo");
+        await page.ClickAsync("#generate-code");
+        await Expect(page.Locator("#lead-code")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^L-\\d{6}$"));
+        await page.ClickAsync("#save-lead");
+        await Expect(page.Locator("#lead-title")).ToHaveTextAsync(name);
+        await Expect(page.Locator("#lead-saved")).ToHaveTextAsync("Lead created.");
+        await ShotAsync(page, "2-detail");
+
+        // search finds it as the user types
+        await page.GotoAsync("/leads");
+        await page.Locator("#lead-search").PressSequentiallyAsync(name[..7].ToLowerInvariant() + name[7..]);
+        await Expect(page.Locator("#lead-table .lead-name")).ToHaveTextAsync([name]);
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("q=zara"));
+
+        // a smart filter driven by the URL: Hot is active and the lead is listed
+        await page.GotoAsync("/leads?hot=true");
+        await Expect(page.Locator("[data-filter=hot]")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("btn-danger"));
+        await Expect(page.Locator("#lead-table .lead-name", new() { HasText = name })).ToBeVisibleAsync();
+        await page.ClickAsync("[data-filter=status-qualified]");
+        await Expect(page.Locator("#no-leads")).ToBeVisibleAsync();
+        await ShotAsync(page, "3-filters");
+
+        // card view is remembered
+        await page.GotoAsync("/leads");
+        await page.ClickAsync("#view-cards");
+        await page.ReloadAsync();
+        await Expect(page.Locator(".lead-card").First).ToBeVisibleAsync();
+        await Expect(page.Locator("#lead-table")).Not.ToBeVisibleAsync();
+        await ShotAsync(page, "4-cards");
+        await page.ClickAsync("#view-table");
+
+        // detail → edit → history shows the change
+        await page.Locator("#lead-table .lead-name", new() { HasText = name }).ClickAsync();
+        await page.ClickAsync("#edit-lead");
+        await page.FillAsync("#lead-title", "Head of Buying");
+        await page.ClickAsync("#save-lead");
+        await Expect(page.Locator("#lead-saved")).ToHaveTextAsync("Saved.");
+
+        // stage bar: a click moves the lead; Lost asks for a reason first
+        await page.Locator("#stage-progress [data-stage=Working]").ClickAsync();
+        await Expect(page.Locator("#lead-status")).ToHaveTextAsync("Working");
+        await page.Locator("#stage-progress [data-stage=Lost]").ClickAsync();
+        await Expect(page.Locator("#lost-reason")).ToBeVisibleAsync();
+        await page.FillAsync("#lost-reason", "Chose a competitor");
+        await page.ClickAsync("#confirm-lost");
+        await Expect(page.Locator("#lead-status")).ToHaveTextAsync("Lost");
+
+        await page.ClickAsync("#history-tab");
+        var history = page.Locator("#history-list");
+        await Expect(history).ToContainTextAsync("changed title from — to Head of Buying");
+        await Expect(history).ToContainTextAsync("changed stage from Working to Lost");
+        await Expect(history).ToContainTextAsync("changed lostReason from — to Chose a competitor");
+        await Expect(history).ToContainTextAsync(AdminServer.AdminName);
+        await ShotAsync(page, "5-history");
+        AssertNothingBroke();
+    }
+
+    [Fact]
+    public async Task Advanced_filters_and_export_follow_the_url()
+    {
+        var page = await OpenPageAsync();
+        await SignInAsAdminAsync(page);
+        await page.GotoAsync("/leads/new");
+        var name = "Filter " + Guid.NewGuid().ToString("N")[..6];
+        await page.FillAsync("#lead-name", name);
+        await page.FillAsync("#lead-address-city", "Lisbon");
+        await page.FillAsync("#lead-address-country", "PT");
+        await page.ClickAsync("#save-lead");
+        await Expect(page.Locator("#lead-title")).ToHaveTextAsync(name);
+
+        await page.GotoAsync("/leads");
+        await page.ClickAsync("#advanced-toggle");
+        await page.FillAsync("#f-city", "Lisbon");
+        await page.ClickAsync("#apply-filters");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("city=Lisbon"));
+        await Expect(page.Locator("#lead-table .lead-name")).ToHaveTextAsync([name]);
+        await ShotAsync(page, "1-advanced");
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#export-csv"));
+        var csv = await File.ReadAllTextAsync((await download.PathAsync())!);
+        Assert.Contains(name, csv, StringComparison.Ordinal);
+        Assert.Equal(2, csv.Trim().Split('\n').Length);   // header + the one filtered lead
+        AssertNothingBroke();
+    }
+}
