@@ -37,11 +37,33 @@ internal static class LeadlineCommands
                     Environment.ExitCode = 2;
                 }
                 return true;
+            case "seed-demo":
+                if (!int.TryParse(options.GetValueOrDefault("leads", "1000"), out var leads) || leads is < 1 or > 5_000_000)
+                {
+                    await Console.Error.WriteLineAsync("--leads must be a number between 1 and 5,000,000.");
+                    Environment.ExitCode = 2;
+                    return true;
+                }
+                var workspaces = scope.ServiceProvider.GetRequiredService<WorkspaceService>();
+                var target = options.TryGetValue("workspace", out var w) && int.TryParse(w, out var wid)
+                    ? await workspaces.FindAsync(wid, CancellationToken.None)
+                    : (await workspaces.ListAsync(CancellationToken.None)).FirstOrDefault();
+                if (target is null)
+                {
+                    await Console.Error.WriteLineAsync("No such workspace: create one first (first-run setup or create-workspace).");
+                    Environment.ExitCode = 2;
+                    return true;
+                }
+                scope.ServiceProvider.GetRequiredService<Data.WorkspaceScope>().Enter(target.Id);
+                Console.WriteLine($"Seeding {leads:N0} demo leads into workspace {target.Id} \"{target.Name}\"…");
+                await scope.ServiceProvider.GetRequiredService<Leads.DemoSeeder>().SeedAsync(leads, Console.Out, CancellationToken.None);
+                return true;
             case "help":
                 Console.WriteLine("""
                     Leadline commands (run after migrations, then exit):
                       create-workspace --name NAME --admin-email EMAIL --admin-password PASSWORD
                                        [--admin-name NAME] [--time-zone Europe/Berlin] [--country DE]
+                      seed-demo --leads N [--workspace ID]   realistic demo leads (default: the first workspace)
                     Without a command, Leadline serves the web app.
                     """);
                 return true;

@@ -33,7 +33,9 @@ internal sealed class TimestampInterceptor(TimeProvider clock, WorkspaceScope sc
             {
                 if (entry.State == EntityState.Added)
                 {
-                    stamped.CreatedAt = now;
+                    // a creation time given by the caller (imported history, demo data) is kept
+                    if (stamped.CreatedAt == default)
+                        stamped.CreatedAt = now;
                     stamped.UpdatedAt = now;
                 }
                 else if (entry.State == EntityState.Modified)

@@ -12,7 +12,8 @@ public static class LeadsFeature
             .AddScoped<LeadQueries>()
             .AddScoped<LeadMapper>()
             .AddScoped<LeadImport>()
-            .AddScoped<LeadExport>();
+            .AddScoped<LeadExport>()
+            .AddScoped<DemoSeeder>();
 
     public static void MapLeads(this IEndpointRouteBuilder app, RouteGroupBuilder api)
     {
