@@ -37,6 +37,9 @@ public abstract class LeadlineServer : IAsyncLifetime
 
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("The fixture has not started.");
 
+    /// <summary>The app's services, for arranging data the way the app itself would (e.g. demo leads).</summary>
+    public IServiceProvider Services => _factory?.Services ?? throw new InvalidOperationException("The fixture has not started.");
+
     /// <summary>Error and critical log lines of the server (exceptions included), for "nothing broke" checks.</summary>
     public ConcurrentQueue<string> ServerErrors { get; } = new();
 
@@ -76,7 +79,11 @@ public abstract class LeadlineServer : IAsyncLifetime
             Headless = true,
             Args = ChromiumArgs,
         });
+        await ArrangeAsync();
     }
+
+    /// <summary>Data a fixture puts in place once its server runs.</summary>
+    protected virtual Task ArrangeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
@@ -135,7 +142,7 @@ public abstract class LeadlineServer : IAsyncLifetime
 public sealed class EmptyServer : LeadlineServer;
 
 /// <summary>A server whose first workspace and admin come from <c>Leadline:Admin</c> settings, as in a container start.</summary>
-public sealed class AdminServer : LeadlineServer
+public class AdminServer : LeadlineServer
 {
     public const string AdminEmail = "grace.admin@example.com";
     public const string AdminPassword = "Admin!Passw0rd#1";
