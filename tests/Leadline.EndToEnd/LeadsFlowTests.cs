@@ -113,4 +113,36 @@ public sealed class LeadsFlowTests(AdminServer server) : BrowserTest(server), IC
         Assert.Equal(2, csv.Trim().Split('\n').Length);   // header + the one filtered lead
         AssertNothingBroke();
     }
+
+    [Fact]
+    public async Task Photo_upload_checks_the_file_and_shows_the_photo()
+    {
+        var page = await OpenPageAsync();
+        await SignInAsAdminAsync(page);
+        await page.GotoAsync("/leads/new");
+        var name = "Photo " + Guid.NewGuid().ToString("N")[..6];
+        await page.FillAsync("#lead-name", name);
+        await page.ClickAsync("#save-lead");
+        await Expect(page.Locator("#lead-title")).ToHaveTextAsync(name);
+
+        // a text file with an image name is refused by its content
+        var fake = Path.Combine(Path.GetTempPath(), $"fake-{Guid.NewGuid():N}.png");
+        await File.WriteAllTextAsync(fake, "not really a picture");
+        await page.SetInputFilesAsync("#photo-input", fake);
+        await page.ClickAsync("#upload-photo");
+        await Expect(page.Locator("#stage-error")).ToContainTextAsync("JPEG, PNG, GIF or WebP");
+        await Expect(page.Locator("#lead-photo")).ToHaveCountAsync(0);
+
+        // a real 1×1 PNG is stored and shown
+        var png = Path.Combine(Path.GetTempPath(), $"dot-{Guid.NewGuid():N}.png");
+        await File.WriteAllBytesAsync(png, Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="));
+        await page.SetInputFilesAsync("#photo-input", png);
+        await page.ClickAsync("#upload-photo");
+        await Expect(page.Locator("#lead-photo")).ToBeVisibleAsync();
+        Assert.True(await page.EvaluateAsync<bool>("() => document.getElementById('lead-photo').naturalWidth === 1"));
+        await page.ClickAsync("#history-tab");
+        await Expect(page.Locator("#history-list")).ToContainTextAsync("changed photo");
+        await ShotAsync(page, "photo");
+        AssertNothingBroke();
+    }
 }

@@ -20,6 +20,8 @@ public static class CommonFeature
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(
             new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         services.AddOpenApi();
+        services.AddOptions<Files.FileStorageOptions>().BindConfiguration("Leadline:Storage");
+        services.AddSingleton<Files.IFileStorage, Files.LocalFileStorage>();
         return services;
     }
 

@@ -24,6 +24,19 @@ internal static class LeadPageEndpoints
             return Results.Redirect(error is null ? $"/leads/{id}" : $"/leads/{id}?error={Uri.EscapeDataString(error)}");
         });
 
+        leads.MapPost("/{id:int}/photo", async (int id, IFormFile? photo, LeadPhotos photos, CancellationToken ct) =>
+        {
+            var result = await photos.SaveAsync(id, photo, ct);
+            if (result.NotFound)
+                return Results.Redirect("/leads");
+            return Results.Redirect(result.Succeeded ? $"/leads/{id}?saved=1" : $"/leads/{id}?error={Uri.EscapeDataString(string.Join(" ", result.Errors.All))}");
+        });
+
+        leads.MapGet("/{id:int}/photo", async (int id, LeadPhotos photos, CancellationToken ct) =>
+            await photos.OpenAsync(id, ct) is { } photo
+                ? Results.Stream(photo.Content, photo.ContentType)
+                : Results.NotFound());
+
         leads.MapPost("/code", async ([FromForm] string? ignored, LeadService service, CancellationToken ct) =>
         {
             var code = HtmlEncoder.Default.Encode(await service.NextCodeAsync(ct));

@@ -83,6 +83,7 @@ public sealed class LeadService(LeadlineDb db, LeadWriter writer, CurrentUser me
         string? Name(string field, string? value) => value is null ? null
             : field == "stage" ? stages.GetValueOrDefault(value, value)
             : field == "owner" ? users.GetValueOrDefault(value, value)
+            : field == "photo" ? "image"   // the storage key means nothing to a person
             : value;
         return rows.Select(h => new LeadHistoryResponse(h.At, h.UserId, h.UserName, h.Field, Name(h.Field, h.From), Name(h.Field, h.To))).ToList();
     }

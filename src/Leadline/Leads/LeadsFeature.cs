@@ -13,7 +13,8 @@ public static class LeadsFeature
             .AddScoped<LeadMapper>()
             .AddScoped<LeadImport>()
             .AddScoped<LeadExport>()
-            .AddScoped<DemoSeeder>();
+            .AddScoped<DemoSeeder>()
+            .AddScoped<LeadPhotos>();
 
     public static void MapLeads(this IEndpointRouteBuilder app, RouteGroupBuilder api)
     {

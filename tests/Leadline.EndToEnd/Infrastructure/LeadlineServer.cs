@@ -62,6 +62,7 @@ public abstract class LeadlineServer : IAsyncLifetime
             ["Leadline:Database:Provider"] = "Sqlite",
             ["ConnectionStrings:Leadline"] = $"Data Source={Path.Combine(_folder, "leadline.db")}",
             ["Leadline:Auth:TokenRequestsPerMinute"] = "100000",
+            ["Leadline:Storage:Path"] = Path.Combine(_folder, "files"),
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in Settings)
