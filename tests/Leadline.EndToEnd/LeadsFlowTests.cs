@@ -16,7 +16,10 @@ public sealed class LeadsFlowTests(AdminServer server) : BrowserTest(server), IC
 
         // the form: a validation message first, nothing saved
         await page.ClickAsync("#nav-leads");
-        await page.ClickAsync("#new-lead");
+        await page.ClickAsync("#new-lead");   // opens the form in a dialog over the list
+        await Expect(page.Locator("#lead-modal #lead-form")).ToBeVisibleAsync();
+        await Expect(page).ToHaveURLAsync(PathIs("/leads"));
+        await ShotAsync(page, "0-dialog");
         await page.FillAsync("#lead-email", "not-an-email");
         await page.ClickAsync("#save-lead");
         await Expect(page.Locator(".invalid-feedback[data-field=name]")).ToHaveTextAsync("Name is required.");
@@ -60,7 +63,11 @@ public sealed class LeadsFlowTests(AdminServer server) : BrowserTest(server), IC
         await ShotAsync(page, "4-cards");
         await page.ClickAsync("#view-table");
 
-        // detail → edit → history shows the change
+        // quick look in a dialog, then the detail → edit → history shows the change
+        await page.Locator("#lead-table .lead-row", new() { HasText = name }).Locator(".lead-peek").ClickAsync();
+        await Expect(page.Locator("#lead-modal #lead-summary")).ToContainTextAsync(name);
+        await ShotAsync(page, "4b-quick-look");
+        await page.ClickAsync("#lead-modal .btn-close");
         await page.Locator("#lead-table .lead-name", new() { HasText = name }).ClickAsync();
         await page.ClickAsync("#edit-lead");
         await page.FillAsync("#lead-title", "Head of Buying");

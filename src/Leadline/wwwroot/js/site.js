@@ -39,3 +39,16 @@
     apply(button.dataset.view);
   });
 })();
+
+// Lead dialog: htmx fills #lead-modal-body (New lead form, quick look); open the dialog once content arrived
+(function () {
+  document.body.addEventListener('htmx:afterSwap', function (evt) {
+    if (evt.detail.target.id !== 'lead-modal-body') return;
+    const trigger = evt.detail.requestConfig && evt.detail.requestConfig.elt;
+    const title = document.getElementById('lead-modal-title');
+    if (title && trigger && trigger.dataset.modalTitle) title.textContent = trigger.dataset.modalTitle;
+    bootstrap.Modal.getOrCreateInstance(document.getElementById('lead-modal')).show();
+    const first = evt.detail.target.querySelector('input:not([type=hidden])');
+    if (first) setTimeout(function () { first.focus(); }, 300);
+  });
+})();
