@@ -55,7 +55,7 @@ public sealed class LeadImport(LeadlineDb db, LeadWriter writer, LeadService lea
         var owners = await db.Users.AsNoTracking().Where(u => u.IsActive).ToDictionaryAsync(u => u.NormalizedEmail!, u => u.Id, ct);
         var seenEmails = new HashSet<string>();
         var seenPhones = new HashSet<string>();
-        var batch = new List<(long Row, Lead Lead, bool IsNew)>();
+        var batch = new List<PendingRow>();
         int created = 0, updated = 0, skipped = 0;
 
         while (await csv.ReadAsync(ct))
@@ -90,7 +90,7 @@ public sealed class LeadImport(LeadlineDb db, LeadWriter writer, LeadService lea
 
             var lead = existing ?? new Lead { Source = LeadSource.Import };
             if (existing is not null)
-                present.Remove("name");   // an update never blanks the name; it keeps the existing one unless given
+                present.Remove("name");   // an update keeps the name the lead already has
             var rowErrors = await writer.ApplyAsync(lead, input, present, workspace, ct);
             if (rowErrors.Any)
             {
@@ -105,17 +105,20 @@ public sealed class LeadImport(LeadlineDb db, LeadWriter writer, LeadService lea
                 seenPhones.Add(phone);
             if (existing is null)
                 db.Leads.Add(lead);
-            batch.Add((row, lead, existing is null));
+            batch.Add(new PendingRow(row, input, present, existing?.Id));
             if (batch.Count >= BatchSize)
-                (created, updated) = Add((created, updated), await FlushAsync(batch, errors, ct));
+                (created, updated) = Add((created, updated), await FlushAsync(batch, workspace, errors, ct));
         }
-        (created, updated) = Add((created, updated), await FlushAsync(batch, errors, ct));
+        (created, updated) = Add((created, updated), await FlushAsync(batch, workspace, errors, ct));
         return new ImportResult(created, updated, skipped, errors.OrderBy(e => e.Row).ToList());
     }
 
     private static (int, int) Add((int Created, int Updated) a, (int Created, int Updated) b) => (a.Created + b.Created, a.Updated + b.Updated);
 
-    private async Task<(int Created, int Updated)> FlushAsync(List<(long Row, Lead Lead, bool IsNew)> batch, List<ImportError> errors, CancellationToken ct)
+    /// <summary>A validated row waiting for its batch: kept as input, so a refused batch can be replayed row by row.</summary>
+    private sealed record PendingRow(long Row, LeadInput Input, HashSet<string> Present, int? ExistingId);
+
+    private async Task<(int Created, int Updated)> FlushAsync(List<PendingRow> batch, Workspaces.Workspace workspace, List<ImportError> errors, CancellationToken ct)
     {
         if (batch.Count == 0)
             return (0, 0);
@@ -130,22 +133,23 @@ public sealed class LeadImport(LeadlineDb db, LeadWriter writer, LeadService lea
         }
         catch (DbUpdateException)
         {
-            // the database refused the batch (a code taken meanwhile, say): save row by row to name the culprit
+            // the database refused the batch (a code taken meanwhile, say): replay it row by row to name the culprit;
+            // each replayed row goes through the writer again, so its history is recorded like any other change
             db.ChangeTracker.Clear();
-            var saved = new List<(long Row, Lead Lead, bool IsNew)>();
+            var saved = new List<PendingRow>();
             foreach (var item in batch)
             {
                 try
                 {
-                    if (item.IsNew)
+                    var lead = item.ExistingId is { } id ? await db.Leads.FirstAsync(l => l.Id == id, ct) : new Lead { Source = LeadSource.Import };
+                    var rowErrors = await writer.ApplyAsync(lead, item.Input, item.Present, workspace, ct);
+                    if (rowErrors.Any)
                     {
-                        item.Lead.Id = 0;
-                        db.Leads.Add(item.Lead);
+                        errors.Add(new ImportError(item.Row, string.Join(" ", rowErrors.All)));
+                        continue;
                     }
-                    else
-                    {
-                        db.Leads.Update(item.Lead);
-                    }
+                    if (item.ExistingId is null)
+                        db.Leads.Add(lead);
                     await db.SaveChangesAsync(ct);
                     saved.Add(item);
                 }
@@ -153,7 +157,10 @@ public sealed class LeadImport(LeadlineDb db, LeadWriter writer, LeadService lea
                 {
                     errors.Add(new ImportError(item.Row, "The database refused this row: " + (ex.InnerException?.Message ?? ex.Message)));
                 }
-                db.ChangeTracker.Clear();
+                finally
+                {
+                    db.ChangeTracker.Clear();
+                }
             }
             return Count(saved);
         }
@@ -164,8 +171,8 @@ public sealed class LeadImport(LeadlineDb db, LeadWriter writer, LeadService lea
         }
     }
 
-    private static (int Created, int Updated) Count(List<(long Row, Lead Lead, bool IsNew)> rows) =>
-        (rows.Count(r => r.IsNew), rows.Count(r => !r.IsNew));
+    private static (int Created, int Updated) Count(List<PendingRow> rows) =>
+        (rows.Count(r => r.ExistingId is null), rows.Count(r => r.ExistingId is not null));
 
     private static (LeadInput Input, HashSet<string> Present, string? Error) ToInput(
         Dictionary<string, string> values, List<Pipeline.Stage> stages, Dictionary<string, int> owners)

@@ -141,6 +141,23 @@ public sealed class LeadListTests(AppFixture fixture) : IClassFixture<AppFixture
     }
 
     [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task A_batch_the_database_refuses_is_replayed_row_by_row_with_history(Db db)
+    {
+        var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
+        // both rows pass validation alone, but share a code: the unique index refuses the batch
+        var result = await ImportAsync(ws, "name,code\nFirst Code,X-1\nSecond Code,X-1\nThird,\n", "create");
+
+        Assert.Equal(2, result.GetProperty("created").GetInt32());
+        var error = Assert.Single(result.GetProperty("errors").EnumerateArray());
+        Assert.Equal(3, error.GetProperty("row").GetInt64());
+        Assert.Contains("X-1", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(["First Code", "Third"], (await ws.Admin.LeadNamesAsync("sort=name")));
+        var id = (await ws.Admin.GetFromJsonAsync<JsonElement>("/api/v1/leads?q=first")).GetProperty("items")[0].GetProperty("id").GetInt32();
+        var history = await ws.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/leads/{id}/history");
+        Assert.Equal("created", Assert.Single(history.GetProperty("items").EnumerateArray()).GetProperty("field").GetString());
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
     public async Task Export_then_import_round_trips_into_another_workspace(Db db)
     {
         var app = await fixture.For(db);
