@@ -1,5 +1,7 @@
 using Leadline;
 using Leadline.Common;
+using Leadline.Common.Live;
+using Leadline.Pipeline;
 using Leadline.Data;
 using Leadline.Home;
 using Leadline.Identity;
@@ -14,6 +16,8 @@ builder.Services.AddLeadlineIdentity(builder.Configuration);
 builder.Services.AddWorkspaces();
 builder.Services.AddHome();
 builder.Services.AddLeads();
+builder.Services.AddPipeline();
+builder.Services.AddLiveEvents(builder.Configuration.GetValue<DatabaseProvider>("Leadline:Database:Provider"));
 
 var app = builder.Build();
 if (!await app.PrepareDatabaseAsync())
@@ -28,6 +32,8 @@ app.MapOpenApi();
 var api = app.MapApiGroup();
 app.MapLeadlineIdentity(api);
 app.MapLeads(api);
+app.MapPipeline(api);
+app.MapLiveEvents();
 app.MapRazorComponents<App>();
 await app.RunAsync();
 return 0;

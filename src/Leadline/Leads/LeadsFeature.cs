@@ -7,6 +7,7 @@ public static class LeadsFeature
     public static IServiceCollection AddLeads(this IServiceCollection services) =>
         services
             .AddScoped<IInterceptor, LeadHistoryInterceptor>()
+            .AddScoped<IInterceptor, LeadChangeNotifier>()
             .AddScoped<LeadWriter>()
             .AddScoped<LeadService>()
             .AddScoped<LeadQueries>()

@@ -8,6 +8,7 @@
       : 'The change could not be saved (' + status + '). Nothing was changed; try again.';
     showToast(message);
   });
+  window.leadline = { toast: showToast };
 
   function showToast(message) {
     let host = document.getElementById('toast-host');
@@ -51,4 +52,17 @@
     const first = evt.detail.target.querySelector('input:not([type=hidden])');
     if (first) setTimeout(function () { first.focus(); }, 300);
   });
+})();
+
+// Live updates: pages that show leads (data-live) listen to /events and re-fetch themselves on "leads-changed"
+(function () {
+  if (!document.querySelector('[data-live]')) return;
+  const source = new EventSource('/events');
+  source.addEventListener('connected', function () { document.body.dataset.live = 'on'; });
+  source.addEventListener('leads-changed', function () {
+    if (window.leadlineBusy) { window.leadlinePendingRefresh = true; return; }   // never pull the board from under a drag
+    htmx.trigger(document.body, 'leads-changed');
+  });
+  source.onerror = function () { document.body.dataset.live = 'off'; };   // EventSource reconnects by itself
+  window.addEventListener('beforeunload', function () { source.close(); });
 })();

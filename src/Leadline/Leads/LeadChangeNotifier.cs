@@ -1,0 +1,84 @@
+using Leadline.Common.Live;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Leadline.Leads;
+
+/// <summary>
+/// After any saved change to leads, tells every open board and list of that workspace ("leads-changed" with the
+/// lead ids, or "*" for a bulk change), so pages refresh without reload. One place, like the history.
+/// </summary>
+internal sealed class LeadChangeNotifier(ILiveEventBus bus, ILogger<LeadChangeNotifier> log) : SaveChangesInterceptor
+{
+    private const int MaxIds = 20;
+    private readonly Dictionary<int, HashSet<int>> _pending = [];
+    private readonly List<Lead> _added = [];
+
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        Collect(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Collect(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        await PublishAsync(cancellationToken);
+        return result;
+    }
+
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        PublishAsync(CancellationToken.None).GetAwaiter().GetResult();
+        return result;
+    }
+
+    public override void SaveChangesFailed(DbContextErrorEventData eventData)
+    {
+        _pending.Clear();
+        _added.Clear();
+    }
+
+    private void Collect(DbContext? context)
+    {
+        if (context is null)
+            return;
+        foreach (var entry in context.ChangeTracker.Entries<Lead>())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted))
+                continue;
+            if (!_pending.TryGetValue(entry.Entity.WorkspaceId, out var ids))
+                _pending[entry.Entity.WorkspaceId] = ids = [];
+            if (entry.State == EntityState.Added)
+                _added.Add(entry.Entity);   // ids are known only after the save
+            else
+                ids.Add(entry.Entity.Id);
+        }
+    }
+
+    private async Task PublishAsync(CancellationToken ct)
+    {
+        foreach (var lead in _added)
+            _pending[lead.WorkspaceId].Add(lead.Id);
+        _added.Clear();
+        foreach (var (workspaceId, ids) in _pending)
+        {
+            var data = ids.Count > MaxIds ? "*" : string.Join(",", ids);
+            try
+            {
+                await bus.PublishAsync(new LiveEvent(workspaceId, "leads-changed", data), ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // the change is saved; a missed live refresh is not worth failing the request for
+                log.LogWarning(ex, "Could not publish a live update for workspace {Workspace}", workspaceId);
+            }
+        }
+        _pending.Clear();
+    }
+}

@@ -1,0 +1,27 @@
+namespace Leadline.Pipeline;
+
+public sealed record StageResponse(int Id, string Name, StageCategory Category, int Order, string Color, int? RottingDays);
+
+public sealed record PipelineResponse(int Id, string Name, bool IsDefault, IReadOnlyList<StageResponse> Stages);
+
+/// <summary>A card on the board: just what the column shows.</summary>
+public sealed record BoardCard(
+    int Id,
+    string Name,
+    string? Company,
+    int Score,
+    int? OwnerId,
+    string? OwnerName,
+    int DaysInStage,
+    bool Rotting,
+    Leads.FollowUpState FollowUpState,
+    DateTime? NextFollowUpAt,
+    int Version);
+
+public sealed record BoardColumn(int StageId, string Name, StageCategory Category, string Color, int Count, IReadOnlyList<BoardCard> Leads);
+
+public sealed record BoardResponse(int PipelineId, string Name, IReadOnlyList<BoardColumn> Stages);
+
+public sealed record MoveRequest(int? StageId, int? Position, string? LostReason, int? Version);
+
+public sealed record ReorderRequest(int? StageId, List<int>? LeadIds);

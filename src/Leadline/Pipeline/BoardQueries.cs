@@ -1,0 +1,61 @@
+using Leadline.Common.Time;
+using Leadline.Data;
+using Leadline.Leads;
+using Microsoft.EntityFrameworkCore;
+
+namespace Leadline.Pipeline;
+
+/// <summary>Pipelines and the board: per stage a count (one grouped query) and the first cards in board order.</summary>
+public sealed class BoardQueries(LeadlineDb db)
+{
+    public async Task<List<PipelineResponse>> PipelinesAsync(CancellationToken ct)
+    {
+        var pipelines = await db.Pipelines.AsNoTracking().Include(p => p.Stages).OrderByDescending(p => p.IsDefault).ThenBy(p => p.Id).ToListAsync(ct);
+        return pipelines.Select(p => new PipelineResponse(p.Id, p.Name, p.IsDefault,
+            p.Stages.OrderBy(s => s.Order).Select(s => new StageResponse(s.Id, s.Name, s.Category, s.Order, s.Color, s.RottingDays)).ToList())).ToList();
+    }
+
+    public Task<int?> DefaultPipelineIdAsync(CancellationToken ct) =>
+        db.Pipelines.AsNoTracking().OrderByDescending(p => p.IsDefault).ThenBy(p => p.Id).Select(p => (int?)p.Id).FirstOrDefaultAsync(ct);
+
+    /// <summary>The filtered leads of one pipeline (owner: me | unassigned | id; q: the list's search).</summary>
+    public IQueryable<Lead> Leads(int pipelineId, BoardFilter filter, int currentUserId, LeadQueries leadQueries, WorkspaceClock clock)
+    {
+        var list = new LeadFilter { Owner = filter.Owner, Q = filter.Q, Source = filter.Source };
+        return leadQueries.Filter(list, currentUserId, clock).Where(l => l.PipelineId == pipelineId);
+    }
+
+    public async Task<BoardResponse?> BoardAsync(int pipelineId, BoardFilter filter, int perStage, int currentUserId, LeadQueries leadQueries, WorkspaceClock clock, CancellationToken ct)
+    {
+        var pipeline = await db.Pipelines.AsNoTracking().Include(p => p.Stages).FirstOrDefaultAsync(p => p.Id == pipelineId, ct);
+        if (pipeline is null)
+            return null;
+        var leads = Leads(pipelineId, filter, currentUserId, leadQueries, clock);
+        var counts = await leads.GroupBy(l => l.StageId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var columns = new List<BoardColumn>();
+        foreach (var stage in pipeline.Stages.OrderBy(s => s.Order))
+        {
+            var cards = counts.GetValueOrDefault(stage.Id) == 0 ? [] : await CardsAsync(leads, stage, 0, perStage, clock, ct);
+            columns.Add(new BoardColumn(stage.Id, stage.Name, stage.Category, stage.Color, counts.GetValueOrDefault(stage.Id), cards));
+        }
+        return new BoardResponse(pipeline.Id, pipeline.Name, columns);
+    }
+
+    /// <summary>Cards of one column from <paramref name="skip"/> on (the board loads more on scroll).</summary>
+    public async Task<List<BoardCard>> CardsAsync(IQueryable<Lead> leads, Stage stage, int skip, int take, WorkspaceClock clock, CancellationToken ct)
+    {
+        var rows = await leads.Where(l => l.StageId == stage.Id).OrderBy(l => l.Position).ThenBy(l => l.Id).Skip(skip).Take(take)
+            .Select(l => new { l.Id, l.Name, l.Company, l.Score, l.OwnerId, l.StageChangedAt, l.NextFollowUpAt, l.Version })
+            .ToListAsync(ct);
+        var ownerIds = rows.Where(r => r.OwnerId is not null).Select(r => r.OwnerId!.Value).Distinct().ToList();
+        var owners = ownerIds.Count == 0 ? [] : await db.Users.AsNoTracking().Where(u => ownerIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
+        return rows.Select(r =>
+        {
+            var days = Math.Max(0, (int)(clock.UtcNow - r.StageChangedAt).TotalDays);
+            return new BoardCard(r.Id, r.Name, r.Company, r.Score, r.OwnerId, r.OwnerId is { } o ? owners.GetValueOrDefault(o) : null, days,
+                stage.RottingDays is { } limit && days >= limit, LeadMapper.FollowUp(r.NextFollowUpAt, clock), r.NextFollowUpAt, r.Version);
+        }).ToList();
+    }
+}
+
+public sealed record BoardFilter(string? Owner, string? Q, LeadSource? Source);

@@ -1,0 +1,104 @@
+using Leadline.Common.Api;
+using Leadline.Data;
+using Leadline.Leads;
+using Microsoft.EntityFrameworkCore;
+
+namespace Leadline.Pipeline;
+
+/// <summary>
+/// Board moves. Positions are sparse doubles: a move writes only the moved lead (halfway between its new
+/// neighbours); a reorder reuses the positions its leads already hold. Neither renumbers a column, except when
+/// two neighbours have worn their gap down to nothing, which takes ~50 moves into the same spot.
+/// </summary>
+public sealed class LeadMover(LeadlineDb db, LeadWriter writer, LeadService leads)
+{
+    private const double Gap = 1024;
+
+    public async Task<Result<Lead>> MoveAsync(int leadId, MoveRequest request, CancellationToken ct)
+    {
+        var lead = await db.Leads.FirstOrDefaultAsync(l => l.Id == leadId && l.ArchivedAt == null, ct);
+        if (lead is null)
+            return Result<Lead>.Missing();
+        if (request.StageId is not { } stageId)
+            return Result<Lead>.Invalid("stageId", "Say which stage to move the lead to.");
+        if (request.Position is < 0)
+            return Result<Lead>.Invalid("position", "Position must be 0 or more.");
+        if (request.Version is { } expected && expected != lead.Version)
+            return Result<Lead>.Outdated("The lead was changed by someone else since you loaded the board. It has been refreshed; try again.");
+
+        if (stageId != lead.StageId)
+        {
+            var present = new HashSet<string> { "stageId" };
+            if (request.LostReason is not null)
+                present.Add("lostReason");
+            var errors = await writer.ApplyAsync(lead, new LeadInput { StageId = stageId, LostReason = request.LostReason }, present, await leads.WorkspaceAsync(ct), ct);
+            if (errors.Any)
+                return Result<Lead>.Invalid(errors);
+        }
+        lead.Position = await PositionAtAsync(lead, request.Position ?? int.MaxValue, ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return Result<Lead>.Ok(lead);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Result<Lead>.Outdated("Someone moved or edited this lead at the same moment. The board has been refreshed; try again.");
+        }
+    }
+
+    /// <summary>The column order becomes exactly <paramref name="request"/>'s list (its leads swap the positions they hold).</summary>
+    public async Task<Result<int>> ReorderAsync(ReorderRequest request, CancellationToken ct)
+    {
+        if (request.StageId is not { } stageId || !await db.Stages.AnyAsync(s => s.Id == stageId, ct))
+            return Result<int>.Invalid("stageId", "Unknown stage.");
+        var ids = request.LeadIds ?? [];
+        if (ids.Count == 0 || ids.Count > 2000 || ids.Distinct().Count() != ids.Count)
+            return Result<int>.Invalid("leadIds", "Give between 1 and 2,000 distinct lead ids.");
+        var rows = await db.Leads.Where(l => ids.Contains(l.Id) && l.ArchivedAt == null).ToListAsync(ct);
+        if (rows.Count != ids.Count)
+            return Result<int>.Invalid("leadIds", "Some of these leads do not exist.");
+        if (rows.FirstOrDefault(l => l.StageId != stageId) is { } stray)
+            return Result<int>.Invalid("leadIds", $"Lead {stray.Id} is not in this stage: move it there first.");
+        var slots = rows.Select(r => r.Position).Order().ToList();
+        var byId = rows.ToDictionary(r => r.Id);
+        for (var i = 0; i < ids.Count; i++)
+            byId[ids[i]].Position = slots[i];
+        await db.SaveChangesAsync(ct);
+        return Result<int>.Ok(ids.Count);
+    }
+
+    private async Task<double> PositionAtAsync(Lead lead, int index, CancellationToken ct)
+    {
+        var column = db.Leads.Where(l => l.StageId == lead.StageId && l.Id != lead.Id && l.ArchivedAt == null).OrderBy(l => l.Position).ThenBy(l => l.Id);
+        var neighbours = index == 0
+            ? await column.Select(l => (double?)l.Position).Take(1).ToListAsync(ct)
+            : await column.Select(l => (double?)l.Position).Skip(index - 1).Take(2).ToListAsync(ct);
+        double? before = index == 0 ? null : neighbours.ElementAtOrDefault(0);
+        double? after = index == 0 ? neighbours.ElementAtOrDefault(0) : neighbours.ElementAtOrDefault(1);
+        if (index > 0 && before is null)   // past the end: append
+            before = await column.Select(l => (double?)l.Position).OrderByDescending(p => p).FirstOrDefaultAsync(ct);
+        switch (before, after)
+        {
+            case (null, null):
+                return Gap;
+            case (null, { } a):
+                return a - Gap;
+            case ({ } b, null):
+                return b + Gap;
+            case ({ } b, { } a) when a - b > 1e-6:
+                return (a + b) / 2;
+            default:
+                await RenumberAsync(lead, ct);
+                return await PositionAtAsync(lead, index, ct);
+        }
+    }
+
+    private async Task RenumberAsync(Lead lead, CancellationToken ct)
+    {
+        var all = await db.Leads.Where(l => l.StageId == lead.StageId && l.Id != lead.Id).OrderBy(l => l.Position).ThenBy(l => l.Id).ToListAsync(ct);
+        for (var i = 0; i < all.Count; i++)
+            all[i].Position = (i + 1) * Gap;
+        await db.SaveChangesAsync(ct);
+    }
+}

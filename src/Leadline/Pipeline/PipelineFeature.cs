@@ -1,0 +1,13 @@
+namespace Leadline.Pipeline;
+
+public static class PipelineFeature
+{
+    public static IServiceCollection AddPipeline(this IServiceCollection services) =>
+        services.AddScoped<BoardQueries>().AddScoped<LeadMover>();
+
+    public static void MapPipeline(this IEndpointRouteBuilder app, RouteGroupBuilder api)
+    {
+        api.MapPipelineApi();
+        app.MapBoardPages();
+    }
+}

@@ -1,0 +1,128 @@
+using Leadline.Data;
+using Leadline.EndToEnd.Infrastructure;
+using Leadline.Leads;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Leadline.EndToEnd;
+
+/// <summary>The pipeline board in a real browser: drag and drop that persists, the lost-reason dialog, live updates across two browsers.</summary>
+public sealed class BoardTests(AdminServer server) : BrowserTest(server), IClassFixture<AdminServer>
+{
+    private async Task<string> CreateLeadAsync(string prefix)
+    {
+        var name = $"{prefix} {Guid.NewGuid().ToString("N")[..6]}";
+        await using var scope = Server.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LeadlineDb>();
+        scope.ServiceProvider.GetRequiredService<WorkspaceScope>().Enter(await db.Workspaces.Select(w => w.Id).FirstAsync());
+        var result = await scope.ServiceProvider.GetRequiredService<LeadService>().CreateAsync(new LeadInput { Name = name }, new HashSet<string> { "name" }, CancellationToken.None);
+        Assert.True(result.Succeeded);
+        return name;
+    }
+
+    /// <summary>A page wide enough to show all eight default columns, so drops land where a person would drop them.</summary>
+    private async Task<IPage> OpenBoardPageAsync([System.Runtime.CompilerServices.CallerMemberName] string test = "")
+    {
+        var page = await OpenPageAsync(test);
+        await page.SetViewportSizeAsync(2300, 900);
+        return page;
+    }
+
+    private static ILocator Column(IPage page, string category) => page.Locator($"#board .board-column[data-category={category}]").First;
+
+    private static ILocator Card(IPage page, string name) => page.Locator("#board .board-card", new() { HasText = name });
+
+    [Fact]
+    public async Task Drag_a_card_to_another_column_and_it_stays_there()
+    {
+        var name = await CreateLeadAsync("Drag");
+        var page = await OpenBoardPageAsync();
+        await SignInAsAdminAsync(page);
+        await page.ClickAsync("#nav-pipeline");
+        await Expect(Card(page, name)).ToBeVisibleAsync();
+        await ShotAsync(page, "1-board");
+
+        var move = await page.RunAndWaitForResponseAsync(
+            () => Card(page, name).DragToAsync(Column(page, "working")),
+            r => r.Url.EndsWith("/pipeline/move", StringComparison.Ordinal));
+        Assert.Equal(200, move.Status);
+        await page.ReloadAsync();
+        await Expect(Column(page, "working").Locator(".board-card", new() { HasText = name })).ToBeVisibleAsync();
+        await ShotAsync(page, "2-moved");
+        AssertNothingBroke();
+    }
+
+    [Fact]
+    public async Task Dropping_on_lost_asks_for_a_reason_and_cancel_puts_the_card_back()
+    {
+        var name = await CreateLeadAsync("Lost");
+        var page = await OpenBoardPageAsync();
+        await SignInAsAdminAsync(page);
+        await page.GotoAsync("/pipeline");
+
+        await Card(page, name).DragToAsync(Column(page, "lost"));
+        await Expect(page.Locator("#lost-modal")).ToBeVisibleAsync();
+        await ShotAsync(page, "1-reason");
+        await page.ClickAsync("#lost-cancel");
+        await Expect(Column(page, "new").Locator(".board-card", new() { HasText = name })).ToBeVisibleAsync();
+
+        await Card(page, name).DragToAsync(Column(page, "lost"));
+        await page.FillAsync("#board-lost-reason", "Went with a competitor");
+        var move = await page.RunAndWaitForResponseAsync(() => page.ClickAsync("#lost-confirm"), r => r.Url.EndsWith("/pipeline/move", StringComparison.Ordinal));
+        Assert.Equal(200, move.Status);
+        await page.ReloadAsync();
+        await Expect(Column(page, "lost").Locator(".board-card", new() { HasText = name })).ToBeVisibleAsync();
+        AssertNothingBroke();
+    }
+
+    [Fact]
+    public async Task A_move_in_one_browser_appears_in_another_without_reload()
+    {
+        var name = await CreateLeadAsync("Live");
+        var watcher = await OpenBoardPageAsync();
+        await SignInAsAdminAsync(watcher);
+        await watcher.GotoAsync("/pipeline");
+        await Expect(watcher.Locator("body")).ToHaveAttributeAsync("data-live", "on");
+        await Expect(Column(watcher, "new").Locator(".board-card", new() { HasText = name })).ToBeVisibleAsync();
+
+        var mover = await OpenBoardPageAsync();
+        await SignInAsAdminAsync(mover);
+        await mover.GotoAsync("/pipeline");
+        await Card(mover, name).DragToAsync(Column(mover, "qualified"));
+
+        await Expect(Column(watcher, "qualified").Locator(".board-card", new() { HasText = name })).ToBeVisibleAsync(new() { Timeout = 5000 });
+        await ShotAsync(watcher, "watcher");
+        AssertNothingBroke();
+    }
+
+    [Fact]
+    public async Task Quick_edit_saves_and_refuses_a_stale_edit()
+    {
+        var name = await CreateLeadAsync("Quick");
+        var first = await OpenBoardPageAsync();
+        await SignInAsAdminAsync(first);
+        await first.GotoAsync("/pipeline");
+        var second = await OpenBoardPageAsync();
+        await SignInAsAdminAsync(second);
+        await second.GotoAsync("/pipeline");
+
+        // both open the same card; the first saves, then the second's save is refused, not silently applied
+        await Card(first, name).ClickAsync();
+        await Expect(first.Locator("#quick-edit")).ToBeVisibleAsync();
+        await Card(second, name).ClickAsync();
+        await Expect(second.Locator("#quick-edit")).ToBeVisibleAsync();
+        await first.Locator("#quick-score").FillAsync("90");
+        await first.ClickAsync("#quick-save");
+        await Expect(first.Locator("#quick-message")).ToHaveTextAsync("Saved.");
+        await ShotAsync(first, "1-saved");
+
+        await second.SelectOptionAsync("#quick-stage", new SelectOptionValue { Label = "Working" });
+        await second.ClickAsync("#quick-save");
+        await Expect(second.Locator("#quick-message")).ToContainTextAsync("Someone else changed this lead");
+        await Expect(second.Locator("#quick-score")).ToHaveValueAsync("90");   // the form now shows the other person's values
+        await ShotAsync(second, "2-stale");
+        AssertNothingBroke();
+    }
+}

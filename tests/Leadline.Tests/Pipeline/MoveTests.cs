@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Leadline.Tests.Leads;
+using Leadline.Tests.TestInfrastructure;
+
+namespace Leadline.Tests.Pipeline;
+
+public sealed class MoveTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    private static async Task<(TestWorkspace Ws, Dictionary<string, int> Stages, int PipelineId, List<int> Ids)> ColumnAsync(LeadlineApp app, int count)
+    {
+        var ws = await TestWorkspace.CreateAsync(app);
+        var stages = await LeadsApiTests.StagesAsync(ws);
+        var pipelines = await ws.Admin.GetFromJsonAsync<JsonElement>("/api/v1/pipelines");
+        var ids = new List<int>();
+        for (var i = 0; i < count; i++)
+            ids.Add((await ws.Admin.CreateLeadAsync(new { name = $"L{i}" })).GetProperty("id").GetInt32());
+        return (ws, stages, pipelines.GetProperty("items")[0].GetProperty("id").GetInt32(), ids);
+    }
+
+    private static async Task<List<int>> ColumnOrderAsync(TestWorkspace ws, int pipelineId, int stageId)
+    {
+        var board = await ws.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/pipelines/{pipelineId}/board?perStage=200");
+        var column = board.GetProperty("stages").EnumerateArray().Single(s => s.GetProperty("stageId").GetInt32() == stageId);
+        var ids = column.GetProperty("leads").EnumerateArray().Select(l => l.GetProperty("id").GetInt32()).ToList();
+        Assert.Equal(column.GetProperty("count").GetInt32(), ids.Count);
+        return ids;
+    }
+
+    private static Task<HttpResponseMessage> MoveAsync(TestWorkspace ws, int id, object body) => ws.Admin.PostAsJsonAsync($"/api/v1/leads/{id}/move", body);
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task Reorder_makes_the_column_exactly_the_given_list(Db db)
+    {
+        var (ws, stages, pipeline, ids) = await ColumnAsync(await fixture.For(db), 5);
+        List<int> order = [ids[3], ids[0], ids[4], ids[2], ids[1]];
+
+        var response = await ws.Admin.PostAsJsonAsync("/api/v1/leads/reorder", new { stageId = stages["New"], leadIds = order });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(order, await ColumnOrderAsync(ws, pipeline, stages["New"]));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task Move_puts_the_lead_at_the_position_at_both_ends_and_in_the_middle(Db db)
+    {
+        var (ws, stages, pipeline, ids) = await ColumnAsync(await fixture.For(db), 4);
+
+        await MoveAsync(ws, ids[3], new { stageId = stages["New"], position = 0 });
+        Assert.Equal([ids[3], ids[0], ids[1], ids[2]], await ColumnOrderAsync(ws, pipeline, stages["New"]));
+        await MoveAsync(ws, ids[3], new { stageId = stages["New"], position = 99 });
+        Assert.Equal([ids[0], ids[1], ids[2], ids[3]], await ColumnOrderAsync(ws, pipeline, stages["New"]));
+        await MoveAsync(ws, ids[0], new { stageId = stages["New"], position = 2 });
+        Assert.Equal([ids[1], ids[2], ids[0], ids[3]], await ColumnOrderAsync(ws, pipeline, stages["New"]));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task Move_into_an_empty_column_and_between_columns_keeps_both_orders(Db db)
+    {
+        var (ws, stages, pipeline, ids) = await ColumnAsync(await fixture.For(db), 3);
+
+        var first = await MoveAsync(ws, ids[1], new { stageId = stages["Working"], position = 0 });
+        await MoveAsync(ws, ids[2], new { stageId = stages["Working"], position = 0 });
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal("working", (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        Assert.Equal([ids[2], ids[1]], await ColumnOrderAsync(ws, pipeline, stages["Working"]));
+        Assert.Equal([ids[0]], await ColumnOrderAsync(ws, pipeline, stages["New"]));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task Many_moves_into_the_same_gap_never_break_the_order(Db db)
+    {
+        var (ws, stages, pipeline, ids) = await ColumnAsync(await fixture.For(db), 3);
+        // alternately drop the last card between the first two: halves one gap 60 times (forces a renumber)
+        for (var i = 0; i < 60; i++)
+            await MoveAsync(ws, i % 2 == 0 ? ids[2] : ids[1], new { stageId = stages["New"], position = 1 });
+
+        var order = await ColumnOrderAsync(ws, pipeline, stages["New"]);
+        Assert.Equal(ids[0], order[0]);
+        Assert.Equal(3, order.Distinct().Count());
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task Moving_to_lost_needs_a_reason(Db db)
+    {
+        var (ws, stages, _, ids) = await ColumnAsync(await fixture.For(db), 1);
+
+        var without = await MoveAsync(ws, ids[0], new { stageId = stages["Lost"], position = 0 });
+        var with = await MoveAsync(ws, ids[0], new { stageId = stages["Lost"], position = 0, lostReason = "Budget" });
+
+        Assert.True((await without.ErrorsAsync()).TryGetProperty("lostReason", out _));
+        Assert.Equal(HttpStatusCode.OK, with.StatusCode);
+        Assert.Equal("Budget", (await with.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("lostReason").GetString());
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task Two_concurrent_moves_of_the_same_card_leave_one_consistent_result(Db db)
+    {
+        var (ws, stages, pipeline, ids) = await ColumnAsync(await fixture.For(db), 2);
+        var version = (await ws.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/leads/{ids[0]}")).GetProperty("updatedAt");
+        Assert.NotEqual(JsonValueKind.Undefined, version.ValueKind);
+
+        var responses = await Task.WhenAll(
+            MoveAsync(ws, ids[0], new { stageId = stages["Working"], position = 0, version = 0 }),
+            MoveAsync(ws, ids[0], new { stageId = stages["Qualified"], position = 0, version = 0 }));
+
+        // both were made against version 0: exactly one wins, the other is told its view is stale
+        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.PreconditionFailed));
+        var lead = await ws.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/leads/{ids[0]}");
+        var stage = lead.GetProperty("stageId").GetInt32();
+        Assert.Contains(stage, new[] { stages["Working"], stages["Qualified"] });
+        Assert.Equal([ids[0]], await ColumnOrderAsync(ws, pipeline, stage));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task Reorder_refuses_leads_of_another_stage_or_workspace(Db db)
+    {
+        var (ws, stages, _, ids) = await ColumnAsync(await fixture.For(db), 2);
+        var other = await TestWorkspace.CreateAsync(ws.App);
+        var foreign = (await other.Admin.CreateLeadAsync(new { name = "Foreign" })).GetProperty("id").GetInt32();
+
+        var wrongStage = await ws.Admin.PostAsJsonAsync("/api/v1/leads/reorder", new { stageId = stages["Working"], leadIds = ids });
+        var wrongWorkspace = await ws.Admin.PostAsJsonAsync("/api/v1/leads/reorder", new { stageId = stages["New"], leadIds = new[] { ids[0], foreign } });
+        var moveForeign = await MoveAsync(ws, foreign, new { stageId = stages["New"], position = 0 });
+
+        Assert.True((await wrongStage.ErrorsAsync()).TryGetProperty("leadIds", out _));
+        Assert.True((await wrongWorkspace.ErrorsAsync()).TryGetProperty("leadIds", out _));
+        Assert.Equal(HttpStatusCode.NotFound, moveForeign.StatusCode);
+    }
+}
