@@ -29,6 +29,10 @@ public sealed class LeadlineDb(DbContextOptions<LeadlineDb> options, WorkspaceSc
 
     public DbSet<LeadHistory> LeadHistory => Set<LeadHistory>();
 
+    public DbSet<Reminders.Reminder> Reminders => Set<Reminders.Reminder>();
+
+    public DbSet<Reminders.Notification> Notifications => Set<Reminders.Notification>();
+
     /// <summary>Read by the query filters on every query (EF parameterises context members); 0 matches nothing.</summary>
     internal int CurrentWorkspaceId => scope?.Id ?? 0;
 

@@ -56,12 +56,16 @@
 
 // Live updates: pages that show leads (data-live) listen to /events and re-fetch themselves on "leads-changed"
 (function () {
-  if (!document.querySelector('[data-live]')) return;
+  if (!document.querySelector('[data-live], #notification-bell')) return;
   const source = new EventSource('/events');
   source.addEventListener('connected', function () { document.body.dataset.live = 'on'; });
   source.addEventListener('leads-changed', function () {
     if (window.leadlineBusy) { window.leadlinePendingRefresh = true; return; }   // never pull the board from under a drag
     htmx.trigger(document.body, 'leads-changed');
+  });
+  source.addEventListener('notifications', function (e) {
+    const shell = document.querySelector('[data-user-id]');
+    if (shell && shell.dataset.userId === e.data) htmx.trigger(document.body, 'notifications-changed');
   });
   source.onerror = function () { document.body.dataset.live = 'off'; };   // EventSource reconnects by itself
   window.addEventListener('beforeunload', function () { source.close(); });
