@@ -125,4 +125,40 @@ public sealed class BoardTests(AdminServer server) : BrowserTest(server), IClass
         await ShotAsync(second, "2-stale");
         AssertNothingBroke();
     }
+
+    [Fact]
+    public async Task A_follow_up_added_in_quick_edit_rings_the_bell_when_due()
+    {
+        var name = await CreateLeadAsync("Bell");
+        var page = await OpenBoardPageAsync();
+        await SignInAsAdminAsync(page);
+        await page.GotoAsync("/pipeline");
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-live", "on");
+
+        await Card(page, name).ClickAsync();
+        await Expect(page.Locator("#quick-reminders")).ToBeVisibleAsync();
+        // one due tomorrow (blue bell on the card), then one already due (fires within a second, red bell, notification)
+        var local = DateTime.UtcNow;   // the workspace is on UTC
+        await page.FillAsync("#reminder-due", local.AddDays(1).ToString("yyyy-MM-ddTHH:mm"));
+        await page.FillAsync("#reminder-message", "Send the quote");
+        await page.ClickAsync("#reminder-add");
+        await Expect(page.Locator("#quick-reminders .reminder-item")).ToHaveCountAsync(1);
+        await Expect(Card(page, name).Locator(".follow-up-tomorrow")).ToBeVisibleAsync();
+        await page.Locator("#quick-reminders .reminder-cancel").ClickAsync();
+        await Expect(page.Locator("#quick-reminders .reminder-item")).ToHaveCountAsync(0);
+
+        await page.FillAsync("#reminder-due", local.AddMinutes(-5).ToString("yyyy-MM-ddTHH:mm"));
+        await page.FillAsync("#reminder-message", $"Call {name} back");
+        await page.ClickAsync("#reminder-add");
+        await Expect(Card(page, name).Locator(".follow-up-overdue")).ToBeVisibleAsync();
+        await page.ClickAsync("#board-modal .btn-close");
+
+        await Expect(page.Locator("#unread-count")).ToHaveTextAsync("1", new() { Timeout = 10_000 });
+        await page.ClickAsync("#bell-button");
+        await Expect(page.Locator("#notification-menu")).ToContainTextAsync($"Call {name} back");
+        await ShotAsync(page, "bell");
+        await page.ReloadAsync();
+        await Expect(page.Locator("#unread-count")).ToHaveCountAsync(0);   // opening the menu read them
+        AssertNothingBroke();
+    }
 }

@@ -1,11 +1,12 @@
 using Leadline.Leads;
 using Leadline.Pipeline.Pages;
+using Leadline.Reminders;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Leadline.Pipeline;
 
-/// <summary>The board's browser endpoints: more cards on scroll, drag-and-drop moves, the quick edit.</summary>
+/// <summary>The board's browser endpoints: more cards on scroll, drag-and-drop moves, the quick edit and its reminders.</summary>
 internal static class BoardPageEndpoints
 {
     public static void MapBoardPages(this IEndpointRouteBuilder app)
@@ -45,7 +46,7 @@ internal static class BoardPageEndpoints
                 : Common.Api.ApiResults.Problem(result);
         });
 
-        board.MapGet("/cards/{id:int}/quick", (int id, LeadService leads, CancellationToken ct) => QuickEditAsync(id, null, false, [], leads, ct));
+        board.MapGet("/cards/{id:int}/quick", (int id, HttpContext http, CancellationToken ct) => QuickEditAsync(http, id, new QuickState(), ct));
 
         board.MapPost("/cards/{id:int}/quick", async (int id, [FromForm] int stageId, [FromForm] int score, [FromForm] string? ownerId,
             [FromForm] string? lostReason, [FromForm] int version, LeadService leads, HttpContext http, CancellationToken ct) =>
@@ -60,21 +61,56 @@ internal static class BoardPageEndpoints
             var result = await leads.UpdateAsync(id, input, new HashSet<string> { "stageId", "score", "ownerId", "lostReason" }, version, ct);
             if (result.NotFound)
                 return Results.NotFound();
-            if (result.Succeeded)
-                http.Response.Headers["HX-Trigger"] = "board-refresh";
             var message = result.Succeeded ? "Saved."
                 : result.Stale is not null ? "Someone else changed this lead meanwhile: nothing was saved, and the form now shows their version. Apply your change again."
                 : "Nothing was saved: correct the fields marked below.";
-            return await QuickEditAsync(id, message, result.Succeeded, result.Errors.ToDictionary(), leads, ct);
+            return await QuickEditAsync(http, id, new QuickState(message, result.Succeeded, result.Errors.ToDictionary(), Refresh: result.Succeeded), ct);
         });
+
+        // follow-up reminders inside the quick edit: each answers with the whole dialog body again
+        board.MapPost("/cards/{id:int}/reminders", async (int id, [FromForm] string? due, [FromForm] string? message, LeadService leads,
+            ReminderService reminders, HttpContext http, CancellationToken ct) =>
+        {
+            var clock = await leads.ClockAsync(ct);
+            string? error = null;
+            if (!DateTime.TryParse(due, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var local))
+            {
+                error = "Choose when the follow-up is due.";
+            }
+            else
+            {
+                // the picker shows the workspace's local time
+                var dueUtc = TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), clock.Zone);
+                var result = await reminders.CreateAsync(id, new ReminderRequest(dueUtc, "internal", message, null, null, null, null), ct);
+                if (!result.Succeeded)
+                    error = string.Join(" ", result.Errors.All);
+            }
+            return await QuickEditAsync(http, id, new QuickState(ReminderError: error, Refresh: error is null), ct);
+        });
+        board.MapPost("/cards/{id:int}/reminders/{reminderId:int}/cancel", (int id, int reminderId, ReminderService reminders, HttpContext http, CancellationToken ct) =>
+            ChangeReminderAsync(http, id, () => reminders.CancelAsync(reminderId, ct), ct)).AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
+        board.MapPost("/cards/{id:int}/reminders/{reminderId:int}/done", (int id, int reminderId, ReminderService reminders, HttpContext http, CancellationToken ct) =>
+            ChangeReminderAsync(http, id, () => reminders.CompleteAsync(reminderId, ct), ct)).AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
+    }
+
+    private sealed record QuickState(string? Message = null, bool Saved = false, Dictionary<string, string[]>? Errors = null, string? ReminderError = null, bool Refresh = false);
+
+    private static async Task<IResult> ChangeReminderAsync(HttpContext http, int id, Func<Task<Common.Api.Result<ReminderResponse>>> change, CancellationToken ct)
+    {
+        var result = await change();
+        return await QuickEditAsync(http, id, new QuickState(ReminderError: result.Conflict, Refresh: result.Succeeded), ct);
     }
 
     /// <summary>The quick-edit form with the lead as it is now (after a stale edit: the other person's values).</summary>
-    private static async Task<IResult> QuickEditAsync(int id, string? message, bool saved, Dictionary<string, string[]> errors, LeadService leads, CancellationToken ct)
+    private static async Task<IResult> QuickEditAsync(HttpContext http, int id, QuickState state, CancellationToken ct)
     {
+        var leads = http.RequestServices.GetRequiredService<LeadService>();
+        var reminders = http.RequestServices.GetRequiredService<ReminderService>();
         var lead = await leads.FindAsync(id, ct);
         if (lead is null)
             return Results.NotFound();
+        if (state.Refresh)   // the board redraws behind the dialog (stage, score, follow-up bell)
+            http.Response.Headers["HX-Trigger"] = "board-refresh";
         var stages = (await leads.StagesAsync(ct)).Where(s => s.PipelineId == lead.PipelineId).ToList();
         return new RazorComponentResult<QuickEdit>(new
         {
@@ -82,9 +118,12 @@ internal static class BoardPageEndpoints
             Version = lead.Version,
             Stages = stages,
             Owners = await leads.OwnerChoicesAsync(ct),
-            Message = message,
-            Saved = saved,
-            Errors = errors,
+            Message = state.Message,
+            Saved = state.Saved,
+            Errors = state.Errors ?? [],
+            Reminders = await reminders.ListAsync(id, ct) ?? [],
+            TimeZone = (await leads.WorkspaceAsync(ct)).TimeZone,
+            ReminderError = state.ReminderError,
         });
     }
 }

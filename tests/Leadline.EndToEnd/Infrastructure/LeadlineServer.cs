@@ -63,6 +63,7 @@ public abstract class LeadlineServer : IAsyncLifetime
             ["ConnectionStrings:Leadline"] = $"Data Source={Path.Combine(_folder, "leadline.db")}",
             ["Leadline:Auth:TokenRequestsPerMinute"] = "100000",
             ["Leadline:Storage:Path"] = Path.Combine(_folder, "files"),
+            ["Leadline:Reminders:IntervalSeconds"] = "1",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in Settings)
