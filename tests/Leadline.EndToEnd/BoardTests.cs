@@ -63,7 +63,7 @@ public sealed class BoardTests(AdminServer server) : BrowserTest(server), IClass
         await page.GotoAsync("/pipeline");
 
         await Card(page, name).DragToAsync(Column(page, "lost"));
-        await Expect(page.Locator("#lost-modal")).ToBeVisibleAsync();
+        await Expect(page.Locator("#lost-modal")).ToHaveAttributeAsync("data-state", "shown");
         await ShotAsync(page, "1-reason");
         await page.ClickAsync("#lost-cancel");
         await Expect(Column(page, "new").Locator(".board-card", new() { HasText = name })).ToBeVisibleAsync();

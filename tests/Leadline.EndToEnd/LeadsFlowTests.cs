@@ -66,8 +66,11 @@ public sealed class LeadsFlowTests(AdminServer server) : BrowserTest(server), IC
         // quick look in a dialog, then the detail → edit → history shows the change
         await page.Locator("#lead-table .lead-row", new() { HasText = name }).Locator(".lead-peek").ClickAsync();
         await Expect(page.Locator("#lead-modal #lead-summary")).ToContainTextAsync(name);
+        await Expect(page.Locator("#lead-modal")).ToHaveAttributeAsync("data-state", "shown");
         await ShotAsync(page, "4b-quick-look");
         await page.ClickAsync("#lead-modal .btn-close");
+        await Expect(page.Locator("#lead-modal")).ToBeHiddenAsync();
+        await Expect(page.Locator(".modal-backdrop")).ToHaveCountAsync(0);
         await page.Locator("#lead-table .lead-name", new() { HasText = name }).ClickAsync();
         await page.ClickAsync("#edit-lead");
         await page.FillAsync("#lead-title", "Head of Buying");
@@ -108,6 +111,7 @@ public sealed class LeadsFlowTests(AdminServer server) : BrowserTest(server), IC
 
         await page.GotoAsync("/leads");
         await page.ClickAsync("#advanced-toggle");
+        await Expect(page.Locator("#advanced-filters")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\bshow\\b"));
         await page.FillAsync("#f-city", "Lisbon");
         await page.ClickAsync("#apply-filters");
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("city=Lisbon"));

@@ -9,7 +9,6 @@ public sealed class ShellTests(AdminServer server) : BrowserTest(server), IClass
     [Fact]
     public async Task Every_page_loads_all_its_stylesheets_and_scripts()
     {
-        IgnoreKnownAppIssues = false;   // this is the test that reports them
         var page = await OpenPageAsync();
         var scripts = new List<string>();
         page.Request += (_, r) =>

@@ -68,7 +68,7 @@ public sealed class SignInTests(AdminServer server) : BrowserTest(server), IClas
         // the user menu holds the role and the sign-out button
         await page.ClickAsync("#user-menu");
         await Expect(page.Locator("#user-role")).ToHaveTextAsync("Admin");
-        await Expect(page.Locator(".dropdown-menu")).ToContainTextAsync(AdminServer.AdminEmail);
+        await Expect(page.Locator("#user-dropdown")).ToContainTextAsync(AdminServer.AdminEmail);
         await ShotAsync(page, "3-user-menu");
         await page.ClickAsync("#sign-out");
         await Expect(page).ToHaveURLAsync(new Regex(@"/login\?signedOut=1$"));

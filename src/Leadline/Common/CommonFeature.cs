@@ -37,8 +37,13 @@ public static class CommonFeature
         {
             if (!app.Environment.IsDevelopment())
                 ui.UseExceptionHandler("/error", createScopeForErrors: true);
-            ui.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         });
+        // a page per status for people: GETs re-execute it in place; a refused form post is redirected to it
+        // (re-executing a POST would read the refused form again); htmx calls get the bare status and a toast (site.js)
+        app.UseWhen(ctx => !IsApi(ctx) && !ctx.Request.Headers.ContainsKey("HX-Request") && HttpMethods.IsGet(ctx.Request.Method),
+            ui => ui.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
+        app.UseWhen(ctx => !IsApi(ctx) && !ctx.Request.Headers.ContainsKey("HX-Request") && !HttpMethods.IsGet(ctx.Request.Method),
+            ui => ui.UseStatusCodePagesWithRedirects("/status/{0}"));
         // routing again after the status-code branch, so a re-executed /not-found request finds its page
         app.UseRouting();
         app.UseRateLimiter();

@@ -89,8 +89,8 @@ public sealed class LeadImport(LeadlineDb db, LeadWriter writer, LeadService lea
             }
 
             var lead = existing ?? new Lead { Source = LeadSource.Import };
-            if (existing is not null)
-                present.Remove("name");   // an update keeps the name the lead already has
+            if (existing is not null && string.IsNullOrWhiteSpace(input.Name))
+                present.Remove("name");   // an update without a name in its row keeps the lead's name
             var rowErrors = await writer.ApplyAsync(lead, input, present, workspace, ct);
             if (rowErrors.Any)
             {

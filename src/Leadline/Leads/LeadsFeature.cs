@@ -21,5 +21,6 @@ public static class LeadsFeature
     {
         api.MapLeadsApi();
         app.MapLeadPages();
+        app.MapLeadImportPages();
     }
 }

@@ -3,11 +3,12 @@ namespace Leadline.Pipeline;
 public static class PipelineFeature
 {
     public static IServiceCollection AddPipeline(this IServiceCollection services) =>
-        services.AddScoped<BoardQueries>().AddScoped<LeadMover>();
+        services.AddScoped<BoardQueries>().AddScoped<LeadMover>().AddScoped<PipelineSettingsService>();
 
     public static void MapPipeline(this IEndpointRouteBuilder app, RouteGroupBuilder api)
     {
         api.MapPipelineApi();
         app.MapBoardPages();
+        app.MapPipelineSettings();
     }
 }

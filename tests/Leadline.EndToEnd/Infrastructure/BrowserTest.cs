@@ -20,9 +20,6 @@ public abstract partial class BrowserTest(LeadlineServer server) : IAsyncLifetim
 
     protected LeadlineServer Server { get; } = server;
 
-    /// <summary>Leave out expected noise (the live stream cut by a navigation); a test about that noise turns it off.</summary>
-    protected bool IgnoreKnownAppIssues { get; set; } = true;
-
     /// <summary>Everything that went wrong in the pages of this test so far.</summary>
     protected IReadOnlyList<string> BrowserProblems
     {
@@ -152,8 +149,7 @@ public abstract partial class BrowserTest(LeadlineServer server) : IAsyncLifetim
     }
 
     // the live-update stream is cut (ERR_ABORTED) whenever its page navigates or reloads: expected, not a fault
-    private bool IsKnownAppIssue(string urlOrLocation) =>
-        IgnoreKnownAppIssues && urlOrLocation.EndsWith("/events", StringComparison.Ordinal);
+    private static bool IsKnownAppIssue(string urlOrLocation) => urlOrLocation.EndsWith("/events", StringComparison.Ordinal);
 
     private void Record(string problem)
     {

@@ -133,7 +133,8 @@ public sealed class LeadListTests(AppFixture fixture) : IClassFixture<AppFixture
 
         var update = await ImportAsync(ws, "name,email,company\nErin Again,erin@example.com,New Co\n", "update");
         Assert.Equal(1, update.GetProperty("updated").GetInt32());
-        Assert.Equal(["Existing Erin"], await ws.Admin.LeadNamesAsync("company=New%20Co"));
+        Assert.Equal(["Erin Again"], await ws.Admin.LeadNamesAsync("company=New%20Co"));   // the one lead, updated from the file
+        Assert.Single(await ws.Admin.LeadNamesAsync("q=erin%40example"));
 
         var create = await ImportAsync(ws, "name,email\nErin Third,erin@example.com\n", "create");
         Assert.Equal(1, create.GetProperty("created").GetInt32());

@@ -70,3 +70,7 @@
   source.onerror = function () { document.body.dataset.live = 'off'; };   // EventSource reconnects by itself
   window.addEventListener('beforeunload', function () { source.close(); });
 })();
+
+// dialogs say when their animation has finished (Bootstrap ignores a close while a dialog is still opening)
+document.addEventListener('shown.bs.modal', function (e) { e.target.dataset.state = 'shown'; });
+document.addEventListener('hidden.bs.modal', function (e) { e.target.dataset.state = 'hidden'; });

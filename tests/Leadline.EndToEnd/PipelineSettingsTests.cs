@@ -1,0 +1,53 @@
+using Leadline.EndToEnd.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace Leadline.EndToEnd;
+
+/// <summary>Settings → Pipeline in the browser: add, rename, reorder and delete a stage; the board follows.</summary>
+public sealed class PipelineSettingsTests(AdminServer server) : BrowserTest(server), IClassFixture<AdminServer>
+{
+    [Fact]
+    public async Task Admin_edits_stages_and_the_board_shows_them()
+    {
+        var page = await OpenPageAsync();
+        await SignInAsAdminAsync(page);
+        await page.GotoAsync("/settings");
+        await page.ClickAsync("#settings-pipeline");
+        var stage = "Demo " + Guid.NewGuid().ToString("N")[..4];
+
+        await page.FillAsync("#stage-name", stage);
+        await page.SelectOptionAsync("#stage-category", "Qualified");
+        await page.FillAsync("#stage-rotting", "3");
+        await page.ClickAsync("#add-stage");
+        await Expect(page.Locator("#pipeline-saved")).ToBeVisibleAsync();
+        var row = page.Locator($"#stages-table tr[data-stage='{stage}']");
+        await Expect(row).ToBeVisibleAsync();
+
+        // move it one step earlier (above Lost), then rename it
+        await row.Locator("button[name=direction][value='-1']").ClickAsync();
+        await Expect(page.Locator("#stages-table tr[data-stage-id]").Nth(8)).ToHaveAttributeAsync("data-stage", "Lost");
+        await Expect(page.Locator("#stages-table tr[data-stage-id]").Nth(7)).ToHaveAttributeAsync("data-stage", stage);
+        await page.Locator($"#stages-table tr[data-stage='{stage}'] input[name=name]").FillAsync(stage + " booked");
+        await page.Locator($"#stages-table tr[data-stage='{stage}'] button[type=submit]:has-text('Save')").ClickAsync();
+        await Expect(page.Locator($"#stages-table tr[data-stage='{stage} booked']")).ToBeVisibleAsync();
+        await ShotAsync(page, "1-stages");
+
+        await page.GotoAsync("/pipeline");
+        await Expect(page.Locator(".board-column-header", new() { HasText = stage + " booked" })).ToBeVisibleAsync();
+
+        await page.GotoAsync("/settings/pipeline");
+        var renamed = page.Locator($"#stages-table tr[data-stage='{stage} booked']");
+        await renamed.Locator("button[aria-label^='Delete']").ClickAsync();
+        var id = await renamed.GetAttributeAsync("data-stage-id");
+        await page.Locator($"#delete-{id} button[type=submit]").ClickAsync();
+        await Expect(page.Locator("#pipeline-saved")).ToBeVisibleAsync();
+        await Expect(page.Locator($"#stages-table tr[data-stage='{stage} booked']")).ToHaveCountAsync(0);
+
+        // a bad colour or name comes back as a clear message, nothing changes
+        await page.FillAsync("#stage-name", "   ");
+        await page.EvaluateAsync("() => document.getElementById('stage-name').removeAttribute('required')");
+        await page.ClickAsync("#add-stage");
+        await Expect(page.Locator("#pipeline-error")).ToContainTextAsync("needs a name");
+        AssertNothingBroke();
+    }
+}
