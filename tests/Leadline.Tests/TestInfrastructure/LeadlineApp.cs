@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace Leadline.Tests.TestInfrastructure;
 
 /// <summary>The real app (Program) in memory, on its own fresh database, with a hand-driven clock and captured logs.</summary>
-public sealed class LeadlineApp(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+public sealed class LeadlineApp(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null, bool ownsDatabase = true) : WebApplicationFactory<Program>
 {
     public TestDatabase Database { get; } = database;
 
@@ -38,7 +38,8 @@ public sealed class LeadlineApp(TestDatabase database, IReadOnlyDictionary<strin
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await Database.DisposeAsync();
+        if (ownsDatabase)   // a second instance on the same database leaves it to the first
+            await Database.DisposeAsync();
     }
 
     public static async Task<LeadlineApp> StartAsync(Db db, IReadOnlyDictionary<string, string?>? settings = null)
