@@ -1,0 +1,88 @@
+using System.Globalization;
+
+namespace Leadline.Bench;
+
+/// <summary>Command line: <c>--leads N --db sqlite|postgres|both [--pg CONN] [--runs N] [--import N] [--budget SECONDS]</c>.</summary>
+internal sealed record BenchOptions
+{
+    public const string PostgresVariable = "LEADLINE_BENCH_PG";
+
+    public int Leads { get; init; } = 1_000_000;
+
+    public IReadOnlyList<string> Databases { get; init; } = ["sqlite", "postgres"];
+
+    /// <summary>A connection string to a PostgreSQL server; the bench creates and drops its own database there.</summary>
+    public string? Postgres { get; init; }
+
+    public int Runs { get; init; } = 30;
+
+    public int Warmup { get; init; } = 3;
+
+    public int ImportRows { get; init; } = 100_000;
+
+    /// <summary>Upper bound for one measurement loop; a slow query stops early with fewer runs (reported).</summary>
+    public TimeSpan Budget { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Upper bound for the import; it is cancelled after this and the rows written so far are counted.</summary>
+    public TimeSpan ImportTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Keep the database afterwards (for EXPLAIN by hand); its location is printed.</summary>
+    public bool Keep { get; init; }
+
+    /// <summary>Print each first-page query with its plan (EXPLAIN QUERY PLAN / EXPLAIN ANALYZE).</summary>
+    public bool Explain { get; init; }
+
+    public bool Help { get; init; }
+
+    /// <summary>Parts to leave out: list, export, import (comma-separated).</summary>
+    public IReadOnlySet<string> Skip { get; init; } = new HashSet<string>();
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal))
+                throw new ArgumentException($"Unexpected argument '{args[i]}'.");
+            values[args[i][2..]] = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "true";
+        }
+        int Int(string name, int fallback, int min, int max)
+        {
+            if (!values.TryGetValue(name, out var raw))
+                return fallback;
+            return int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+                ? n
+                : throw new ArgumentException($"--{name} must be a whole number from {min} to {max}.");
+        }
+        var db = values.GetValueOrDefault("db", "both").ToLowerInvariant();
+        return new BenchOptions
+        {
+            Leads = Int("leads", 1_000_000, 1, 5_000_000),
+            Databases = db switch
+            {
+                "sqlite" => ["sqlite"],
+                "postgres" => ["postgres"],
+                "both" => ["sqlite", "postgres"],
+                _ => throw new ArgumentException("--db must be sqlite, postgres or both."),
+            },
+            Postgres = values.GetValueOrDefault("pg") ?? Environment.GetEnvironmentVariable(PostgresVariable),
+            Runs = Int("runs", 30, 1, 1000),
+            Warmup = Int("warmup", 3, 0, 100),
+            ImportRows = Int("import", 100_000, 0, 1_000_000),
+            Budget = TimeSpan.FromSeconds(Int("budget", 20, 1, 3600)),
+            ImportTimeout = TimeSpan.FromSeconds(Int("import-timeout", 600, 1, 36_000)),
+            Keep = values.ContainsKey("keep"),
+            Explain = values.ContainsKey("explain"),
+            Help = values.ContainsKey("help"),
+            Skip = values.GetValueOrDefault("skip", "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase),
+        };
+    }
+
+    public const string Usage = """
+        Leadline benchmark: seeds a fresh database and measures the lead list, import and export.
+          dotnet run -c Release --project bench/Leadline.Bench -- --leads 1000000 --db sqlite|postgres|both
+              [--pg "Host=127.0.0.1;Port=5432;Username=postgres"] (or LEADLINE_BENCH_PG)
+              [--runs 30] [--warmup 3] [--import 100000] [--budget 20] [--import-timeout 600] [--explain] [--keep] [--skip list,export,import]
+        Prints one Markdown table per database on standard output; progress goes to standard error.
+        """;
+}

@@ -1,0 +1,134 @@
+using System.Data.Common;
+using Leadline.Common.Time;
+using Leadline.Data;
+using Leadline.Leads;
+using Leadline.Pipeline;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Leadline.Bench;
+
+internal sealed record ListCase(string Name, LeadFilter Filter);
+
+internal sealed record ListResult(
+    ListCase Case, int PageRows, int Total, Timings AppPage, Timings RawPage, Timings AppCount, Timings RawCount, Timings CappedCount, string? Plan);
+
+/// <summary>
+/// The lead list's first page and its total, for every smart filter and a few searches: through the app's own code
+/// (<see cref="LeadQueries.Filter"/> + <see cref="LeadQueries.PageAsync"/>, and CountAsync as the API does) and as the
+/// very same SQL run raw on the same open connection.
+/// </summary>
+internal sealed class ListBench(BenchDatabase database, int workspaceId, int adminId, BenchOptions options)
+{
+    public const int PageSize = 50;   // the Leads page's page size and the API's default limit
+
+    /// <summary>A count that stops counting here ("10,000+"): measured as the alternative to an exact total.</summary>
+    public const int CountCap = 10_000;
+
+    public static async Task<List<ListCase>> CasesAsync(BenchDatabase database, int workspaceId, CancellationToken ct)
+    {
+        // search terms taken from the data: a common surname, and one lead's e-mail and phone (a single match)
+        await using var scope = database.Scope(workspaceId);
+        var db = scope.ServiceProvider.GetRequiredService<LeadlineDb>();
+        var half = (await db.Leads.MaxAsync(l => (int?)l.Id, ct) ?? 0) / 2;
+        var middle = await db.Leads.Where(l => l.Id >= half && l.Email != null && l.PhoneE164 != null)
+            .OrderBy(l => l.Id).Select(l => new { l.Email, l.PhoneE164 }).FirstOrDefaultAsync(ct);
+        List<ListCase> cases =
+        [
+            new("all", new LeadFilter()),
+            new("status=new", new LeadFilter { Status = StageCategory.New }),
+            new("status=working", new LeadFilter { Status = StageCategory.Working }),
+            new("status=qualified", new LeadFilter { Status = StageCategory.Qualified }),
+            new("status=unqualified", new LeadFilter { Status = StageCategory.Unqualified }),
+            new("hot=true", new LeadFilter { Hot = true }),
+            new("created=today", new LeadFilter { Created = "today" }),
+            new("created=week", new LeadFilter { Created = "week" }),
+            new("created=month", new LeadFilter { Created = "month" }),
+            new("owner=unassigned", new LeadFilter { Owner = "unassigned" }),
+            new("owner=me", new LeadFilter { Owner = "me" }),
+            new("enterprise=true", new LeadFilter { Enterprise = true }),
+            new("hasInfo=true", new LeadFilter { HasInfo = true }),
+            new("hasInfo=false", new LeadFilter { HasInfo = false }),
+            new("q=smith (common surname)", new LeadFilter { Q = "smith" }),
+        ];
+        if (middle is not null)
+        {
+            cases.Add(new("q=<one lead's e-mail>", new LeadFilter { Q = middle.Email }));
+            cases.Add(new("q=<one lead's phone digits>", new LeadFilter { Q = middle.PhoneE164![2..] }));
+        }
+        return cases;
+    }
+
+    /// <summary>
+    /// Runs the app's first page of every case without a search 20 times before anything is timed: .NET recompiles a
+    /// method, optimised, after about 30 calls, and without this the first cases measured would pay for the JIT.
+    /// </summary>
+    public async Task WarmUpAsync(IEnumerable<ListCase> cases, CancellationToken ct)
+    {
+        await using var scope = database.Scope(workspaceId);
+        var queries = scope.ServiceProvider.GetRequiredService<LeadQueries>();
+        var clock = new WorkspaceClock(TimeProvider.System, "UTC");
+        var cheap = cases.Where(c => c.Filter.Q is null).ToList();
+        for (var round = 0; round < 20; round++)
+            foreach (var c in cheap)
+                await queries.PageAsync(queries.Filter(c.Filter, adminId, clock), c.Filter.Sort, null, PageSize, ct);
+    }
+
+    public async Task<ListResult> RunAsync(ListCase c, bool explain, CancellationToken ct)
+    {
+        await using var scope = database.Scope(workspaceId);
+        var db = scope.ServiceProvider.GetRequiredService<LeadlineDb>();
+        var queries = scope.ServiceProvider.GetRequiredService<LeadQueries>();
+        var capture = scope.ServiceProvider.GetRequiredService<CommandCapture>();
+        var clock = new WorkspaceClock(TimeProvider.System, "UTC");
+        db.Database.SetCommandTimeout(TimeSpan.FromMinutes(5));
+        await db.Database.OpenConnectionAsync(ct);   // app and raw share this connection
+        var connection = db.Database.GetDbConnection();
+
+        var pageRows = 0;
+        async Task AppPage() => pageRows = (await queries.PageAsync(queries.Filter(c.Filter, adminId, clock), c.Filter.Sort, null, PageSize, ct)).Items.Count;
+        await AppPage();
+        await using var rawPage = capture.CreateRawCommand(connection);
+        var plan = explain ? await ExplainAsync(rawPage, ct) : null;
+        var (appPage, rawPageTimes) = await Timings.PairAsync(AppPage, () => ReadAllAsync(rawPage, ct), options.Warmup, options.Runs, options.Budget);
+
+        var total = 0;
+        async Task AppCount() => total = await queries.Filter(c.Filter, adminId, clock).CountAsync(ct);
+        await AppCount();
+        await using var rawCount = capture.CreateRawCommand(connection);
+        var (appCount, rawCountTimes) = await Timings.PairAsync(AppCount, () => ReadAllAsync(rawCount, ct), options.Warmup, options.Runs, options.Budget);
+
+        Task CappedCount() => queries.Filter(c.Filter, adminId, clock).Take(CountCap + 1).CountAsync(ct);
+        var (capped, _) = await Timings.PairAsync(CappedCount, () => Task.CompletedTask, options.Warmup, options.Runs, options.Budget);
+        return new ListResult(c, pageRows, total, appPage, rawPageTimes, appCount, rawCountTimes, capped, plan);
+    }
+
+    /// <summary>Executes and reads every value of every row, as a materializer must.</summary>
+    private static async Task ReadAllAsync(DbCommand cmd, CancellationToken ct)
+    {
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            for (var i = 0; i < reader.FieldCount; i++)
+                _ = reader.IsDBNull(i) ? null : reader.GetValue(i);
+    }
+
+    private async Task<string> ExplainAsync(DbCommand query, CancellationToken ct)
+    {
+        var sql = query.CommandText;
+        query.CommandText = (database.Provider == DatabaseProvider.Sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN (ANALYZE, BUFFERS) ") + sql;
+        var lines = new List<string>();
+        try
+        {
+            await using var reader = await query.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                lines.Add(database.Provider == DatabaseProvider.Sqlite ? $"{reader.GetValue(1)}->{reader.GetValue(0)} {reader.GetValue(3)}" : reader.GetString(0));
+        }
+        finally
+        {
+            query.CommandText = sql;
+        }
+        // the column list is long and the same for every case: keep FROM onwards
+        var from = sql.IndexOf("FROM", StringComparison.Ordinal);
+        return "SELECT l.* " + (from < 0 ? sql : sql[from..]) + "\n--\n" + string.Join("\n", lines);
+    }
+}

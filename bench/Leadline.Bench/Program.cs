@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using Leadline.Data;
+using Leadline.Leads;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Leadline.Bench;
+
+/// <summary>The entry point (a class rather than top-level statements, so <c>Program</c> still names the app's own).</summary>
+internal static class BenchProgram
+{
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == ExportChild.Flag)
+            return await ExportChild.MainAsync(args, CancellationToken.None);
+        BenchOptions options;
+        try
+        {
+            options = BenchOptions.Parse(args);
+        }
+        catch (ArgumentException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message);
+            await Console.Error.WriteLineAsync(BenchOptions.Usage);
+            return 2;
+        }
+        if (options.Help)
+        {
+            Console.WriteLine(BenchOptions.Usage);
+            return 0;
+        }
+        var ct = CancellationToken.None;
+        var log = Console.Error;
+
+        Console.WriteLine($"Leadline bench: {options.Leads:N0} leads, {options.Runs} runs after {options.Warmup} warm-up rounds, " +
+                          $"page size {ListBench.PageSize}; {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, " +
+                          $".NET {Environment.Version}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        foreach (var kind in options.Databases)
+        {
+            await using var database = await BenchDatabase.CreateAsync(kind, options.Postgres, options.Keep);
+            var report = new Report(database.Name);
+            var (workspaceId, adminId) = await database.PrepareAsync(ct);
+
+            await log.WriteLineAsync($"{database.Name}: seeding {options.Leads:N0} leads");
+            report.Load("before seeding");
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var watch = Stopwatch.StartNew();
+            await using (var scope = database.Scope(workspaceId))
+                await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(options.Leads, log, ct);
+            report.Seed(options.Leads, watch.Elapsed, Process.GetCurrentProcess().TotalProcessorTime - cpu);
+            if (database.Provider == DatabaseProvider.Postgres)
+            {
+                // what autovacuum does soon after a bulk load; without it the first minutes see no statistics or visibility map
+                await log.WriteLineAsync("VACUUM ANALYZE");
+                await database.ExecuteAsync("VACUUM ANALYZE", ct);
+            }
+            report.Size(await database.SizeBytesAsync(ct));
+
+            var list = new ListBench(database, workspaceId, adminId, options);
+            List<ListCase> cases = options.Skip.Contains("list") ? [] : await ListBench.CasesAsync(database, workspaceId, ct);
+            await list.WarmUpAsync(cases, ct);
+            foreach (var c in cases)
+            {
+                await log.WriteLineAsync($"{database.Name}: {c.Name}");
+                report.List(await list.RunAsync(c, options.Explain, ct));
+            }
+
+            var io = new ImportExportBench(database, workspaceId, adminId);
+            if (!options.Skip.Contains("export"))
+            {
+                await log.WriteLineAsync($"{database.Name}: export");
+                report.Export(await ExportChild.RunAsync(database, workspaceId, adminId, ct));
+            }
+            if (options.ImportRows > 0 && !options.Skip.Contains("import"))
+            {
+                await log.WriteLineAsync($"{database.Name}: import {options.ImportRows:N0} rows");
+                report.Import(await io.ImportAsync(options.ImportRows, options.ImportTimeout, ct));
+            }
+            report.Load("at the end");
+            report.Print(Console.Out, options.Explain);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,255 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Leadline.Data;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using SQLitePCL;
+
+namespace Leadline.Leads;
+
+/// <summary>
+/// Inserts many new leads, each with its "created" <see cref="LeadHistory"/> row, without change tracking: binary COPY
+/// on PostgreSQL, a prepared single-row INSERT re-run per row on SQLite. It bypasses SaveChanges, so it does the
+/// interceptors' work itself: workspace and timestamps (<see cref="TimestampInterceptor"/>) and the "created" row
+/// (<see cref="LeadHistoryInterceptor"/>). Columns and value conversions come from the EF model, so every column is
+/// written the way EF writes it. Each <see cref="WriteAsync"/> runs in the caller's transaction (or its own); closing the
+/// writer refreshes the planner statistics of both tables (ANALYZE), which a bulk load leaves the most wrong.
+/// For demo data and measurements; the app's own writes go through <see cref="LeadService"/>.
+/// </summary>
+public sealed class LeadBulkWriter : IAsyncDisposable
+{
+    // SQLite's page cache while the writer is open: the indexes' random inserts then stay in memory until commit
+    // instead of spilling to the WAL page by page (the default cache is 2 MB)
+    private const int SqliteCacheKiB = 256 * 1024;
+
+    private readonly LeadlineDb _db;
+    private readonly BulkTable _leads;
+    private readonly BulkTable _history;
+    private readonly bool _postgres;
+    private long? _sqliteCacheSize;
+    private bool _analyzed;
+    private bool _analyzeOnClose;
+
+    private LeadBulkWriter(LeadlineDb db)
+    {
+        _db = db;
+        _leads = BulkTable.For(db, typeof(Lead), withKey: true);
+        _history = BulkTable.For(db, typeof(LeadHistory), withKey: false);
+        _postgres = db.Database.IsNpgsql();
+    }
+
+    /// <summary>Opens the context's connection for the writer's lifetime (one connection for every batch).</summary>
+    public static async Task<LeadBulkWriter> OpenAsync(LeadlineDb db, CancellationToken ct)
+    {
+        var writer = new LeadBulkWriter(db);
+        await db.Database.OpenConnectionAsync(ct);
+        if (!writer._postgres)
+        {
+            writer._sqliteCacheSize = Convert.ToInt64(await writer.ScalarAsync("PRAGMA cache_size", ct), CultureInfo.InvariantCulture);
+            await writer.ScalarAsync($"PRAGMA cache_size = -{SqliteCacheKiB}", ct);
+        }
+        return writer;
+    }
+
+    /// <summary>Writes <paramref name="leads"/> (new, Id 0) and sets their ids; the history rows carry <paramref name="now"/> and the given user.</summary>
+    public async Task WriteAsync(IReadOnlyList<Lead> leads, DateTime now, int? userId, string userName, CancellationToken ct)
+    {
+        if (leads.Count == 0)
+            return;
+        _analyzeOnClose = false;
+        var workspace = _db.CurrentWorkspaceId;
+        if (workspace == 0)
+            throw new InvalidOperationException("Lead has no workspace.");
+        foreach (var lead in leads)
+        {
+            if (lead.WorkspaceId == 0)
+                lead.WorkspaceId = workspace;
+            if (lead.WorkspaceId != workspace)
+                throw new InvalidOperationException("Lead belongs to another workspace.");
+            if (lead.CreatedAt == default)
+                lead.CreatedAt = now;
+            lead.UpdatedAt = now;
+        }
+
+        await using var ownTransaction = _db.Database.CurrentTransaction is null ? await _db.Database.BeginTransactionAsync(ct) : null;
+        var ids = _postgres ? await ReservePostgresIdsAsync(leads.Count, ct) : await NextSqliteIdsAsync(leads.Count, ct);
+        for (var i = 0; i < leads.Count; i++)
+            leads[i].Id = ids[i];
+        var history = leads.Select(l => new LeadHistory
+        {
+            WorkspaceId = l.WorkspaceId, LeadId = l.Id, At = now, UserId = userId, UserName = userName, Field = "created", To = l.Name,
+        }).ToList();
+
+        if (_postgres)
+        {
+            await CopyAsync(_leads, leads, ct);
+            if (!_analyzed)
+            {
+                // The foreign-key check of every history row looks its lead up by id. Planned while the planner believes
+                // leads is empty (a new database) it may scan another index whole, once per row: quadratic. Fresh
+                // statistics (this transaction's rows count) give it the primary key; it also replans cached checks.
+                await ScalarAsync("ANALYZE leads", ct);
+                _analyzed = true;
+            }
+            await CopyAsync(_history, history, ct);
+        }
+        else
+        {
+            Insert(_leads, leads);
+            Insert(_history, history);
+        }
+        if (ownTransaction is not null)
+            await ownTransaction.CommitAsync(ct);
+        _analyzeOnClose = true;
+    }
+
+    /// <summary>Ids from the identity sequence, so concurrent writers never collide.</summary>
+    private async Task<int[]> ReservePostgresIdsAsync(int count, CancellationToken ct)
+    {
+        await using var cmd = Command($"SELECT nextval(pg_get_serial_sequence('leads', 'id'))::integer FROM generate_series(1, {count})");
+        var ids = new int[count];
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        for (var i = 0; await reader.ReadAsync(ct); i++)
+            ids[i] = reader.GetInt32(0);
+        return ids;
+    }
+
+    /// <summary>The next AUTOINCREMENT ids; the open write transaction keeps other writers out until commit.</summary>
+    private async Task<int[]> NextSqliteIdsAsync(int count, CancellationToken ct)
+    {
+        var next = Convert.ToInt32(await ScalarAsync(
+            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'leads'), 0), coalesce((SELECT max(id) FROM leads), 0)) + 1", ct),
+            CultureInfo.InvariantCulture);
+        return Enumerable.Range(next, count).ToArray();
+    }
+
+    private async Task CopyAsync<T>(BulkTable table, IReadOnlyList<T> rows, CancellationToken ct) where T : class
+    {
+        var connection = (NpgsqlConnection)_db.Database.GetDbConnection();
+        await using var importer = await connection.BeginBinaryImportAsync($"COPY {table.QuotedName} ({table.QuotedColumns}) FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var row in rows)
+        {
+            await importer.StartRowAsync(ct);
+            foreach (var column in table.Columns)
+            {
+                if (column.Read(row) is { } value)
+                    await importer.WriteAsync(value, column.PostgresType, ct);
+                else
+                    await importer.WriteNullAsync(ct);
+            }
+        }
+        await importer.CompleteAsync(ct);
+    }
+
+    /// <summary>
+    /// One prepared statement, bound by position through SQLitePCL (what Microsoft.Data.Sqlite runs on) and stepped
+    /// once per row. Microsoft.Data.Sqlite binds parameters by name, and SQLite finds a name by a linear search, so a
+    /// 54-column insert spent longer binding than writing; multi-row VALUES lists made that quadratic.
+    /// </summary>
+    private void Insert<T>(BulkTable table, IReadOnlyList<T> rows) where T : class
+    {
+        var handle = ((SqliteConnection)_db.Database.GetDbConnection()).Handle!;
+        var placeholders = string.Join(", ", table.Columns.Select(_ => "?"));
+        Check(handle, raw.sqlite3_prepare_v2(handle, $"INSERT INTO {table.QuotedName} ({table.QuotedColumns}) VALUES ({placeholders})", out var statement));
+        using (statement)
+        {
+            foreach (var row in rows)
+            {
+                for (var i = 0; i < table.Columns.Count; i++)
+                    Check(handle, Bind(statement, i + 1, table.Columns[i].Read(row)));
+                var step = raw.sqlite3_step(statement);
+                raw.sqlite3_reset(statement);
+                if (step != raw.SQLITE_DONE)
+                    Check(handle, step);
+            }
+        }
+    }
+
+    /// <summary>The same storage classes and text formats as Microsoft.Data.Sqlite's own parameter binding.</summary>
+    private static int Bind(sqlite3_stmt statement, int index, object? value) => value switch
+    {
+        null => raw.sqlite3_bind_null(statement, index),
+        string s => raw.sqlite3_bind_text(statement, index, s),
+        int n => raw.sqlite3_bind_int64(statement, index, n),
+        long n => raw.sqlite3_bind_int64(statement, index, n),
+        bool b => raw.sqlite3_bind_int64(statement, index, b ? 1 : 0),
+        double d => raw.sqlite3_bind_double(statement, index, d),
+        DateTime d => raw.sqlite3_bind_text(statement, index, d.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture)),
+        DateOnly d => raw.sqlite3_bind_text(statement, index, d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+        _ => throw new NotSupportedException($"LeadBulkWriter cannot write a {value.GetType().Name} to SQLite."),
+    };
+
+    private static void Check(sqlite3 handle, int result)
+    {
+        if (result is not (raw.SQLITE_OK or raw.SQLITE_DONE))
+            throw new SqliteException(raw.sqlite3_errmsg(handle).utf8_to_string(), result, raw.sqlite3_extended_errcode(handle));
+    }
+
+    private System.Data.Common.DbCommand Command(string sql)
+    {
+        var cmd = _db.Database.GetDbConnection().CreateCommand();
+        cmd.Transaction = _db.Database.CurrentTransaction?.GetDbTransaction();
+        cmd.CommandText = sql;
+        return cmd;
+    }
+
+    private async Task<object?> ScalarAsync(string sql, CancellationToken ct)
+    {
+        await using var cmd = Command(sql);
+        return await cmd.ExecuteScalarAsync(ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_analyzeOnClose)
+        {
+            // a bulk load is when the planner's statistics are most wrong; SQLite has none at all until ANALYZE runs,
+            // and then guesses that "workspace_id = ?" matches a handful of rows (so "hot" sorted every hot lead)
+            await ScalarAsync("ANALYZE leads", CancellationToken.None);
+            await ScalarAsync("ANALYZE lead_history", CancellationToken.None);
+        }
+        if (_sqliteCacheSize is { } size && _db.Database.GetDbConnection().State == System.Data.ConnectionState.Open)
+        {
+            await ScalarAsync($"PRAGMA cache_size = {size}", CancellationToken.None);
+            // the WAL grew to the largest batch; fold it into the database file and give the space back
+            await ScalarAsync("PRAGMA wal_checkpoint(TRUNCATE)", CancellationToken.None);
+        }
+        await _db.Database.CloseConnectionAsync();
+    }
+
+    /// <summary>A table's columns as the EF model maps them: name, PostgreSQL type, and a reader that applies EF's value converter.</summary>
+    private sealed record BulkTable(string QuotedName, string QuotedColumns, IReadOnlyList<BulkColumn> Columns)
+    {
+        public static BulkTable For(LeadlineDb db, Type clrType, bool withKey)
+        {
+            var entity = db.Model.FindEntityType(clrType)!;
+            var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+            var columns = entity.GetProperties()
+                .Where(p => withKey || !p.IsPrimaryKey())
+                .Select(p => new BulkColumn(p.GetColumnName(table)!, StoreTypeWithoutFacets(p.GetColumnType()), Reader(p)))
+                .ToList();
+            return new BulkTable(Quote(table.Name), string.Join(", ", columns.Select(c => Quote(c.Name))), columns);
+        }
+
+        private static Func<object, object?> Reader(IProperty property)
+        {
+            var getter = property.GetGetter();
+            var converter = property.GetTypeMapping().Converter;
+            return entity =>
+            {
+                var value = getter.GetClrValueUsingContainingEntity(entity);
+                return value is null || converter is null ? value : converter.ConvertToProvider(value);
+            };
+        }
+
+        private static string Quote(string name) => $"\"{name}\"";
+
+        // "character varying(200)" → "character varying": COPY names the column type without its length
+        private static string StoreTypeWithoutFacets(string storeType) => Regex.Replace(storeType, @"\(.*?\)", "");
+    }
+
+    private sealed record BulkColumn(string Name, string PostgresType, Func<object, object?> Read);
+}
