@@ -33,6 +33,16 @@ public sealed class LeadlineDb(DbContextOptions<LeadlineDb> options, WorkspaceSc
 
     public DbSet<Reminders.Notification> Notifications => Set<Reminders.Notification>();
 
+    public DbSet<Notes.Note> Notes => Set<Notes.Note>();
+
+    public DbSet<Notes.NoteTemplate> NoteTemplates => Set<Notes.NoteTemplate>();
+
+    public DbSet<Activities.Activity> Activities => Set<Activities.Activity>();
+
+    public DbSet<MarketingLists.MarketingList> MarketingLists => Set<MarketingLists.MarketingList>();
+
+    public DbSet<MarketingLists.MarketingListMember> MarketingListMembers => Set<MarketingLists.MarketingListMember>();
+
     /// <summary>Read by the query filters on every query (EF parameterises context members); 0 matches nothing.</summary>
     internal int CurrentWorkspaceId => scope?.Id ?? 0;
 

@@ -22,6 +22,14 @@ public enum LeadSource
     Partner,
 }
 
+/// <summary>Where a lead is in the operators' flow: nobody has recorded anything, someone has, or it is closed.</summary>
+public enum LeadFlowStatus
+{
+    None,
+    InProgress,
+    Completed,
+}
+
 /// <summary>
 /// A person or company that enquired. Every change is recorded in <see cref="LeadHistory"/> by
 /// <see cref="LeadHistoryInterceptor"/>; <see cref="Version"/> is the optimistic-concurrency token (ETag).
@@ -133,6 +141,15 @@ public sealed class Lead : IWorkspaceOwned, ITimestamped
     public DateTime? FirstResponseAt { get; set; }
 
     public DateTime? NextFollowUpAt { get; set; }
+
+    /// <summary>Derived on every save by <see cref="LeadFlowInterceptor"/> from activity, closing notes and the stage.</summary>
+    public LeadFlowStatus LeadFlow { get; set; }
+
+    /// <summary>When a note marked the lead closed (a template with "closes the lead").</summary>
+    public DateTime? ClosedAt { get; set; }
+
+    /// <summary>When the owner took the lead by recording the first note (reservation); null when assigned otherwise.</summary>
+    public DateTime? ReservedAt { get; set; }
 
     public DateTime? ArchivedAt { get; set; }
 

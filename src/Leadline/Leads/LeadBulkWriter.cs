@@ -72,6 +72,7 @@ public sealed class LeadBulkWriter : IAsyncDisposable
             if (lead.CreatedAt == default)
                 lead.CreatedAt = now;
             lead.UpdatedAt = now;
+            lead.LeadFlow = LeadFlowInterceptor.Of(lead);   // what the interceptor would have derived
         }
 
         await using var ownTransaction = _db.Database.CurrentTransaction is null ? await _db.Database.BeginTransactionAsync(ct) : null;

@@ -23,6 +23,7 @@ internal sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
         b.Property(l => l.Source).HasConversion<string>().HasMaxLength(20);
         b.Property(l => l.Status).HasConversion<string>().HasMaxLength(20);
         b.Property(l => l.Version).IsConcurrencyToken();
+        b.Property(l => l.LeadFlow).HasConversion<string>().HasMaxLength(20);
 
         b.HasOne<Pipeline.Stage>().WithMany().HasForeignKey(l => l.StageId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Pipeline.PipelineDefinition>().WithMany().HasForeignKey(l => l.PipelineId).OnDelete(DeleteBehavior.Restrict);
@@ -40,6 +41,11 @@ internal sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
         // workspace. Partial, as most leads have no mobile; "mobile_e164 = @x" implies IS NOT NULL on both databases.
         b.HasIndex(l => new { l.WorkspaceId, l.MobileE164 }).HasFilter("\"mobile_e164\" IS NOT NULL");
         b.HasIndex(l => new { l.WorkspaceId, l.Code }).IsUnique();
+        // the leadFlow filter; the work queue's order (never contacted first, then oldest contact)
+        b.HasIndex(l => new { l.WorkspaceId, l.LeadFlow, l.CreatedAt });
+        b.HasIndex(l => new { l.WorkspaceId, l.LastActivityAt });
+        // the reservation release sweep
+        b.HasIndex(l => l.ReservedAt).HasFilter("\"reserved_at\" IS NOT NULL");
     }
 }
 

@@ -18,7 +18,8 @@ internal sealed class LeadHistoryInterceptor(CurrentUser user, TimeProvider cloc
     [
         nameof(Lead.UpdatedAt), nameof(Lead.CreatedAt), nameof(Lead.Version), nameof(Lead.Position), nameof(Lead.EmailNormalized),
         nameof(Lead.PhoneE164), nameof(Lead.MobileE164), nameof(Lead.HasContactInfo), nameof(Lead.Status), nameof(Lead.PipelineId),
-        nameof(Lead.StageChangedAt), nameof(Lead.WorkspaceId), nameof(Lead.Id),
+        nameof(Lead.StageChangedAt), nameof(Lead.WorkspaceId), nameof(Lead.Id), nameof(Lead.LeadFlow), nameof(Lead.LastActivityAt),
+        nameof(Lead.FirstResponseAt),
     ];
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)

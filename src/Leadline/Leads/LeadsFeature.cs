@@ -6,6 +6,7 @@ public static class LeadsFeature
 {
     public static IServiceCollection AddLeads(this IServiceCollection services) =>
         services
+            .AddScoped<IInterceptor, LeadFlowInterceptor>()
             .AddScoped<IInterceptor, LeadHistoryInterceptor>()
             .AddScoped<IInterceptor, LeadChangeNotifier>()
             .AddScoped<LeadWriter>()

@@ -18,6 +18,18 @@ public sealed class Workspace : ITimestamped
     /// <summary>Last number handed out by "Generate code" (L-000123); advanced atomically in SQL.</summary>
     public int LastLeadCode { get; set; }
 
+    /// <summary>Roles for which the first note on an unowned lead makes the author its owner (reservation).</summary>
+    public List<string> ReservationRoles { get; set; } = [];
+
+    /// <summary>A reservation with no note or activity for this long is released back to the queue.</summary>
+    public int ReservationReleaseHours { get; set; } = 48;
+
+    /// <summary>The work queue shows only leads on these marketing lists (empty: every open lead).</summary>
+    public List<int> QueueListIds { get; set; } = [];
+
+    /// <summary>Extra lead fields the work queue shows as columns (names from <c>Queue.QueueFields</c>).</summary>
+    public List<string> QueueFields { get; set; } = [];
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime UpdatedAt { get; set; }
