@@ -7,6 +7,8 @@ using Leadline.Data;
 using Leadline.Home;
 using Leadline.Identity;
 using Leadline.Leads;
+using Leadline.Notes;
+using Leadline.Queue;
 using Leadline.Workspaces;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -19,6 +21,8 @@ builder.Services.AddHome();
 builder.Services.AddLeads();
 builder.Services.AddPipeline();
 builder.Services.AddReminders(builder.Configuration);
+builder.Services.AddNotes();
+builder.Services.AddWorkQueue(builder.Configuration);
 builder.Services.AddLiveEvents(builder.Configuration.GetValue<DatabaseProvider>("Leadline:Database:Provider"));
 
 var app = builder.Build();
@@ -36,6 +40,8 @@ app.MapLeadlineIdentity(api);
 app.MapLeads(api);
 app.MapPipeline(api);
 app.MapReminders(api);
+app.MapNotes(api);
+app.MapWorkQueue(api);
 app.MapLiveEvents();
 app.MapRazorComponents<App>();
 await app.RunAsync();

@@ -109,7 +109,10 @@ public sealed record LeadResponse(
     DateTime? NextFollowUpAt,
     FollowUpState FollowUpState,
     DateTime? StageChangedAt,
-    bool Archived);
+    bool Archived,
+    LeadFlowStatus LeadFlow,
+    DateTime? ClosedAt,
+    DateTime? ReservedAt);
 
 public enum FollowUpState
 {

@@ -45,6 +45,8 @@ public sealed record LeadFilter
     public string? Country { get; init; }
     public string? City { get; init; }
     public string? FollowUp { get; init; }
+    public LeadFlowStatus? LeadFlow { get; init; }
+    public int? ListId { get; init; }
     public string? Q { get; init; }
     public LeadSort Sort { get; init; } = LeadSort.CreatedDesc;
     public bool Archived { get; init; }
@@ -56,7 +58,7 @@ public sealed record LeadFilter
     [
         "status", "stageId", "owner", "hot", "enterprise", "primary", "created", "source", "active", "hasInfo", "gender", "maritalStatus",
         "ageMin", "ageMax", "state", "postalCode", "accountType", "tag", "lifecycleStage", "loyaltyLevel", "relationshipType", "company",
-        "country", "city", "followUp", "q", "sort", "archived",
+        "country", "city", "followUp", "leadFlow", "listId", "q", "sort", "archived",
     ];
 
     /// <summary>Reads the filter from a query string; bad values come back as field errors (400), unknown names are ignored.</summary>
@@ -152,6 +154,8 @@ public sealed record LeadFilter
             Country = S("country")?.ToUpperInvariant(),
             City = S("city"),
             FollowUp = OneOf("followUp", "today", "overdue"),
+            LeadFlow = E<LeadFlowStatus>("leadFlow"),
+            ListId = I("listId"),
             Q = S("q"),
             Sort = sort,
             Archived = B("archived") ?? false,
@@ -190,6 +194,8 @@ public sealed record LeadFilter
             ["country"] = Country,
             ["city"] = City,
             ["followUp"] = FollowUp,
+            ["leadFlow"] = LeadFlow is { } flow ? Camel(flow.ToString()) : null,
+            ["listId"] = ListId?.ToString(),
             ["q"] = Q,
             ["sort"] = Sort switch
             {

@@ -67,6 +67,8 @@ public sealed class LeadQueries(LeadlineDb db)
             var end = clock.StartOfDayUtc(clock.Today.AddDays(1));
             q = q.Where(l => l.NextFollowUpAt >= start && l.NextFollowUpAt < end);
         }
+        if (f.LeadFlow is { } flow) q = q.Where(l => l.LeadFlow == flow);
+        if (f.ListId is { } listId) q = q.Where(l => db.MarketingListMembers.Any(m => m.ListId == listId && m.LeadId == l.Id));
         if (f.Q is { } text) q = Search(q, text);
         return q;
     }

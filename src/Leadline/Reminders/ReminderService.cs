@@ -81,11 +81,16 @@ public sealed class ReminderService(LeadlineDb db, CurrentUser me, TimeProvider 
         return Result<ReminderResponse>.Ok(ToResponse(reminder));
     }
 
-    /// <summary>The lead's next follow-up is its earliest open reminder (pending, or fired but not done).</summary>
+    /// <summary>
+    /// The lead's next follow-up is its earliest open reminder (pending, or fired but not done) or scheduled meeting or
+    /// task that is not done yet.
+    /// </summary>
     public async Task RefreshFollowUpAsync(int leadId, CancellationToken ct)
     {
-        var next = await db.Reminders.Where(r => r.LeadId == leadId && (r.Status == ReminderStatus.Pending || r.Status == ReminderStatus.Sent))
+        var reminder = await db.Reminders.Where(r => r.LeadId == leadId && (r.Status == ReminderStatus.Pending || r.Status == ReminderStatus.Sent))
             .MinAsync(r => (DateTime?)r.DueAt, ct);
+        var scheduled = await db.Activities.Where(a => a.LeadId == leadId && a.DueAt != null && a.DoneAt == null).MinAsync(a => a.DueAt, ct);
+        var next = reminder is null ? scheduled : scheduled is null || reminder < scheduled ? reminder : scheduled;
         var lead = await db.Leads.FirstAsync(l => l.Id == leadId, ct);
         if (lead.NextFollowUpAt != next)
         {

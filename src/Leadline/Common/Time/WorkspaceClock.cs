@@ -13,6 +13,15 @@ public sealed class WorkspaceClock(TimeProvider clock, string timeZone)
 
     public DateTime ToLocal(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Zone);
 
+    /// <summary>A local wall-clock time (a datetime-local input) as UTC; a time in a DST gap moves forward.</summary>
+    public DateTime ToUtc(DateTime local)
+    {
+        local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+        while (Zone.IsInvalidTime(local))
+            local = local.AddMinutes(30);
+        return TimeZoneInfo.ConvertTimeToUtc(local, Zone);
+    }
+
     /// <summary>The UTC instant at which a local calendar day starts (handles DST gaps).</summary>
     public DateTime StartOfDayUtc(DateOnly day)
     {

@@ -74,3 +74,45 @@
 // dialogs say when their animation has finished (Bootstrap ignores a close while a dialog is still opening)
 document.addEventListener('shown.bs.modal', function (e) { e.target.dataset.state = 'shown'; });
 document.addEventListener('hidden.bs.modal', function (e) { e.target.dataset.state = 'hidden'; });
+
+// "Predefined notes": the chosen template's text goes into the note box (after what is already typed), its id into the
+// form, and its outcome into the outcome control; saving then applies the template's tags on the server
+document.addEventListener('change', function (e) {
+  const picker = e.target.closest('select[data-template-picker]');
+  if (!picker) return;
+  const option = picker.selectedOptions[0];
+  const form = picker.closest('form');
+  const box = document.querySelector(picker.dataset.templatePicker);
+  const hidden = form && form.querySelector('[data-template-id]');
+  if (hidden) hidden.value = option.value;
+  if (!option.value) return;
+  if (box) {
+    box.value = box.value.trim() ? box.value.trim() + '\n' + option.dataset.text : option.dataset.text;
+    box.focus();
+  }
+  const outcome = option.dataset.outcome;
+  if (outcome && form) {
+    const radio = form.querySelector('input[name=outcome][value="' + outcome + '"]');
+    if (radio) radio.checked = true;
+    const select = form.querySelector('select[name=outcome]');
+    if (select) select.value = outcome;
+  }
+});
+
+// the work queue's call form: keys 1-4 choose the outcome (outside text boxes), Ctrl+Enter saves and opens the next lead
+(function () {
+  const form = document.querySelector('[data-queue-form]');
+  if (!form) return;
+  const picker = form.querySelector('select[data-template-picker]');
+  if (picker) picker.focus();
+  document.addEventListener('keydown', function (e) {
+    if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
+      e.preventDefault();
+      form.querySelector('#save-and-next').click();
+      return;
+    }
+    if (e.target.matches('textarea, input[type=text], input[type=number], input[type=search]')) return;
+    const radio = form.querySelector('input[data-outcome-key="' + e.key + '"]');
+    if (radio) { radio.checked = true; e.preventDefault(); }
+  });
+})();

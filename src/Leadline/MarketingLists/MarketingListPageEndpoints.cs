@@ -1,0 +1,50 @@
+using Leadline.Leads;
+using Leadline.Notes;
+
+namespace Leadline.MarketingLists;
+
+/// <summary>Form posts of the Lists page, the lead page's list card and the Leads page's "add matching leads to a list".</summary>
+internal static class MarketingListPageEndpoints
+{
+    public static void MapMarketingListPages(this IEndpointRouteBuilder app)
+    {
+        var lists = app.MapGroup("/lists").RequireAuthorization().AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
+        lists.MapPost("/", async (HttpRequest request, MarketingListService service, CancellationToken ct) =>
+        {
+            var result = await service.CreateAsync((await request.ReadFormAsync(ct))["name"], ct);
+            return Results.Redirect(result.Succeeded ? "/lists?saved=1" : $"/lists?error={Uri.EscapeDataString(string.Join(" ", result.Errors.All))}");
+        });
+        lists.MapPost("/{id:int}/delete", async (int id, MarketingListService service, CancellationToken ct) =>
+            Results.Redirect(await service.DeleteAsync(id, ct) ? "/lists?saved=1" : "/lists?error=No+such+list."));
+
+        // one lead: from the lead page
+        lists.MapPost("/members", async (HttpRequest request, MarketingListService service, CancellationToken ct) =>
+        {
+            var form = await request.ReadFormAsync(ct);
+            var leadId = NotePageEndpoints.Int(form["leadId"]) ?? 0;
+            var listId = NotePageEndpoints.Int(form["listId"]);
+            if (listId is null)
+                return Results.Redirect($"/leads/{leadId}?error={Uri.EscapeDataString("Choose a list.")}");
+            var added = form["remove"] == "1" ? (await service.RemoveAsync(listId.Value, leadId, ct) ? 1 : 0) : await service.AddAsync(listId.Value, [leadId], ct);
+            return Results.Redirect(added is null ? $"/leads/{leadId}?error={Uri.EscapeDataString("No such list.")}" : $"/leads/{leadId}?saved=1");
+        });
+
+        // every lead of the Leads page's current filter
+        lists.MapPost("/add-matching", async (HttpRequest request, MarketingListService service, LeadService leads, CancellationToken ct) =>
+        {
+            var form = await request.ReadFormAsync(ct);
+            var query = form["filter"].ToString();
+            var (filter, errors) = LeadFilter.Parse(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(query).ToDictionary(kv => kv.Key, kv => kv.Value) is var d
+                ? new QueryCollection(d) : QueryCollection.Empty);
+            var back = "/leads" + (query.Length > 0 ? "?" + query.TrimStart('?') : "");
+            var separator = back.Contains('?') ? '&' : '?';
+            if (errors.Any)
+                return Results.Redirect($"{back}{separator}notice={Uri.EscapeDataString(string.Join(" ", errors.All))}");
+            if (NotePageEndpoints.Int(form["listId"]) is not { } listId)
+                return Results.Redirect($"{back}{separator}notice={Uri.EscapeDataString("Choose a list.")}");
+            var added = await service.AddMatchingAsync(listId, filter, leads.CurrentUserId, await leads.ClockAsync(ct), ct);
+            var message = added is null ? "No such list." : $"{added:N0} leads added to the list.";
+            return Results.Redirect($"{back}{separator}notice={Uri.EscapeDataString(message)}");
+        });
+    }
+}

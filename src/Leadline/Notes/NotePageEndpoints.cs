@@ -1,0 +1,87 @@
+using System.Globalization;
+using Leadline.Activities;
+using Leadline.Common.Api;
+using Leadline.Identity;
+using Leadline.Leads;
+
+namespace Leadline.Notes;
+
+/// <summary>Form posts of the lead page's Notes and Activities tabs and of Settings → Note templates (post, then redirect back).</summary>
+internal static class NotePageEndpoints
+{
+    public static void MapNotePages(this IEndpointRouteBuilder app)
+    {
+        var leads = app.MapGroup("/leads/{id:int}").RequireAuthorization();
+        leads.MapPost("/notes", async (int id, HttpRequest request, LeadInteractions interactions, CancellationToken ct) =>
+        {
+            var form = await request.ReadFormAsync(ct);
+            var result = await interactions.AddNoteAsync(id, new NoteRequest(form["text"], Int(form["templateId"]), NullIfEmpty(form["outcome"]), Int(form["parentId"])), ct);
+            return Back(id, "notes", result);
+        }).AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
+        leads.MapPost("/activities", async (int id, HttpRequest request, LeadInteractions interactions, LeadService service, CancellationToken ct) =>
+        {
+            var form = await request.ReadFormAsync(ct);
+            var (activity, error) = await ReadActivityAsync(form, service, ct);
+            if (error is not null)
+                return Results.Redirect($"/leads/{id}?tab=activities&error={Uri.EscapeDataString(error)}");
+            var result = await interactions.AddActivityAsync(id, activity!, ct);
+            return Back(id, "activities", result);
+        }).AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
+        app.MapPost("/activities/{id:int}/done", async (int id, LeadInteractions interactions, CancellationToken ct) =>
+        {
+            var result = await interactions.CompleteActivityAsync(id, ct);
+            return result.NotFound ? Results.Redirect("/leads") : Back(result.Value?.LeadId ?? 0, "activities", result);
+        }).RequireAuthorization().AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
+
+        var templates = app.MapGroup("/settings/note-templates").RequireAuthorization(IdentityFeature.AdminPolicy)
+            .AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
+        templates.MapPost("/", async (HttpRequest request, NoteTemplateService service, CancellationToken ct) =>
+            TemplatesBack(await service.CreateAsync(ReadTemplate(await request.ReadFormAsync(ct)), ct)));
+        templates.MapPost("/{templateId:int}", async (int templateId, HttpRequest request, NoteTemplateService service, CancellationToken ct) =>
+            TemplatesBack(await service.UpdateAsync(templateId, ReadTemplate(await request.ReadFormAsync(ct)), ct)));
+        templates.MapPost("/{templateId:int}/delete", async (int templateId, NoteTemplateService service, CancellationToken ct) =>
+            Results.Redirect(await service.DeleteAsync(templateId, ct) ? "/settings/note-templates?saved=1" : "/settings/note-templates?error=No+such+template."));
+    }
+
+    /// <summary>The activity forms (Log call, Send e-mail, Schedule, and the work queue's call form) as an <see cref="ActivityRequest"/>.</summary>
+    public static async Task<(ActivityRequest? Request, string? Error)> ReadActivityAsync(IFormCollection form, LeadService service, CancellationToken ct)
+    {
+        DateTime? dueAt = null;
+        if (NullIfEmpty(form["dueAt"]) is { } due)
+        {
+            if (!DateTime.TryParse(due, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
+                return (null, "The due time is not a date and time.");
+            dueAt = (await service.ClockAsync(ct)).ToUtc(local);
+        }
+        int? seconds = null;
+        if (NullIfEmpty(form["durationMinutes"]) is { } minutes)
+        {
+            if (!double.TryParse(minutes, NumberStyles.Float, CultureInfo.InvariantCulture, out var m) || m < 0 || m > 24 * 60)
+                return (null, "The duration must be a number of minutes from 0 to 1,440.");
+            seconds = (int)Math.Round(m * 60);
+        }
+        return (new ActivityRequest(form["type"], NullIfEmpty(form["subject"]), dueAt, null, NullIfEmpty(form["outcome"]), seconds,
+            NullIfEmpty(form["note"]), Int(form["templateId"])), null);
+    }
+
+    private static NoteTemplateRequest ReadTemplate(IFormCollection form) => new(
+        form["title"], form["text"],
+        form["tags"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList(),
+        NullIfEmpty(form["outcome"]), form["closesLead"].ToString() is "on" or "true");
+
+    private static IResult TemplatesBack<T>(Result<T> result) =>
+        Results.Redirect(result.Succeeded ? "/settings/note-templates?saved=1"
+            : $"/settings/note-templates?error={Uri.EscapeDataString(result.NotFound ? "No such template." : string.Join(" ", result.Errors.All))}");
+
+    private static IResult Back<T>(int leadId, string tab, Result<T> result)
+    {
+        if (result.NotFound)
+            return Results.Redirect("/leads");
+        var error = result.Conflict ?? (result.Errors.Any ? string.Join(" ", result.Errors.All) : null);
+        return Results.Redirect(error is null ? $"/leads/{leadId}?tab={tab}&saved=1" : $"/leads/{leadId}?tab={tab}&error={Uri.EscapeDataString(error)}");
+    }
+
+    public static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    public static int? Int(string? value) => int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
+}
