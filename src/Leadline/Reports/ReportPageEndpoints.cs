@@ -43,7 +43,8 @@ internal static class ReportPageEndpoints
 
     public static async Task WriteCsvAsync(Stream body, LeadFlowFigures f, CancellationToken ct)
     {
-        await using var csv = CsvWriter.Create(body, new CsvWriterOptions(), leaveOpen: true);
+        // sections of different widths, one after another, as the page shows them
+        await using var csv = CsvWriter.Create(body, new CsvWriterOptions { ValidateFieldCount = false }, leaveOpen: true);
         async Task Row(params string[] fields)
         {
             foreach (var field in fields)
@@ -55,15 +56,15 @@ internal static class ReportPageEndpoints
         await Row("Calls logged", N(f.CallsLogged));
         await Row("Leads contacted", N(f.LeadsContacted));
         await Row("Leads closed", N(f.LeadsClosed));
-        await Row();
+        await Row("");   // a blank line between sections
         await Row("Operator", "Calls", "Leads contacted", "Leads closed");
         foreach (var o in f.ByOperator)
             await Row(o.Name, N(o.Calls), N(o.LeadsContacted), N(o.LeadsClosed));
-        await Row();
+        await Row("");   // a blank line between sections
         await Row("Hour", "Calls");
         for (var hour = 0; hour < 24; hour++)
             await Row($"{hour:00}:00", N(f.CallsByHour[hour]));
-        await Row();
+        await Row("");   // a blank line between sections
         await Row("Outcome", "Calls");
         foreach (var (outcome, count) in f.Outcomes)
             await Row(outcome.ToString(), N(count));
