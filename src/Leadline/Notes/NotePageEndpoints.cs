@@ -35,7 +35,7 @@ internal static class NotePageEndpoints
 
         var templates = app.MapGroup("/settings/note-templates").RequireAuthorization(IdentityFeature.AdminPolicy)
             .AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
-        templates.MapPost("/", async (HttpRequest request, NoteTemplateService service, CancellationToken ct) =>
+        templates.MapPost("/new", async (HttpRequest request, NoteTemplateService service, CancellationToken ct) =>
             TemplatesBack(await service.CreateAsync(ReadTemplate(await request.ReadFormAsync(ct)), ct)));
         templates.MapPost("/{templateId:int}", async (int templateId, HttpRequest request, NoteTemplateService service, CancellationToken ct) =>
             TemplatesBack(await service.UpdateAsync(templateId, ReadTemplate(await request.ReadFormAsync(ct)), ct)));

@@ -32,7 +32,7 @@ internal static class QueuePageEndpoints
         app.MapGet("/queue/next", async (WorkQueueService queue, CancellationToken ct) =>
             await queue.NextAsync(null, ct) is { } next ? Results.Redirect($"/queue/work/{next}") : Results.Redirect("/queue?done=1")).RequireAuthorization();
 
-        app.MapPost("/settings/queue", async (HttpRequest request, QueueSettingsService settings, CancellationToken ct) =>
+        app.MapPost("/settings/queue/save", async (HttpRequest request, QueueSettingsService settings, CancellationToken ct) =>
         {
             var form = await request.ReadFormAsync(ct);
             var hours = NotePageEndpoints.Int(form["releaseHours"]) ?? (string.IsNullOrWhiteSpace(form["releaseHours"]) ? null : -1);
