@@ -231,4 +231,27 @@ public sealed class NotesTests(AppFixture fixture) : IClassFixture<AppFixture>
         Assert.Equal(d, await queue.NextAsync(a, CancellationToken.None));
         _ = c;
     }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task Queue_settings_limit_the_queue_to_lists_and_refuse_unknown_values(Db db)
+    {
+        var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
+        var onList = await LeadAsync(ws, new { name = "On the list" });
+        await LeadAsync(ws, new { name = "Not on it" });
+        var list = (await PostAsync(ws.Admin, "/api/v1/lists", new { name = "Call list" })).GetProperty("id").GetInt32();
+        await ws.Admin.PostAsJsonAsync($"/api/v1/lists/{list}/leads", new { leadIds = new[] { onList } });
+
+        await using var scope = ws.Scope(out _);
+        var settings = scope.ServiceProvider.GetRequiredService<QueueSettingsService>();
+        var bad = await settings.SaveAsync(new QueueSettingsInput(["Wizard"], 0, [999999], ["shoeSize"]), CancellationToken.None);
+        Assert.Equal(["fields", "listIds", "releaseHours", "reservationRoles"], bad.Errors.ToDictionary().Keys.Order());
+        Assert.Empty((await settings.CurrentAsync(CancellationToken.None)).QueueFields);   // nothing half-saved
+
+        var ok = await settings.SaveAsync(new QueueSettingsInput(["agent"], 24, [list], ["company", "phone"]), CancellationToken.None);
+        Assert.True(ok.Succeeded);
+        Assert.Equal(["Agent"], ok.Value!.ReservationRoles);
+        Assert.Equal(["company", "phone"], (await settings.CurrentAsync(CancellationToken.None)).QueueFields);
+        var queue = scope.ServiceProvider.GetRequiredService<WorkQueueService>();
+        Assert.Equal(["On the list"], (await queue.PageAsync(null, false, 1, CancellationToken.None)).Rows.Select(r => r.Lead.Name));
+    }
 }
