@@ -11,14 +11,10 @@ namespace Leadline.EndToEnd;
 /// <summary>The pipeline board in a real browser: drag and drop that persists, the lost-reason dialog, live updates across two browsers.</summary>
 public sealed class BoardTests(AdminServer server) : BrowserTest(server), IClassFixture<AdminServer>
 {
-    private async Task<string> CreateLeadAsync(string prefix)
+    private async Task<string> NewLeadAsync(string prefix)
     {
         var name = $"{prefix} {Guid.NewGuid().ToString("N")[..6]}";
-        await using var scope = Server.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<LeadlineDb>();
-        scope.ServiceProvider.GetRequiredService<WorkspaceScope>().Enter(await db.Workspaces.Select(w => w.Id).FirstAsync());
-        var result = await scope.ServiceProvider.GetRequiredService<LeadService>().CreateAsync(new LeadInput { Name = name }, new HashSet<string> { "name" }, CancellationToken.None);
-        Assert.True(result.Succeeded);
+        await CreateLeadAsync(name);
         return name;
     }
 
@@ -37,7 +33,7 @@ public sealed class BoardTests(AdminServer server) : BrowserTest(server), IClass
     [Fact]
     public async Task Drag_a_card_to_another_column_and_it_stays_there()
     {
-        var name = await CreateLeadAsync("Drag");
+        var name = await NewLeadAsync("Drag");
         var page = await OpenBoardPageAsync();
         await SignInAsAdminAsync(page);
         await page.ClickAsync("#nav-pipeline");
@@ -57,7 +53,7 @@ public sealed class BoardTests(AdminServer server) : BrowserTest(server), IClass
     [Fact]
     public async Task Dropping_on_lost_asks_for_a_reason_and_cancel_puts_the_card_back()
     {
-        var name = await CreateLeadAsync("Lost");
+        var name = await NewLeadAsync("Lost");
         var page = await OpenBoardPageAsync();
         await SignInAsAdminAsync(page);
         await page.GotoAsync("/pipeline");
@@ -80,7 +76,7 @@ public sealed class BoardTests(AdminServer server) : BrowserTest(server), IClass
     [Fact]
     public async Task A_move_in_one_browser_appears_in_another_without_reload()
     {
-        var name = await CreateLeadAsync("Live");
+        var name = await NewLeadAsync("Live");
         var watcher = await OpenBoardPageAsync();
         await SignInAsAdminAsync(watcher);
         await watcher.GotoAsync("/pipeline");
@@ -100,7 +96,7 @@ public sealed class BoardTests(AdminServer server) : BrowserTest(server), IClass
     [Fact]
     public async Task Quick_edit_saves_and_refuses_a_stale_edit()
     {
-        var name = await CreateLeadAsync("Quick");
+        var name = await NewLeadAsync("Quick");
         var first = await OpenBoardPageAsync();
         await SignInAsAdminAsync(first);
         await first.GotoAsync("/pipeline");
@@ -129,7 +125,7 @@ public sealed class BoardTests(AdminServer server) : BrowserTest(server), IClass
     [Fact]
     public async Task A_follow_up_added_in_quick_edit_rings_the_bell_when_due()
     {
-        var name = await CreateLeadAsync("Bell");
+        var name = await NewLeadAsync("Bell");
         var page = await OpenBoardPageAsync();
         await SignInAsAdminAsync(page);
         await page.GotoAsync("/pipeline");

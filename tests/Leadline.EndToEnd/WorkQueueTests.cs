@@ -1,9 +1,5 @@
 using System.Text.RegularExpressions;
-using Leadline.Data;
 using Leadline.EndToEnd.Infrastructure;
-using Leadline.Leads;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -12,23 +8,12 @@ namespace Leadline.EndToEnd;
 /// <summary>The operators' day in a real browser: a predefined note made in Settings, a call recorded from the work queue, the report moving.</summary>
 public sealed class WorkQueueTests(AdminServer server) : BrowserTest(server), IClassFixture<AdminServer>
 {
-    private async Task<int> CreateLeadAsync(string name)
-    {
-        await using var scope = Server.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<LeadlineDb>();
-        scope.ServiceProvider.GetRequiredService<WorkspaceScope>().Enter(await db.Workspaces.Select(w => w.Id).FirstAsync());
-        var result = await scope.ServiceProvider.GetRequiredService<LeadService>().CreateAsync(
-            new LeadInput { Name = name, Phone = "+49 30 1234567" }, new HashSet<string> { "name", "phone" }, CancellationToken.None);
-        Assert.True(result.Succeeded);
-        return result.Value!.Id;
-    }
-
     [Fact]
     public async Task Record_a_call_from_the_queue_with_a_predefined_note_and_see_the_tag_and_the_report_change()
     {
         var suffix = Guid.NewGuid().ToString("N")[..6];
         var name = $"Queue Quinn {suffix}";
-        var leadId = await CreateLeadAsync(name);
+        var leadId = await CreateLeadAsync(name, "+49 30 1234567");
         var page = await OpenPageAsync();
         await SignInAsAdminAsync(page);
 

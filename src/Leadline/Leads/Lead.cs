@@ -153,6 +153,9 @@ public sealed class Lead : IWorkspaceOwned, ITimestamped
 
     public DateTime? ArchivedAt { get; set; }
 
+    /// <summary>Set on a lead archived by a merge: the lead that survived it.</summary>
+    public int? MergedIntoId { get; set; }
+
     public int Version { get; set; }
 
     public DateTime CreatedAt { get; set; }

@@ -112,7 +112,8 @@ public sealed record LeadResponse(
     bool Archived,
     LeadFlowStatus LeadFlow,
     DateTime? ClosedAt,
-    DateTime? ReservedAt);
+    DateTime? ReservedAt,
+    int? MergedIntoId);
 
 public enum FollowUpState
 {

@@ -22,6 +22,7 @@ internal static class LeadsApi
         leads.MapPatch("/{id:int}", UpdateAsync).WithName("UpdateLead");
         leads.MapDelete("/{id:int}", ArchiveAsync).WithName("ArchiveLead");
         leads.MapGet("/{id:int}/history", HistoryAsync).WithName("LeadHistory");
+        leads.MapPost("/{id:int}/merge", MergeAsync).WithName("MergeLeads");
     }
 
     private static async Task<IResult> ListAsync(HttpRequest request, int? limit, string? cursor, LeadQueries queries, LeadService leads, LeadMapper mapper, CancellationToken ct)
@@ -79,6 +80,15 @@ internal static class LeadsApi
     {
         var result = await leads.ArchiveAsync(id, ct);
         return result.Succeeded ? TypedResults.NoContent() : ApiResults.Problem(result);
+    }
+
+    private static async Task<IResult> MergeAsync(int id, Duplicates.MergeRequest request, Duplicates.LeadMerger merger, LeadService leads, LeadMapper mapper, HttpContext http, CancellationToken ct)
+    {
+        var result = await merger.MergeAsync(id, request, ct);
+        if (!result.Succeeded)
+            return ApiResults.Problem(result);
+        SetETag(http, result.Value!);
+        return TypedResults.Ok(await mapper.MapAsync(result.Value!, await leads.ClockAsync(ct), ct));
     }
 
     private static async Task<IResult> HistoryAsync(int id, LeadService leads, CancellationToken ct) =>

@@ -16,12 +16,14 @@ public static class LeadsFeature
             .AddScoped<LeadImport>()
             .AddScoped<LeadExport>()
             .AddScoped<DemoSeeder>()
-            .AddScoped<LeadPhotos>();
+            .AddScoped<LeadPhotos>()
+            .AddScoped<Duplicates.LeadMerger>();
 
     public static void MapLeads(this IEndpointRouteBuilder app, RouteGroupBuilder api)
     {
         api.MapLeadsApi();
         app.MapLeadPages();
         app.MapLeadImportPages();
+        Duplicates.DuplicatePageEndpoints.MapDuplicatePages(app);
     }
 }

@@ -59,36 +59,14 @@ public sealed class ReservationReleaser(LeadlineDb db, TimeProvider clock)
     }
 }
 
-/// <summary>Runs the release every interval (Leadline:Reservations:IntervalSeconds, default 300 s) in a fresh scope.</summary>
+/// <summary>Runs the release every interval (Leadline:Reservations:IntervalSeconds, default 300 s).</summary>
 public sealed class ReservationWorker(IServiceScopeFactory scopes, TimeProvider clock, IOptions<ReservationOptions> options, ILogger<ReservationWorker> log)
-    : BackgroundService
+    : Common.Background.PeriodicWorker(scopes, clock, log)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.Enabled)
-            return;
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, options.Value.IntervalSeconds)), clock);
-        try
-        {
-            do
-            {
-                try
-                {
-                    await using var scope = scopes.CreateAsyncScope();
-                    var released = await scope.ServiceProvider.GetRequiredService<ReservationReleaser>().ReleaseStaleAsync(stoppingToken);
-                    if (released > 0)
-                        log.LogInformation("Released {Count} stale lead reservations", released);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    log.LogError(ex, "Releasing stale reservations failed; retrying at the next interval");
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException)
-        {
-            // shutting down
-        }
-    }
+    protected override bool Enabled => options.Value.Enabled;
+
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(options.Value.IntervalSeconds);
+
+    protected override Task<int> RunOnceAsync(IServiceProvider services, CancellationToken ct) =>
+        services.GetRequiredService<ReservationReleaser>().ReleaseStaleAsync(ct);
 }

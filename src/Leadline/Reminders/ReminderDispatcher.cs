@@ -106,41 +106,14 @@ public sealed class ReminderOptions
     public int IntervalSeconds { get; set; } = 60;
 }
 
-/// <summary>The background shell: every interval, a fresh scope runs the dispatcher; failures are logged and retried next time.</summary>
+/// <summary>Fires due reminders every interval (Leadline:Reminders:IntervalSeconds).</summary>
 public sealed class ReminderWorker(IServiceScopeFactory scopes, TimeProvider clock, Microsoft.Extensions.Options.IOptions<ReminderOptions> options, ILogger<ReminderWorker> log)
-    : BackgroundService
+    : Common.Background.PeriodicWorker(scopes, clock, log)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.Enabled)
-            return;
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, options.Value.IntervalSeconds)), clock);
-        do
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var fired = await scope.ServiceProvider.GetRequiredService<ReminderDispatcher>().RunDueAsync(stoppingToken);
-                if (fired > 0)
-                    log.LogInformation("Fired {Count} reminders", fired);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                log.LogError(ex, "Reminder dispatch failed; retrying at the next interval");
-            }
-        }
-        while (await NextTickAsync(timer, stoppingToken));
-    }
+    protected override bool Enabled => options.Value.Enabled;
 
-    private static async Task<bool> NextTickAsync(PeriodicTimer timer, CancellationToken ct)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(ct);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;   // shutting down
-        }
-    }
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(options.Value.IntervalSeconds);
+
+    protected override Task<int> RunOnceAsync(IServiceProvider services, CancellationToken ct) =>
+        services.GetRequiredService<ReminderDispatcher>().RunDueAsync(ct);
 }

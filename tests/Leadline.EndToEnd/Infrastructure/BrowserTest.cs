@@ -1,5 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
+using Leadline.Data;
+using Leadline.Leads;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -19,6 +23,20 @@ public abstract partial class BrowserTest(LeadlineServer server) : IAsyncLifetim
     private int _serverErrorsBefore;
 
     protected LeadlineServer Server { get; } = server;
+
+    /// <summary>Creates a lead in the server's (first) workspace through the app's own service; returns its id.</summary>
+    protected async Task<int> CreateLeadAsync(string name, string? phone = null)
+    {
+        await using var scope = Server.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LeadlineDb>();
+        scope.ServiceProvider.GetRequiredService<WorkspaceScope>().Enter(await db.Workspaces.Select(w => w.Id).FirstAsync());
+        var present = new HashSet<string> { "name" };
+        if (phone is not null)
+            present.Add("phone");
+        var result = await scope.ServiceProvider.GetRequiredService<LeadService>().CreateAsync(new LeadInput { Name = name, Phone = phone }, present, CancellationToken.None);
+        Assert.True(result.Succeeded, string.Join(" ", result.Errors.All));
+        return result.Value!.Id;
+    }
 
     /// <summary>Everything that went wrong in the pages of this test so far.</summary>
     protected IReadOnlyList<string> BrowserProblems

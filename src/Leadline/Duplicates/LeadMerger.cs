@@ -1,0 +1,120 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Leadline.Common.Api;
+using Leadline.Common.Security;
+using Leadline.Data;
+using Leadline.Leads;
+using Leadline.MarketingLists;
+using Leadline.Reminders;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Leadline.Duplicates;
+
+public sealed record MergeRequest(List<int>? DuplicateIds, Dictionary<string, int>? FieldChoices);
+
+/// <summary>
+/// Merges duplicates into one surviving lead: the chosen value per field (applied through <see cref="LeadWriter"/>, so
+/// validated, normalised and in the history like any edit), every tag, and everything attached to the duplicates
+/// (notes, activities, reminders, list memberships, history) moves to the survivor; the duplicates are archived with a
+/// pointer to it. One transaction: a merge happens whole or not at all.
+/// </summary>
+public sealed class LeadMerger(LeadlineDb db, LeadService leads, LeadWriter writer, LeadMapper mapper, ReminderService reminders, CurrentUser me,
+    TimeProvider time, IOptions<JsonOptions> json)
+{
+    public const int MaxDuplicates = 20;
+
+    /// <summary>Fields whose value can come from any of the merged leads (API names; address and social go whole).</summary>
+    public static readonly IReadOnlyList<string> Fields =
+    [
+        "name", "company", "title", "email", "phone", "mobile", "website", "source", "sourceDetail", "ownerId", "score", "lifecycleStage",
+        "industry", "companySize", "address", "gender", "dateOfBirth", "maritalStatus", "accountType", "relationshipType", "loyaltyLevel",
+        "social", "customFields",
+    ];
+
+    public async Task<Result<Lead>> MergeAsync(int survivorId, MergeRequest request, CancellationToken ct)
+    {
+        var survivor = await db.Leads.FirstOrDefaultAsync(l => l.Id == survivorId && l.ArchivedAt == null, ct);
+        if (survivor is null)
+            return Result<Lead>.Missing();
+        var errors = new Errors();
+        var duplicateIds = (request.DuplicateIds ?? []).Distinct().ToList();
+        if (duplicateIds.Count == 0)
+            errors.Add("duplicateIds", "Name the leads to merge into this one.");
+        else if (duplicateIds.Count > MaxDuplicates)
+            errors.Add("duplicateIds", $"Merge at most {MaxDuplicates} leads at once.");
+        else if (duplicateIds.Contains(survivorId))
+            errors.Add("duplicateIds", "A lead cannot be merged into itself.");
+        var duplicates = await db.Leads.Where(l => duplicateIds.Contains(l.Id) && l.ArchivedAt == null).ToListAsync(ct);
+        if (errors.Any is false && duplicates.Count != duplicateIds.Count)
+            errors.Add("duplicateIds", "Some of these leads do not exist or are archived.");
+        var choices = request.FieldChoices ?? [];
+        foreach (var (field, source) in choices)
+        {
+            if (!Fields.Contains(field))
+                errors.Add("fieldChoices", $"'{field}' cannot be chosen; fields are {string.Join(", ", Fields)}.");
+            else if (source != survivorId && !duplicateIds.Contains(source))
+                errors.Add("fieldChoices", $"The value of '{field}' must come from one of the merged leads.");
+        }
+        if (errors.Any)
+            return Result<Lead>.Invalid(errors);
+
+        // the chosen values as a PATCH body, read and applied exactly as an API edit would be
+        var all = duplicates.Prepend(survivor).ToList();
+        var clock = await leads.ClockAsync(ct);
+        var documents = new Dictionary<int, JsonObject>();
+        foreach (var response in await mapper.MapAsync(all, clock, ct))
+            documents[response.Id] = JsonSerializer.SerializeToNode(response, json.Value.SerializerOptions)!.AsObject();
+        var body = new JsonObject();
+        foreach (var (field, source) in choices.Where(c => c.Value != survivorId))
+            body[field] = documents[source][field]?.DeepClone();
+        var tags = all.SelectMany(l => l.Tags).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (tags.Count != survivor.Tags.Count)
+            body["tags"] = new JsonArray(tags.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray());
+        if (!LeadsApi.TryRead(body, json.Value.SerializerOptions, out var input, out var present, out _))
+            return Result<Lead>.Invalid("fieldChoices", "The chosen values could not be read.");
+        var writeErrors = await writer.ApplyAsync(survivor, input!, present!, await leads.WorkspaceAsync(ct), ct);
+        if (writeErrors.Any)
+            return Result<Lead>.Invalid(writeErrors);
+
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        foreach (var duplicate in duplicates)
+        {
+            duplicate.ArchivedAt = now;
+            duplicate.MergedIntoId = survivor.Id;
+        }
+        survivor.LastActivityAt = all.Max(l => l.LastActivityAt);
+        survivor.FirstResponseAt = all.Min(l => l.FirstResponseAt);
+        db.LeadHistory.Add(new LeadHistory
+        {
+            LeadId = survivor.Id, At = now, UserId = me.IsAuthenticated ? me.Id : null, UserName = me.IsAuthenticated ? me.Name : "System",
+            Field = "merged", To = string.Join(", ", duplicates.Select(d => $"{d.Name} (#{d.Id})")),
+        });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Result<Lead>.Outdated("One of these leads was changed while merging. Reload and merge again.");
+        }
+
+        // what hangs off the duplicates now hangs off the survivor (plain rows, not leads: set-based updates are fine)
+        await db.Notes.Where(n => duplicateIds.Contains(n.LeadId)).ExecuteUpdateAsync(s => s.SetProperty(n => n.LeadId, survivor.Id), ct);
+        await db.Activities.Where(a => duplicateIds.Contains(a.LeadId)).ExecuteUpdateAsync(s => s.SetProperty(a => a.LeadId, survivor.Id), ct);
+        await db.Reminders.Where(r => duplicateIds.Contains(r.LeadId)).ExecuteUpdateAsync(s => s.SetProperty(r => r.LeadId, survivor.Id), ct);
+        await db.LeadHistory.Where(h => duplicateIds.Contains(h.LeadId) && h.Field != "archived" && h.Field != "mergedIntoId")
+            .ExecuteUpdateAsync(s => s.SetProperty(h => h.LeadId, survivor.Id), ct);
+        var memberships = await db.MarketingListMembers.Where(m => duplicateIds.Contains(m.LeadId) || m.LeadId == survivor.Id).ToListAsync(ct);
+        var survivorLists = memberships.Where(m => m.LeadId == survivor.Id).Select(m => m.ListId).ToHashSet();
+        foreach (var listId in memberships.Where(m => m.LeadId != survivor.Id).Select(m => m.ListId).Distinct().Where(id => !survivorLists.Contains(id)))
+            db.MarketingListMembers.Add(new MarketingListMember { ListId = listId, LeadId = survivor.Id, AddedAt = now });
+        await db.SaveChangesAsync(ct);
+        await db.MarketingListMembers.Where(m => duplicateIds.Contains(m.LeadId)).ExecuteDeleteAsync(ct);
+        await transaction.CommitAsync(ct);
+        await reminders.RefreshFollowUpAsync(survivor.Id, ct);
+        return Result<Lead>.Ok(survivor);
+    }
+}
