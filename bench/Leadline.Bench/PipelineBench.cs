@@ -91,14 +91,15 @@ internal sealed class PipelineBench(BenchDatabase database, int workspaceId, int
             await MoveAsync(inBiggest[nextBig++], biggest.Id, random.Next(0, 100), ct);
 
         int Count(Stage s) => columns.First(c => c.Stage.Id == s.Id).Count;
-        foreach (var (name, from, to, position) in new (string, Stage, Stage, Func<int>)[]
+        foreach (var (name, from, to, position) in new (string, Stage, Stage, Func<int?>)[]
                  {
                      ("top", biggest, biggest, () => 0),
                      ("middle", biggest, biggest, () => Count(biggest) / 2 + random.Next(-1000, 1000)),
-                     ("bottom", biggest, biggest, () => Count(biggest)),
+                     ("bottom (position = column length)", biggest, biggest, () => Count(biggest)),
                      ("top", other, biggest, () => 0),
                      ("middle", other, biggest, () => Count(biggest) / 2 + random.Next(-1000, 1000)),
-                     ("bottom", other, biggest, () => Count(biggest)),
+                     ("bottom (position = column length)", other, biggest, () => Count(biggest)),
+                     ("end (no position: append)", other, biggest, () => null),
                  })
         {
             var label = from.Id == to.Id
@@ -149,11 +150,11 @@ internal sealed class PipelineBench(BenchDatabase database, int workspaceId, int
     }
 
     /// <summary>What the move endpoint does: the move, then the lead as the response maps it.</summary>
-    private async Task MoveAsync(int leadId, int stageId, int position, CancellationToken ct)
+    private async Task MoveAsync(int leadId, int stageId, int? position, CancellationToken ct)
     {
         await using var scope = database.Scope(workspaceId);
         var sp = scope.ServiceProvider;
-        var result = await sp.GetRequiredService<LeadMover>().MoveAsync(leadId, new MoveRequest(stageId, Math.Max(0, position), null, null), ct);
+        var result = await sp.GetRequiredService<LeadMover>().MoveAsync(leadId, new MoveRequest(stageId, position is { } p ? Math.Max(0, p) : null, null, null), ct);
         if (!result.Succeeded)
             throw new InvalidOperationException($"Move of lead {leadId} failed: {string.Join(" ", result.Errors.All)} {result.Conflict}");
         await sp.GetRequiredService<LeadMapper>().MapAsync(result.Value!, await sp.GetRequiredService<LeadService>().ClockAsync(ct), ct);

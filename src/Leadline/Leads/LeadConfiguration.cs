@@ -40,6 +40,9 @@ internal sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
         // workspace. Partial, as most leads have no mobile; "mobile_e164 = @x" implies IS NOT NULL on both databases.
         b.HasIndex(l => new { l.WorkspaceId, l.MobileE164 }).HasFilter("\"mobile_e164\" IS NOT NULL");
         b.HasIndex(l => new { l.WorkspaceId, l.Code }).IsUnique();
+        // the board (BoardQueries, LeadMover): per-stage counts, a column's cards in order and a move's neighbours from the
+        // index alone, unarchived leads only; owner_id for the "My leads" filter. Migration 0005.
+        b.HasIndex(l => new { l.WorkspaceId, l.PipelineId, l.StageId, l.Position, l.Id, l.OwnerId }).HasFilter("\"archived_at\" IS NULL");
     }
 }
 
