@@ -88,6 +88,7 @@ internal static class BenchProgram
     private static async Task RunPipelineSuiteAsync(BenchDatabase database, int workspaceId, int adminId, BenchOptions options, TextWriter log, CancellationToken ct)
     {
         var report = new PipelineReport(database.Name);
+        report.Load("at the start");
         if (!options.Skip.Contains("board"))
             await new PipelineBench(database, workspaceId, adminId, options).RunAsync(report, log, ct);
         if (options.Reminders > 0 && !options.Skip.Contains("reminders"))
@@ -96,6 +97,7 @@ internal static class BenchProgram
             await log.WriteLineAsync($"{database.Name}: {options.Reminders:N0} due reminders, {instances} dispatcher(s)");
             report.Reminders(await new ReminderBench(database, workspaceId, adminId).RunAsync(options.Reminders, instances, ct));
         }
+        report.Load("at the end");
         report.Print(Console.Out);
     }
 }
