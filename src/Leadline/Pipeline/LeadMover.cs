@@ -104,11 +104,18 @@ public sealed class LeadMover(LeadlineDb db, LeadWriter writer, LeadService lead
         return last is { } b ? b + Gap : Gap;
     }
 
+    /// <summary>
+    /// Spreads the column out again (the Nth card at N × Gap, order kept) in one set-based UPDATE: a column of 30,000
+    /// leads loaded and saved through the change tracker took seconds. Position only: versions stay (nobody's edit is
+    /// made stale by it) and the order every board shows is unchanged.
+    /// </summary>
     private async Task RenumberAsync(Lead lead, CancellationToken ct)
     {
-        var all = await db.Leads.Where(l => l.StageId == lead.StageId && l.Id != lead.Id).OrderBy(l => l.Position).ThenBy(l => l.Id).ToListAsync(ct);
-        for (var i = 0; i < all.Count; i++)
-            all[i].Position = (i + 1) * Gap;
-        await db.SaveChangesAsync(ct);
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            UPDATE leads SET position = r.rn * {Gap}
+            FROM (SELECT id, row_number() OVER (ORDER BY position, id) AS rn FROM leads
+                  WHERE workspace_id = {lead.WorkspaceId} AND stage_id = {lead.StageId} AND id <> {lead.Id}) AS r
+            WHERE leads.id = r.id
+            """, ct);
     }
 }

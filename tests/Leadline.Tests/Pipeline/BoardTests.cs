@@ -55,4 +55,23 @@ public sealed class BoardTests(AppFixture fixture) : IClassFixture<AppFixture>
         var column = board.GetProperty("stages").EnumerateArray().Single(s => s.GetProperty("stageId").GetInt32() == stages["Working"]);
         Assert.Equal([first, second, moved], column.GetProperty("leads").EnumerateArray().Select(l => l.GetProperty("id").GetInt32()).ToList());
     }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task Renumbering_a_worn_gap_keeps_the_exact_order(Db db)
+    {
+        var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
+        var stages = await LeadsApiTests.StagesAsync(ws);
+        var ids = new List<int>();
+        for (var i = 0; i < 5; i++)
+            ids.Add((await ws.Admin.CreateLeadAsync(new { name = $"R{i}", stageId = stages["Working"] })).GetProperty("id").GetInt32());
+
+        // the last two cards take turns at position 1: the gap there halves each time until the column is renumbered
+        for (var i = 0; i < 60; i++)
+            Assert.Equal(HttpStatusCode.OK, (await ws.Admin.PostAsJsonAsync($"/api/v1/leads/{ids[3 + i % 2]}/move", new { stageId = stages["Working"], position = 1 })).StatusCode);
+
+        var pipeline = (await ws.Admin.GetFromJsonAsync<JsonElement>("/api/v1/pipelines")).GetProperty("items")[0].GetProperty("id").GetInt32();
+        var board = await ws.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/pipelines/{pipeline}/board");
+        var column = board.GetProperty("stages").EnumerateArray().Single(s => s.GetProperty("stageId").GetInt32() == stages["Working"]);
+        Assert.Equal([ids[0], ids[4], ids[3], ids[1], ids[2]], column.GetProperty("leads").EnumerateArray().Select(l => l.GetProperty("id").GetInt32()).ToList());
+    }
 }
