@@ -154,6 +154,8 @@ internal sealed class BenchDatabase : IAsyncDisposable
             builder.UseSetting("Leadline:Database:Provider", provider.ToString());
             builder.UseSetting("ConnectionStrings:Leadline", connectionString);
             builder.UseSetting("Leadline:Storage:Path", Path.Combine(folder, "files"));
+            // no background reminder worker: the reminder bench runs its own dispatchers and counts what they fire
+            builder.UseSetting("Leadline:Reminders:Enabled", "false");
             builder.ConfigureLogging(logging => logging.ClearProviders()
                 .AddSimpleConsole(o => o.SingleLine = true)
                 .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)

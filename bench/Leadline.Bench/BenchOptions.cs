@@ -34,6 +34,12 @@ internal sealed record BenchOptions
 
     public bool Help { get; init; }
 
+    /// <summary>leads (list, export, import), pipeline (board, moves, reminders: PipelineBench, ReminderBench) or all.</summary>
+    public string Suite { get; init; } = "leads";
+
+    /// <summary>Due reminders the pipeline suite's reminder cycle dispatches.</summary>
+    public int Reminders { get; init; } = 10_000;
+
     /// <summary>Parts to leave out: list, export, import (comma-separated).</summary>
     public IReadOnlySet<string> Skip { get; init; } = new HashSet<string>();
 
@@ -74,6 +80,10 @@ internal sealed record BenchOptions
             Keep = values.ContainsKey("keep"),
             Explain = values.ContainsKey("explain"),
             Help = values.ContainsKey("help"),
+            Suite = values.GetValueOrDefault("suite", "leads").ToLowerInvariant() is var suite && suite is "leads" or "pipeline" or "all"
+                ? suite
+                : throw new ArgumentException("--suite must be leads, pipeline or all."),
+            Reminders = Int("reminders", 10_000, 0, 1_000_000),
             Skip = values.GetValueOrDefault("skip", "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase),
         };
     }
@@ -83,6 +93,7 @@ internal sealed record BenchOptions
           dotnet run -c Release --project bench/Leadline.Bench -- --leads 1000000 --db sqlite|postgres|both
               [--pg "Host=127.0.0.1;Port=5432;Username=postgres"] (or LEADLINE_BENCH_PG)
               [--runs 30] [--warmup 3] [--import 100000] [--budget 20] [--import-timeout 600] [--explain] [--keep] [--skip list,export,import]
+              [--suite leads|pipeline|all] [--reminders 10000]   (pipeline: board, moves, reminder dispatch; e.g. --suite pipeline --leads 100000)
         Prints one Markdown table per database on standard output; progress goes to standard error.
         """;
 }

@@ -28,6 +28,7 @@ internal static class BenchProgram
             Console.WriteLine(BenchOptions.Usage);
             return 0;
         }
+        options = PipelineBench.ApplySuite(options);
         var ct = CancellationToken.None;
         var log = Console.Error;
 
@@ -75,9 +76,28 @@ internal static class BenchProgram
                 await log.WriteLineAsync($"{database.Name}: import {options.ImportRows:N0} rows");
                 report.Import(await io.ImportAsync(options.ImportRows, options.ImportTimeout, ct));
             }
+            if (options.Suite is "pipeline" or "all")
+                await RunPipelineSuiteAsync(database, workspaceId, adminId, options, log, ct);
             report.Load("at the end");
-            report.Print(Console.Out, options.Explain);
+            if (options.Suite != "pipeline")
+                report.Print(Console.Out, options.Explain);
         }
         return 0;
+    }
+
+    private static async Task RunPipelineSuiteAsync(BenchDatabase database, int workspaceId, int adminId, BenchOptions options, TextWriter log, CancellationToken ct)
+    {
+        var report = new PipelineReport(database.Name);
+        report.Load("at the start");
+        if (!options.Skip.Contains("board"))
+            await new PipelineBench(database, workspaceId, adminId, options).RunAsync(report, log, ct);
+        if (options.Reminders > 0 && !options.Skip.Contains("reminders"))
+        {
+            var instances = database.Provider == DatabaseProvider.Postgres ? 2 : 1;
+            await log.WriteLineAsync($"{database.Name}: {options.Reminders:N0} due reminders, {instances} dispatcher(s)");
+            report.Reminders(await new ReminderBench(database, workspaceId, adminId).RunAsync(options.Reminders, instances, ct));
+        }
+        report.Load("at the end");
+        report.Print(Console.Out);
     }
 }

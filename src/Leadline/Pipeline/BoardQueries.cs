@@ -31,7 +31,11 @@ public sealed class BoardQueries(LeadlineDb db)
         if (pipeline is null)
             return null;
         var leads = Leads(pipelineId, filter, currentUserId, leadQueries, clock);
-        var counts = await leads.GroupBy(l => l.StageId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        // a count per stage (correlated, stage_id = ?) rather than one GROUP BY over the whole pipeline: each is a range of the
+        // board index (0005), where PostgreSQL would plan the GROUP BY over 100,000 leads as a sequential scan of the table
+        var counts = await db.Stages.Where(s => s.PipelineId == pipelineId)
+            .Select(s => new { s.Id, Count = leads.Count(l => l.StageId == s.Id) })
+            .ToDictionaryAsync(g => g.Id, g => g.Count, ct);
         var columns = new List<BoardColumn>();
         foreach (var stage in pipeline.Stages.OrderBy(s => s.Order))
         {
@@ -44,15 +48,18 @@ public sealed class BoardQueries(LeadlineDb db)
     /// <summary>Cards of one column from <paramref name="skip"/> on (the board loads more on scroll).</summary>
     public async Task<List<BoardCard>> CardsAsync(IQueryable<Lead> leads, Stage stage, int skip, int take, WorkspaceClock clock, CancellationToken ct)
     {
+        // the owner's name in the same query (one round trip per column, not two)
         var rows = await leads.Where(l => l.StageId == stage.Id).OrderBy(l => l.Position).ThenBy(l => l.Id).Skip(skip).Take(take)
-            .Select(l => new { l.Id, l.Name, l.Company, l.Score, l.OwnerId, l.StageChangedAt, l.NextFollowUpAt, l.Version })
+            .Select(l => new
+            {
+                l.Id, l.Name, l.Company, l.Score, l.OwnerId, l.StageChangedAt, l.NextFollowUpAt, l.Version,
+                OwnerName = db.Users.Where(u => u.Id == l.OwnerId).Select(u => u.Name).FirstOrDefault(),
+            })
             .ToListAsync(ct);
-        var ownerIds = rows.Where(r => r.OwnerId is not null).Select(r => r.OwnerId!.Value).Distinct().ToList();
-        var owners = ownerIds.Count == 0 ? [] : await db.Users.AsNoTracking().Where(u => ownerIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
         return rows.Select(r =>
         {
             var days = Math.Max(0, (int)(clock.UtcNow - r.StageChangedAt).TotalDays);
-            return new BoardCard(r.Id, r.Name, r.Company, r.Score, r.OwnerId, r.OwnerId is { } o ? owners.GetValueOrDefault(o) : null, days,
+            return new BoardCard(r.Id, r.Name, r.Company, r.Score, r.OwnerId, r.OwnerId is null ? null : r.OwnerName, days,
                 stage.RottingDays is { } limit && days >= limit, LeadMapper.FollowUp(r.NextFollowUpAt, clock), r.NextFollowUpAt, r.Version);
         }).ToList();
     }
