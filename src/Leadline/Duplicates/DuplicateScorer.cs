@@ -1,0 +1,102 @@
+namespace Leadline.Duplicates;
+
+public enum MatchLevel
+{
+    None,
+    Similar,
+    Exact,
+}
+
+/// <summary>One field's part of a score: its agreement level and the evidence in bits (log2 of m/u; negative for disagreement).</summary>
+public readonly record struct FieldEvidence(MatchField Field, int Level, double Weight);
+
+/// <summary>
+/// The verdict on a pair: <see cref="Level"/>, <see cref="Score"/> (0..1, the estimated probability that the
+/// two are one person or organisation; Similar from 0.5), and the fields that agreed.
+/// </summary>
+public sealed record MatchResult(MatchLevel Level, double Score, double Weight, IReadOnlyList<FieldEvidence> Evidence)
+{
+    public IEnumerable<MatchField> MatchedFields => Evidence.Where(e => e.Weight > 0).Select(e => e.Field);
+}
+
+/// <summary>
+/// Scores a pair of records Fellegi-Sunter style: every field compared on both sides adds log2(m/u) bits,
+/// where m is how often true duplicates agree at that level (fixed below, from how people retype records)
+/// and u how often unrelated records do by chance (<see cref="MatchStatistics"/>: measured on the population,
+/// and for agreement on one value its frequency, so a shared switchboard number or a common name counts
+/// less). The total against the prior odds of a duplicate (about one per record among all records) gives
+/// the probability; Similar when it is at least 0.5. Exact adds a condition a person can check at a glance:
+/// the same e-mail, phone or website (with the name) or the same name with the same birthday or address,
+/// and no field that plainly contradicts it (a different name, street address or date of birth).
+/// </summary>
+public sealed class DuplicateScorer
+{
+    private static readonly MatchField[] Fields = Enum.GetValues<MatchField>();
+
+    // m-probabilities: how true duplicates spread over the levels of each field (rows sum to 1)
+    private static readonly double[][] M = BuildM();
+
+    private readonly MatchStatistics _statistics;
+    private readonly double _threshold;
+
+    /// <param name="statistics">The population the pair comes from.</param>
+    /// <param name="duplicatesPerRecord">Prior: the expected number of duplicates one record has in the population.</param>
+    public DuplicateScorer(MatchStatistics statistics, double duplicatesPerRecord = 1)
+    {
+        ArgumentNullException.ThrowIfNull(statistics);
+        _statistics = statistics;
+        // log2 of the prior odds against: a record has ~duplicatesPerRecord duplicates among TotalRecords others
+        _threshold = Math.Log2(statistics.TotalRecords / duplicatesPerRecord);
+    }
+
+    public MatchStatistics Statistics => _statistics;
+
+    public MatchResult Score(NormalizedRecord a, NormalizedRecord b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        var evidence = new List<FieldEvidence>(Fields.Length);
+        var total = 0.0;
+        Span<int> levels = stackalloc int[Fields.Length];
+        foreach (var field in Fields)
+        {
+            var level = FieldComparison.Compare(field, a, b, _statistics.TokenWeight, out var valueKey);
+            levels[(int)field] = level;
+            if (level == FieldComparison.Missing)
+                continue;
+            var u = _statistics.U(field, level);
+            if (valueKey is not null)
+                u = Math.Max((double)_statistics.KeyCount(valueKey) / _statistics.TotalRecords, 1.0 / _statistics.TotalRecords);
+            var weight = Math.Log2(M[(int)field][level] / u);
+            total += weight;
+            evidence.Add(new FieldEvidence(field, level, weight));
+        }
+        var score = 1 / (1 + Math.Pow(2, _threshold - total));
+        var level2 = IsExact(levels) ? MatchLevel.Exact : score >= 0.5 ? MatchLevel.Similar : MatchLevel.None;
+        return new MatchResult(level2, score, total, evidence);
+    }
+
+    private static bool IsExact(ReadOnlySpan<int> level)
+    {
+        int name = level[(int)MatchField.Name], street = level[(int)MatchField.Street], dob = level[(int)MatchField.DateOfBirth];
+        var identifier = level[(int)MatchField.Email] == 2 || level[(int)MatchField.Phone] == 2
+            || (level[(int)MatchField.Website] == 1 && name >= 3)
+            || (name == 4 && (dob == 3 || street == 3));
+        var contradiction = name == 0 || street == 0 || dob == 0;
+        return identifier && !contradiction;
+    }
+
+    private static double[][] BuildM()
+    {
+        var m = new double[Fields.Length][];
+        m[(int)MatchField.Name] = [0.04, 0.06, 0.10, 0.20, 0.60];
+        m[(int)MatchField.Company] = [0.04, 0.06, 0.10, 0.20, 0.60];
+        m[(int)MatchField.Email] = [0.15, 0.05, 0.80];        // people have more than one address
+        m[(int)MatchField.Phone] = [0.20, 0.05, 0.75];        // and more than one number
+        m[(int)MatchField.Website] = [0.10, 0.90];
+        m[(int)MatchField.Street] = [0.07, 0.08, 0.10, 0.75];
+        m[(int)MatchField.Locality] = [0.05, 0.10, 0.10, 0.75];
+        m[(int)MatchField.DateOfBirth] = [0.05, 0.10, 0.03, 0.82];
+        return m;
+    }
+}
