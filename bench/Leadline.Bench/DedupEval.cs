@@ -20,14 +20,16 @@ internal static class DedupEval
     {
         var data = Path.Combine("..", "shared", "data", "dedup");
         var files = DefaultFiles;
+        var explain = 0;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--data" when i + 1 < args.Length: data = args[++i]; break;
                 case "--files" when i + 1 < args.Length: files = args[++i].Split(','); break;
+                case "--explain" when i + 1 < args.Length: explain = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 default:
-                    Console.Error.WriteLine($"unknown argument {args[i]}; usage: dedup [--data DIR] [--files a.csv,b.csv]");
+                    Console.Error.WriteLine($"unknown argument {args[i]}; usage: dedup [--data DIR] [--files a.csv,b.csv] [--explain N]");
                     return 2;
             }
         }
@@ -45,6 +47,8 @@ internal static class DedupEval
             var path = Path.Combine(data, file);
             var (records, truth, country) = file.StartsWith("febrl", StringComparison.Ordinal) ? LoadFebrl(path) : LoadChicago(path);
             Console.WriteLine(Evaluate(file, records, truth, country));
+            if (explain > 0)
+                Explain(records, truth, country, explain);
         }
         return 0;
     }
@@ -64,6 +68,45 @@ internal static class DedupEval
         var (sp, sr, sf) = Pairwise(similar, truth, truePairs);
         return string.Create(CultureInfo.InvariantCulture,
             $"| {file} | {records.Count:N0} | {truePairs:N0} | {result.CandidatePairs:N0} | {blockingRecall:0.000} | {ep:0.000} | {er:0.000} | {ef:0.000} | {sp:0.000} | {sr:0.000} | {sf:0.000} | {elapsed.TotalSeconds:0.00} s |");
+    }
+
+    /// <summary>Prints up to <paramref name="count"/> wrongly grouped and missed pairs (similar level) with their field evidence.</summary>
+    private static void Explain(List<MatchRecord> records, Dictionary<long, string> truth, string country, int count)
+    {
+        var options = new SweepOptions { DefaultCountry = country };
+        var normalized = records.Select(r => NormalizedRecord.From(r, country)).ToList();
+        var scorer = new DuplicateScorer(DuplicateSweep.Run(records, options).Statistics);
+        var groups = DuplicateSweep.Run(records, options).Groups(MatchLevel.Similar);
+        var stats = scorer.Statistics;
+        Console.WriteLine($"duplicates per record {stats.DuplicatesPerRecord:0.00}");
+        foreach (var f in Enum.GetValues<MatchField>())
+            Console.WriteLine($"  {f}: " + string.Join("  ", Enumerable.Range(0, FieldComparison.Levels(f)).Select(l => $"{l}: m={stats.M(f, l):0.000} u={stats.U(f, l):0.0000} w={Math.Log2(stats.M(f, l) / stats.U(f, l)):0.0}")));
+        var groupOf = groups.SelectMany((g, gi) => g.RecordIds.Select(id => (id, gi))).ToDictionary(x => x.id, x => x.gi);
+        string Show(long id) => $"{records[(int)id].Name} | {records[(int)id].Street} | {records[(int)id].PostalCode} | {records[(int)id].Phone} | {records[(int)id].DateOfBirth}".ReplaceLineEndings(" ");
+        void Print(string kind, long a, long b)
+        {
+            var r = scorer.Score(normalized[(int)a], normalized[(int)b]);
+            Console.WriteLine($"{kind} {r.Level} {r.Score:0.000} w={r.Weight:0.0} [{string.Join(", ", r.Evidence.Select(e => $"{e.Field}:{e.Level}:{e.Weight:0.0}"))}]");
+            Console.WriteLine($"    {Show(a)}");
+            Console.WriteLine($"    {Show(b)}");
+        }
+        var shown = 0;
+        foreach (var g in groups)
+        {
+            for (var i = 0; i < g.RecordIds.Count && shown < count; i++)
+                for (var j = i + 1; j < g.RecordIds.Count && shown < count; j++)
+                    if (truth[g.RecordIds[i]] != truth[g.RecordIds[j]] && ++shown > 0)
+                        Print("FP", g.RecordIds[i], g.RecordIds[j]);
+        }
+        shown = 0;
+        foreach (var cluster in records.GroupBy(r => truth[r.Id], StringComparer.Ordinal))
+        {
+            var ids = cluster.Select(r => r.Id).ToList();
+            for (var i = 0; i < ids.Count && shown < count; i++)
+                for (var j = i + 1; j < ids.Count && shown < count; j++)
+                    if ((!groupOf.TryGetValue(ids[i], out var gi) || !groupOf.TryGetValue(ids[j], out var gj) || gi != gj) && ++shown > 0)
+                        Print("FN", ids[i], ids[j]);
+        }
     }
 
     /// <summary>Precision, recall and F1 over all pairs inside the predicted groups.</summary>

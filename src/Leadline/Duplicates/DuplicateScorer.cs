@@ -33,20 +33,16 @@ public sealed class DuplicateScorer
 {
     private static readonly MatchField[] Fields = Enum.GetValues<MatchField>();
 
-    // m-probabilities: how true duplicates spread over the levels of each field (rows sum to 1)
-    private static readonly double[][] M = BuildM();
-
     private readonly MatchStatistics _statistics;
     private readonly double _threshold;
 
     /// <param name="statistics">The population the pair comes from.</param>
-    /// <param name="duplicatesPerRecord">Prior: the expected number of duplicates one record has in the population.</param>
-    public DuplicateScorer(MatchStatistics statistics, double duplicatesPerRecord = 1)
+    public DuplicateScorer(MatchStatistics statistics)
     {
         ArgumentNullException.ThrowIfNull(statistics);
         _statistics = statistics;
-        // log2 of the prior odds against: a record has ~duplicatesPerRecord duplicates among TotalRecords others
-        _threshold = Math.Log2(statistics.TotalRecords / duplicatesPerRecord);
+        // log2 of the prior odds against a pair: a record has DuplicatesPerRecord duplicates among TotalRecords others
+        _threshold = Math.Log2(statistics.TotalRecords / statistics.DuplicatesPerRecord);
     }
 
     public MatchStatistics Statistics => _statistics;
@@ -67,7 +63,7 @@ public sealed class DuplicateScorer
             var u = _statistics.U(field, level);
             if (valueKey is not null)
                 u = Math.Max((double)_statistics.KeyCount(valueKey) / _statistics.TotalRecords, 1.0 / _statistics.TotalRecords);
-            var weight = Math.Log2(M[(int)field][level] / u);
+            var weight = Math.Log2(_statistics.M(field, level) / u);
             total += weight;
             evidence.Add(new FieldEvidence(field, level, weight));
         }
@@ -82,21 +78,7 @@ public sealed class DuplicateScorer
         var identifier = level[(int)MatchField.Email] == 2 || level[(int)MatchField.Phone] == 2
             || (level[(int)MatchField.Website] == 1 && name >= 3)
             || (name == 4 && (dob == 3 || street == 3));
-        var contradiction = name == 0 || street == 0 || dob == 0;
+        var contradiction = name == 0 || street is 0 or 1 || dob == 0;   // street 1: the same street at another number
         return identifier && !contradiction;
-    }
-
-    private static double[][] BuildM()
-    {
-        var m = new double[Fields.Length][];
-        m[(int)MatchField.Name] = [0.04, 0.06, 0.10, 0.20, 0.60];
-        m[(int)MatchField.Company] = [0.04, 0.06, 0.10, 0.20, 0.60];
-        m[(int)MatchField.Email] = [0.15, 0.05, 0.80];        // people have more than one address
-        m[(int)MatchField.Phone] = [0.20, 0.05, 0.75];        // and more than one number
-        m[(int)MatchField.Website] = [0.10, 0.90];
-        m[(int)MatchField.Street] = [0.07, 0.08, 0.10, 0.75];
-        m[(int)MatchField.Locality] = [0.05, 0.10, 0.10, 0.75];
-        m[(int)MatchField.DateOfBirth] = [0.05, 0.10, 0.03, 0.82];
-        return m;
     }
 }

@@ -15,15 +15,25 @@ public sealed record SweepOptions
     /// </summary>
     public int MaxBlockSize { get; init; } = 200;
 
-    /// <summary>Prior expected duplicates per record (see <see cref="DuplicateScorer"/>).</summary>
-    public double DuplicatesPerRecord { get; init; } = 1;
 }
 
 /// <summary>What a sweep found, with the work it took.</summary>
-public sealed record SweepResult(IReadOnlyList<DuplicatePair> Pairs, long CandidatePairs, MatchStatistics Statistics)
+public sealed class SweepResult(IReadOnlyList<DuplicatePair> pairs, long candidatePairs, DuplicateScorer scorer, IReadOnlyList<NormalizedRecord> records)
 {
+    private readonly Dictionary<long, NormalizedRecord> _byId = records.ToDictionary(r => r.Id);
+
+    /// <summary>Every pair found similar or exact.</summary>
+    public IReadOnlyList<DuplicatePair> Pairs { get; } = pairs;
+
+    /// <summary>The pairs blocking proposed and the scorer compared.</summary>
+    public long CandidatePairs { get; } = candidatePairs;
+
+    /// <summary>What was learned about the population: keep it for the real-time check (<see cref="MatchStatistics.WithPopulation"/>).</summary>
+    public MatchStatistics Statistics => scorer.Statistics;
+
     /// <summary>The groups of records linked by pairs at <paramref name="minimum"/> or above (see <see cref="DuplicateGrouping"/>).</summary>
-    public IReadOnlyList<DuplicateGroup> Groups(MatchLevel minimum) => DuplicateGrouping.Group(Pairs, minimum);
+    public IReadOnlyList<DuplicateGroup> Groups(MatchLevel minimum) =>
+        DuplicateGrouping.Group(Pairs, minimum, (a, b) => scorer.Score(_byId[a], _byId[b]).Level >= minimum);
 }
 
 /// <summary>
@@ -39,14 +49,37 @@ public static class DuplicateSweep
         ArgumentNullException.ThrowIfNull(records);
         options ??= new SweepOptions();
         var normalized = records.Select(r => NormalizedRecord.From(r, options.DefaultCountry)).ToList();
-        var statistics = MatchStatistics.Build(normalized);
-        return Run(normalized, new DuplicateScorer(statistics, options.DuplicatesPerRecord), options.MaxBlockSize, ct);
+        var blocks = Index(normalized);
+        var statistics = MatchStatistics.Build(normalized, CandidatePairs(normalized, blocks, options.MaxBlockSize, ct));
+        return Run(normalized, blocks, new DuplicateScorer(statistics), options.MaxBlockSize, ct);
     }
 
+    /// <summary>Sweeps records normalised already, with a scorer whose statistics were measured before.</summary>
     public static SweepResult Run(IReadOnlyList<NormalizedRecord> records, DuplicateScorer scorer, int maxBlockSize, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(scorer);
+        return Run(records, Index(records), scorer, maxBlockSize, ct);
+    }
+
+    private static SweepResult Run(IReadOnlyList<NormalizedRecord> records, Dictionary<string, List<int>> blocks, DuplicateScorer scorer,
+        int maxBlockSize, CancellationToken ct)
+    {
+        var pairs = new List<DuplicatePair>();
+        long candidatePairs = 0;
+        foreach (var (i, j) in CandidatePairs(records, blocks, maxBlockSize, ct))
+        {
+            candidatePairs++;
+            var result = scorer.Score(records[i], records[j]);
+            if (result.Level != MatchLevel.None)
+                pairs.Add(new DuplicatePair(records[i].Id, records[j].Id, result));
+        }
+        return new SweepResult(pairs, candidatePairs, scorer, records);
+    }
+
+    /// <summary>Record indexes by blocking key.</summary>
+    private static Dictionary<string, List<int>> Index(IReadOnlyList<NormalizedRecord> records)
+    {
         var blocks = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         for (var i = 0; i < records.Count; i++)
         {
@@ -57,10 +90,15 @@ public static class DuplicateSweep
                 members.Add(i);
             }
         }
+        return blocks;
+    }
 
-        var pairs = new List<DuplicatePair>();
+    /// <summary>Each pair of records sharing a usable key, once (from its lower index), streamed: never all held at once.</summary>
+    private static IEnumerable<(int A, int B)> CandidatePairs(IReadOnlyList<NormalizedRecord> records, Dictionary<string, List<int>> blocks,
+        int maxBlockSize, CancellationToken ct)
+    {
         var candidates = new HashSet<int>();
-        long candidatePairs = 0;
+        var ordered = new List<int>();
         for (var i = 0; i < records.Count; i++)
         {
             ct.ThrowIfCancellationRequested();
@@ -73,17 +111,14 @@ public static class DuplicateSweep
                 foreach (var j in members)
                 {
                     if (j > i)
-                        candidates.Add(j);   // members are in index order: each pair is scored from its lower index only
+                        candidates.Add(j);
                 }
             }
-            candidatePairs += candidates.Count;
-            foreach (var j in candidates)
-            {
-                var result = scorer.Score(records[i], records[j]);
-                if (result.Level != MatchLevel.None)
-                    pairs.Add(new DuplicatePair(records[i].Id, records[j].Id, result));
-            }
+            ordered.Clear();
+            ordered.AddRange(candidates);
+            ordered.Sort();
+            foreach (var j in ordered)
+                yield return (i, j);
         }
-        return new SweepResult(pairs, candidatePairs, scorer.Statistics);
     }
 }

@@ -29,7 +29,7 @@ public static class FieldComparison
         MatchField.Email => 3,                              // disagree, same mailbox name at another domain, same address
         MatchField.Phone => 3,                              // disagree, same last 7 digits under different codes, same number
         MatchField.Website => 2,
-        MatchField.Street => 4,                             // disagree, partial, same street (number unknown/different), same number and street
+        MatchField.Street => 5,                             // disagree, same street at another number, same number on a similar street, same street (a number missing), same number and street
         MatchField.Locality => 4,                           // disagree, same city, same post code, both
         MatchField.DateOfBirth => 4,                        // disagree, one part off, day and month swapped, same
         _ => throw new ArgumentOutOfRangeException(nameof(field)),
@@ -141,12 +141,10 @@ public static class FieldComparison
         var street = NameSimilarity(a.CoreWords, b.CoreWords, null);
         var sameNumber = a.Number is not null && a.Number == b.Number;
         var numberUnknown = a.Number is null || b.Number is null;
-        if (sameNumber && street >= 0.85)
-            return 3;
-        if (street >= 0.85 && numberUnknown)
+        if (street >= 0.85)
+            return sameNumber ? 4 : numberUnknown ? 3 : 1;
+        if (sameNumber && street >= 0.6)
             return 2;
-        if ((sameNumber && street >= 0.6) || street >= 0.85)
-            return 1;
         return 0;
     }
 
