@@ -13,7 +13,7 @@ internal static class DefaultRates
         m[(int)MatchField.Name] = [0.04, 0.06, 0.10, 0.20, 0.60];
         m[(int)MatchField.Company] = [0.04, 0.06, 0.10, 0.20, 0.60];
         m[(int)MatchField.Email] = [0.15, 0.05, 0.80];          // people have more than one address
-        m[(int)MatchField.Phone] = [0.20, 0.05, 0.75];          // and more than one number
+        m[(int)MatchField.Phone] = [0.20, 0.03, 0.05, 0.72];          // and more than one number
         m[(int)MatchField.Website] = [0.10, 0.90];
         m[(int)MatchField.Street] = [0.07, 0.05, 0.05, 0.08, 0.75];
         m[(int)MatchField.Locality] = [0.05, 0.10, 0.10, 0.75];
@@ -28,7 +28,7 @@ internal static class DefaultRates
         u[(int)MatchField.Name] = [0.97, 0.025, 0.004, 0.0008, 0.0002];
         u[(int)MatchField.Company] = [0.95, 0.04, 0.008, 0.001, 0.001];
         u[(int)MatchField.Email] = [0.9999, 0.00009, 0.00001];
-        u[(int)MatchField.Phone] = [0.9999, 0.00009, 0.00001];
+        u[(int)MatchField.Phone] = [0.9999, 0.00005, 0.00004, 0.00001];
         u[(int)MatchField.Website] = [0.999, 0.001];
         u[(int)MatchField.Street] = [0.97, 0.02, 0.005, 0.004, 0.001];
         u[(int)MatchField.Locality] = [0.9, 0.08, 0.01, 0.01];

@@ -64,18 +64,34 @@ public sealed class DuplicateScorer
             if (valueKey is not null)
                 u = Math.Max((double)_statistics.KeyCount(valueKey) / _statistics.TotalRecords, 1.0 / _statistics.TotalRecords);
             var weight = Math.Log2(_statistics.M(field, level) / u);
-            total += weight;
             evidence.Add(new FieldEvidence(field, level, weight));
+            total += weight;
         }
+        total -= OrganisationOverlap(evidence);
         var score = 1 / (1 + Math.Pow(2, _threshold - total));
         var level2 = IsExact(levels) ? MatchLevel.Exact : score >= 0.5 ? MatchLevel.Similar : MatchLevel.None;
         return new MatchResult(level2, score, total, evidence);
     }
 
+    // Company and website both say "the same organisation": counted as independent they would add up to
+    // more than either, and colleagues at one firm would look like one person. Only the stronger counts.
+    private static double OrganisationOverlap(List<FieldEvidence> evidence)
+    {
+        double company = 0, website = 0;
+        foreach (var e in evidence)
+        {
+            if (e.Field == MatchField.Company)
+                company = e.Weight;
+            else if (e.Field == MatchField.Website)
+                website = e.Weight;
+        }
+        return company > 0 && website > 0 ? Math.Min(company, website) : 0;
+    }
+
     private static bool IsExact(ReadOnlySpan<int> level)
     {
         int name = level[(int)MatchField.Name], street = level[(int)MatchField.Street], dob = level[(int)MatchField.DateOfBirth];
-        var identifier = level[(int)MatchField.Email] == 2 || level[(int)MatchField.Phone] == 2
+        var identifier = level[(int)MatchField.Email] == 2 || level[(int)MatchField.Phone] == 3
             || (level[(int)MatchField.Website] == 1 && name >= 3)
             || (name == 4 && (dob == 3 || street == 3));
         var contradiction = name == 0 || street is 0 or 1 || dob == 0;   // street 1: the same street at another number

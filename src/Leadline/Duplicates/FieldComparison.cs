@@ -16,8 +16,8 @@ public enum MatchField
 /// <summary>
 /// Compares one field of two normalised records and returns its agreement level: -1 when either side is
 /// empty (no evidence), 0 for disagreement, higher for closer agreement; <see cref="Levels"/> gives the count.
-/// The top level of Name, Company, Email, Phone and Website is agreement on a value, whose frequency the
-/// scorer looks up by the blocking key returned in <c>valueKey</c>.
+/// Agreement on one value (the top level of Name, Company, Email, Phone and Website, and a phone's digits with
+/// a code missing) comes with that value's blocking key in <c>valueKey</c>: the scorer looks up its frequency.
 /// </summary>
 public static class FieldComparison
 {
@@ -27,7 +27,7 @@ public static class FieldComparison
     {
         MatchField.Name or MatchField.Company => 5,        // disagree, weak, medium, strong, same key
         MatchField.Email => 3,                              // disagree, same mailbox name at another domain, same address
-        MatchField.Phone => 3,                              // disagree, same last 7 digits under different codes, same number
+        MatchField.Phone => 4,                              // disagree, same last 7 digits under different codes, same digits with a code missing on one side, same number
         MatchField.Website => 2,
         MatchField.Street => 5,                             // disagree, same street at another number, same number on a similar street, same street (a number missing), same number and street
         MatchField.Locality => 4,                           // disagree, same city, same post code, both
@@ -119,17 +119,18 @@ public static class FieldComparison
             if (b.Phones.Contains(p))
             {
                 valueKey = "p:" + p;
-                return 2;
+                return 3;
             }
         }
         foreach (var t in a.PhoneTails)
         {
             if (!b.PhoneTails.Contains(t))
                 continue;
-            // the same digits, with the country or area code missing on one side: the same number as far as is known
-            var bothFull = a.Phones.Count > 0 && b.Phones.Count > 0;
+            if (a.Phones.Count > 0 && b.Phones.Count > 0)
+                return 1;               // two full numbers differing only in country or area code
             valueKey = "pt:" + t;
-            return bothFull ? 1 : 2;
+            // both typed without codes: all the digits there are agree; else the code is missing on one side
+            return a.Phones.Count == 0 && b.Phones.Count == 0 ? 3 : 2;
         }
         return 0;
     }

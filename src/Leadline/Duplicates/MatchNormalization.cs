@@ -45,8 +45,12 @@ public static class MatchNormalization
     public static string? EmailLocalPart(string? normalizedEmail) =>
         normalizedEmail is null ? null : normalizedEmail[..normalizedEmail.IndexOf('@', StringComparison.Ordinal)].Replace(".", "", StringComparison.Ordinal);
 
-    /// <summary>E.164 through <see cref="PhoneNumbers.ToE164"/>; null when the number cannot be read as a full number.</summary>
-    public static string? Phone(string? typed, string? defaultCountry) => PhoneNumbers.ToE164(typed, defaultCountry);
+    /// <summary>
+    /// E.164 through <see cref="PhoneNumbers.ToE164"/>, without the "(0)" some write inside an international
+    /// number ("+49 (0)30 …"); null when the number cannot be read as a full number.
+    /// </summary>
+    public static string? Phone(string? typed, string? defaultCountry) =>
+        PhoneNumbers.ToE164(typed?.Replace("(0)", "", StringComparison.Ordinal), defaultCountry);
 
     /// <summary>
     /// The last seven digits of a phone number ("(312) 534-2680" and "534 2680" both give "5342680"): the
