@@ -21,17 +21,24 @@ internal static class DedupEval
         var data = Path.Combine("..", "shared", "data", "dedup");
         var files = DefaultFiles;
         var explain = 0;
+        var scale = 0;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--data" when i + 1 < args.Length: data = args[++i]; break;
                 case "--files" when i + 1 < args.Length: files = args[++i].Split(','); break;
+                case "--scale" when i + 1 < args.Length: scale = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--explain" when i + 1 < args.Length: explain = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 default:
-                    Console.Error.WriteLine($"unknown argument {args[i]}; usage: dedup [--data DIR] [--files a.csv,b.csv] [--explain N]");
+                    Console.Error.WriteLine($"unknown argument {args[i]}; usage: dedup [--data DIR] [--files a.csv,b.csv] [--explain N] [--scale N]");
                     return 2;
             }
+        }
+        if (scale > 0)
+        {
+            Console.WriteLine(DedupScale.Run(scale));
+            return 0;
         }
         if (!Directory.Exists(data))
         {

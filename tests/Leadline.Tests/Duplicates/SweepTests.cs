@@ -55,4 +55,18 @@ public sealed class SweepTests
         Assert.Equal(2, groups.Count);
         Assert.DoesNotContain(groups, g => g.RecordIds.Contains(1) && g.RecordIds.Contains(4));
     }
+
+    [Fact]
+    public void Check_returns_exact_matches_first()
+    {
+        var existing = Population().Select(r => NormalizedRecord.From(r, "GB")).ToList();
+        var scorer = new DuplicateScorer(MatchStatistics.Default(existing.Count, _ => 1));
+        var typed = NormalizedRecord.From(new MatchRecord { Name = "Anna Berg", Email = "anna.berg0@example.com", Street = "2 High Street", City = "London" }, "GB");
+        var candidates = existing.Where(r => r.BlockingKeys.Intersect(typed.BlockingKeys).Any());
+
+        var matches = DuplicateCheck.Find(typed, candidates, scorer);
+
+        Assert.Equal(0, matches[0].Id);
+        Assert.Equal(MatchLevel.Exact, matches[0].Result.Level);
+    }
 }

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Globalization;
+using Bogus;
+using Leadline.Duplicates;
+
+namespace Leadline.Bench;
+
+/// <summary>
+/// <c>dedup --scale N</c>: a sweep over N synthetic leads (Bogus people with company, e-mail, phone and address),
+/// of which about a tenth are retyped copies of another (nickname, typo, swapped name order, e-mail case and
+/// Gmail dots, national vs international phone, street abbreviations, dropped fields). Prints time, peak
+/// memory, candidate pairs and pairwise quality against the known copies.
+/// </summary>
+internal static class DedupScale
+{
+    public static string Run(int count)
+    {
+        var watch = Stopwatch.StartNew();
+        var (records, truth) = Generate(count);
+        var generated = watch.Elapsed;
+        watch.Restart();
+        var result = DuplicateSweep.Run(records, new SweepOptions { DefaultCountry = "US" });
+        var groups = result.Groups(MatchLevel.Similar);
+        var swept = watch.Elapsed;
+        long predicted = 0, correct = 0;
+        foreach (var g in groups)
+        {
+            for (var i = 0; i < g.RecordIds.Count; i++)
+            {
+                for (var j = i + 1; j < g.RecordIds.Count; j++)
+                {
+                    predicted++;
+                    if (truth[(int)g.RecordIds[i]] == truth[(int)g.RecordIds[j]])
+                        correct++;
+                }
+            }
+        }
+        var truePairs = truth.GroupBy(t => t).Sum(g => (long)g.Count() * (g.Count() - 1) / 2);
+        var p = predicted == 0 ? 0 : (double)correct / predicted;
+        var r = (double)correct / truePairs;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"| synthetic {count:N0} | {truePairs:N0} true pairs | {result.CandidatePairs:N0} candidate pairs | P {p:0.000} R {r:0.000} F1 {2 * p * r / (p + r):0.000} | " +
+            $"generate {generated.TotalSeconds:0.0} s, sweep {swept.TotalSeconds:0.0} s | peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:N0} MB |");
+    }
+
+    private static readonly (string Formal, string Nick)[] Nicknames =
+        [("Robert", "Bob"), ("William", "Bill"), ("Elizabeth", "Liz"), ("Margaret", "Peggy"), ("Richard", "Rick"), ("James", "Jim"), ("Michael", "Mike"), ("Katherine", "Kate")];
+
+    private static (List<MatchRecord> Records, List<int> Truth) Generate(int count)
+    {
+        var faker = new Faker("en") { Random = new Randomizer(6) };
+        var records = new List<MatchRecord>(count);
+        var truth = new List<int>(count);
+        while (records.Count < count)
+        {
+            if (records.Count > 100 && faker.Random.Double() < 0.1)
+            {
+                var original = faker.Random.Int(0, records.Count - 1);
+                records.Add(Retype(faker, records[original]) with { Id = records.Count });
+                truth.Add(truth[original]);
+                continue;
+            }
+            var first = faker.Random.Double() < 0.05 ? faker.PickRandom(Nicknames).Formal : faker.Name.FirstName();
+            var last = faker.Name.LastName();
+            records.Add(new MatchRecord
+            {
+                Id = records.Count,
+                Name = $"{first} {last}",
+                Company = faker.Random.Double() < 0.6 ? faker.Company.CompanyName() : null,
+                Email = faker.Random.Double() < 0.8 ? faker.Internet.Email(first, last) : null,
+                Phone = faker.Random.Double() < 0.7 ? faker.Phone.PhoneNumber("(###) ###-####") : null,
+                Street = faker.Random.Double() < 0.5 ? faker.Address.StreetAddress() : null,
+                City = faker.Address.City(),
+                PostalCode = faker.Address.ZipCode("#####"),
+            });
+            truth.Add(records.Count - 1);
+        }
+        return (records, truth);
+    }
+
+    private static MatchRecord Retype(Faker faker, MatchRecord r)
+    {
+        var name = r.Name ?? "";
+        var parts = name.Split(' ');
+        switch (faker.Random.Int(0, 3))
+        {
+            case 0 when Nicknames.Any(n => n.Formal == parts[0]):
+                name = Nicknames.First(n => n.Formal == parts[0]).Nick + " " + parts[^1];
+                break;
+            case 1:
+                name = $"{parts[^1]}, {parts[0]}";
+                break;
+            case 2 when name.Length > 4:
+                var i = faker.Random.Int(1, name.Length - 3);
+                name = name[..i] + name[i + 1] + name[i] + name[(i + 2)..];
+                break;
+            default:
+                name = name.ToUpperInvariant();
+                break;
+        }
+        return r with
+        {
+            Name = name,
+            Email = faker.Random.Double() < 0.3 ? null : r.Email?.ToUpperInvariant(),
+            Phone = r.Phone is null || faker.Random.Double() < 0.3 ? null : "+1 " + r.Phone.Replace("(", "", StringComparison.Ordinal).Replace(")", "", StringComparison.Ordinal),
+            Street = r.Street?.Replace("Street", "St.", StringComparison.Ordinal).Replace("Avenue", "Ave", StringComparison.Ordinal),
+            Company = faker.Random.Double() < 0.5 ? r.Company : r.Company is null ? null : r.Company + " Inc.",
+            PostalCode = faker.Random.Double() < 0.3 ? null : r.PostalCode,
+        };
+    }
+}
