@@ -6,7 +6,8 @@ public sealed record DuplicateMatch(long Id, MatchResult Result);
 /// <summary>
 /// The real-time check (lead form, import row, API): score the typed record against the records that share a
 /// blocking key with it, and return the matches, exact first, then by score. The caller fetches the candidates
-/// by <see cref="NormalizedRecord.BlockingKeys"/> from its key index (a few index seeks, capped per key).
+/// by <see cref="NormalizedRecord.BlockingKeys"/> from its key index (a few index seeks, capped per key). A candidate with
+/// the typed record's own <see cref="NormalizedRecord.Id"/> (the lead being edited) is left out; give a new record an id no lead has.
 /// </summary>
 public static class DuplicateCheck
 {

@@ -61,7 +61,7 @@ public sealed class SweepTests
     {
         var existing = Population().Select(r => NormalizedRecord.From(r, "GB")).ToList();
         var scorer = new DuplicateScorer(MatchStatistics.Default(existing.Count, _ => 1));
-        var typed = NormalizedRecord.From(new MatchRecord { Name = "Anna Berg", Email = "anna.berg0@example.com", Street = "2 High Street", City = "London" }, "GB");
+        var typed = NormalizedRecord.From(new MatchRecord { Id = -1, Name = "Anna Berg", Email = "anna.berg0@example.com", Street = "1 High St", City = "London" }, "GB");
         var candidates = existing.Where(r => r.BlockingKeys.Intersect(typed.BlockingKeys).Any());
 
         var matches = DuplicateCheck.Find(typed, candidates, scorer);
