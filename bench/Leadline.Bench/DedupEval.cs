@@ -117,7 +117,7 @@ internal static class DedupEval
     }
 
     /// <summary>Precision, recall and F1 over all pairs inside the predicted groups.</summary>
-    private static (double P, double R, double F1) Pairwise(IReadOnlyList<DuplicateGroup> groups, Dictionary<long, string> truth, long truePairs)
+    internal static (double P, double R, double F1) Pairwise(IReadOnlyList<DuplicateGroup> groups, Dictionary<long, string> truth, long truePairs)
     {
         long predicted = 0, correct = 0;
         foreach (var g in groups)

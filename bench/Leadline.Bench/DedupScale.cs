@@ -19,28 +19,17 @@ internal static class DedupScale
         var (records, truth) = Generate(count);
         var generated = watch.Elapsed;
         watch.Restart();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var result = DuplicateSweep.Run(records, new SweepOptions { DefaultCountry = "US" });
         var groups = result.Groups(MatchLevel.Similar);
         var swept = watch.Elapsed;
-        long predicted = 0, correct = 0;
-        foreach (var g in groups)
-        {
-            for (var i = 0; i < g.RecordIds.Count; i++)
-            {
-                for (var j = i + 1; j < g.RecordIds.Count; j++)
-                {
-                    predicted++;
-                    if (truth[(int)g.RecordIds[i]] == truth[(int)g.RecordIds[j]])
-                        correct++;
-                }
-            }
-        }
+        var sweptCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        var truthKeys = truth.Select((t, i) => (i, t)).ToDictionary(x => (long)x.i, x => x.t.ToString(CultureInfo.InvariantCulture));
         var truePairs = truth.GroupBy(t => t).Sum(g => (long)g.Count() * (g.Count() - 1) / 2);
-        var p = predicted == 0 ? 0 : (double)correct / predicted;
-        var r = (double)correct / truePairs;
+        var (p, r, f1) = DedupEval.Pairwise(groups, truthKeys, truePairs);
         return string.Create(CultureInfo.InvariantCulture,
-            $"| synthetic {count:N0} | {truePairs:N0} true pairs | {result.CandidatePairs:N0} candidate pairs | P {p:0.000} R {r:0.000} F1 {2 * p * r / (p + r):0.000} | " +
-            $"generate {generated.TotalSeconds:0.0} s, sweep {swept.TotalSeconds:0.0} s | peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:N0} MB |");
+            $"| synthetic {count:N0} | {truePairs:N0} true pairs | {result.CandidatePairs:N0} candidate pairs | P {p:0.000} R {r:0.000} F1 {f1:0.000} | " +
+            $"generate {generated.TotalSeconds:0.0} s, sweep {swept.TotalSeconds:0.0} s ({sweptCpu.TotalSeconds:0.0} s CPU) | peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:N0} MB |");
     }
 
     private static readonly (string Formal, string Nick)[] Nicknames =

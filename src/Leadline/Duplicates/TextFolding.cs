@@ -11,7 +11,9 @@ internal static class TextFolding
     {
         if (string.IsNullOrWhiteSpace(text))
             return "";
-        var decomposed = text.Trim().Normalize(NormalizationForm.FormD);
+        var trimmed = text.Trim();
+        // accents come apart under FormD so their marks can be dropped; plain ASCII has none (the common case, and far cheaper)
+        var decomposed = Ascii.IsValid(trimmed) ? trimmed : trimmed.Normalize(NormalizationForm.FormD);
         var sb = new StringBuilder(decomposed.Length);
         foreach (var ch in decomposed)
         {
