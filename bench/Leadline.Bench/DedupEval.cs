@@ -37,7 +37,7 @@ internal static class DedupEval
         }
         if (scale > 0)
         {
-            Console.WriteLine(DedupScale.Run(scale));
+            Console.WriteLine(DedupScale.Run(scale, explain));
             return 0;
         }
         if (!Directory.Exists(data))

@@ -13,7 +13,7 @@ namespace Leadline.Bench;
 /// </summary>
 internal static class DedupScale
 {
-    public static string Run(int count)
+    public static string Run(int count, int explain = 0)
     {
         var watch = Stopwatch.StartNew();
         var (records, truth) = Generate(count);
@@ -27,6 +27,22 @@ internal static class DedupScale
         var truthKeys = truth.Select((t, i) => (i, t)).ToDictionary(x => (long)x.i, x => x.t.ToString(CultureInfo.InvariantCulture));
         var truePairs = truth.GroupBy(t => t).Sum(g => (long)g.Count() * (g.Count() - 1) / 2);
         var (p, r, f1) = DedupEval.Pairwise(groups, truthKeys, truePairs);
+        if (explain > 0)
+        {
+            var scorer = new DuplicateScorer(result.Statistics);
+            var shown = 0;
+            foreach (var g in groups.Where(g => g.RecordIds.Select(id => truth[(int)id]).Distinct().Count() > 1).Take(explain))
+            {
+                Console.WriteLine($"group of {g.RecordIds.Count}:");
+                foreach (var id in g.RecordIds.Take(6))
+                    Console.WriteLine($"    {truth[(int)id]} {records[(int)id]}");
+                var (a, b) = (NormalizedRecord.From(records[(int)g.RecordIds[0]], "US"), NormalizedRecord.From(records[(int)g.RecordIds[1]], "US"));
+                var res = scorer.Score(a, b);
+                Console.WriteLine($"    {res.Level} {res.Score:0.000} [{string.Join(", ", res.Evidence.Select(e => $"{e.Field}:{e.Level}:{e.Weight:0.0}"))}]");
+                shown++;
+            }
+            Console.WriteLine($"duplicates per record {result.Statistics.DuplicatesPerRecord:0.00}");
+        }
         return string.Create(CultureInfo.InvariantCulture,
             $"| synthetic {count:N0} | {truePairs:N0} true pairs | {result.CandidatePairs:N0} candidate pairs | P {p:0.000} R {r:0.000} F1 {f1:0.000} | " +
             $"generate {generated.TotalSeconds:0.0} s, sweep {swept.TotalSeconds:0.0} s ({sweptCpu.TotalSeconds:0.0} s CPU) | peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:N0} MB |");

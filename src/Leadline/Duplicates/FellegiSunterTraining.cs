@@ -78,9 +78,26 @@ internal static class FellegiSunterTraining
                     m[f][l] = (mCounts[f][l] + PriorPairs * priorM[f][l]) / (mSum + PriorPairs);
                     uc[f][l] = (uCounts[f][l] + 1.0 / uc[f].Length) / (uSum + 1);
                 }
+                KeepDisagreementNegative(m[f], statistics.U(fields[f], 0));
             }
         }
         return (m, matching);
+    }
+
+    /// <summary>
+    /// A field's disagreement must stay evidence against a duplicate (at least 1 bit): the mixture can otherwise
+    /// settle on a class of look-alikes (records sharing a first name and a mailbox number) that disagree on
+    /// everything else, which would make disagreeing phones and addresses count for nothing.
+    /// </summary>
+    private static void KeepDisagreementNegative(double[] m, double chanceDisagreement)
+    {
+        var limit = chanceDisagreement / 2;
+        if (m[0] <= limit)
+            return;
+        var rest = 1 - m[0];
+        m[0] = limit;
+        for (var l = 1; l < m.Length; l++)
+            m[l] = rest > 0 ? m[l] * (1 - limit) / rest : (1 - limit) / (m.Length - 1);
     }
 
     private static int[] Decode(long code, int count)

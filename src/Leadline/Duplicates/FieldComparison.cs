@@ -89,7 +89,10 @@ public static class FieldComparison
         var ab = Similarity.TokensFoundIn(a, b, tokenWeight);
         var ba = Similarity.TokensFoundIn(b, a, tokenWeight);
         var tokenwise = (ab + ba) / 2;
-        // words split or joined differently ("de priest" / "depriest", "jac ob" / "jacob")
+        if (a.Count == b.Count)
+            return tokenwise;
+        // words split or joined differently ("de priest" / "depriest", "jac ob" / "jacob"); only then, as the joined
+        // strings of two different names with the same first word ("virgie metz" / "virgie mante") look alike too
         var joined = Similarity.JaroWinkler(string.Concat(a), string.Concat(b));
         return Math.Max(tokenwise, joined >= 0.9 ? joined : 0);
     }
