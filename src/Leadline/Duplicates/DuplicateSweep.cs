@@ -50,7 +50,8 @@ public static class DuplicateSweep
         options ??= new SweepOptions();
         var normalized = records.Select(r => NormalizedRecord.From(r, options.DefaultCountry)).ToList();
         var blocks = Index(normalized);
-        var statistics = MatchStatistics.Build(normalized, CandidatePairs(normalized, blocks, options.MaxBlockSize, ct));
+        var statistics = MatchStatistics.Build(normalized, CandidatePairs(normalized, blocks, options.MaxBlockSize, ct),
+            key => blocks.TryGetValue(key, out var members) ? members.Count : 0);
         return Run(normalized, blocks, new DuplicateScorer(statistics), options.MaxBlockSize, ct);
     }
 

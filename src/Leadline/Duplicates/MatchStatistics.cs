@@ -65,20 +65,25 @@ public sealed class MatchStatistics
     /// agreement over <paramref name="samplePairs"/> random pairs (seeded, so runs repeat), and, given the
     /// blocking's <paramref name="candidatePairs"/> (indexes into records), m and the duplicate rate by EM.
     /// </summary>
+    /// <param name="keyCount">Records per blocking key when the caller has them (the sweep's index); else counted here.</param>
     public static MatchStatistics Build(IReadOnlyList<NormalizedRecord> records, IEnumerable<(int A, int B)>? candidatePairs = null,
-        int samplePairs = 20_000, int seed = 17)
+        Func<string, int>? keyCount = null, int samplePairs = 20_000, int seed = 17)
     {
         ArgumentNullException.ThrowIfNull(records);
-        var keys = new Dictionary<string, int>(StringComparer.Ordinal);
         var tokens = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var r in records)
         {
-            foreach (var k in r.BlockingKeys)
-                keys[k] = keys.GetValueOrDefault(k) + 1;
             foreach (var t in r.NameTokens.Concat(r.CompanyTokens).Distinct(StringComparer.Ordinal))
                 tokens[t] = tokens.GetValueOrDefault(t) + 1;
         }
-        var basic = new MatchStatistics(records.Count, k => keys.GetValueOrDefault(k), tokens, records.Count, DefaultRates.U(), DefaultRates.M(), 1);
+        if (keyCount is null)
+        {
+            var keys = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var k in records.SelectMany(r => r.BlockingKeys))
+                keys[k] = keys.GetValueOrDefault(k) + 1;
+            keyCount = k => keys.GetValueOrDefault(k);
+        }
+        var basic = new MatchStatistics(records.Count, keyCount, tokens, records.Count, DefaultRates.U(), DefaultRates.M(), 1);
         if (records.Count < 50)
             return basic;
         var u = ChanceRates(records, basic, samplePairs, seed);
