@@ -22,16 +22,18 @@ internal static class DedupEval
         var files = DefaultFiles;
         var explain = 0;
         var scale = 0;
+        var learn = true;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--data" when i + 1 < args.Length: data = args[++i]; break;
                 case "--files" when i + 1 < args.Length: files = args[++i].Split(','); break;
+                case "--no-em": learn = false; break;
                 case "--scale" when i + 1 < args.Length: scale = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--explain" when i + 1 < args.Length: explain = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 default:
-                    Console.Error.WriteLine($"unknown argument {args[i]}; usage: dedup [--data DIR] [--files a.csv,b.csv] [--explain N] [--scale N]");
+                    Console.Error.WriteLine($"unknown argument {args[i]}; usage: dedup [--data DIR] [--files a.csv,b.csv] [--explain N] [--scale N] [--no-em]");
                     return 2;
             }
         }
@@ -53,16 +55,15 @@ internal static class DedupEval
         {
             var path = Path.Combine(data, file);
             var (records, truth, country) = file.StartsWith("febrl", StringComparison.Ordinal) ? LoadFebrl(path) : LoadChicago(path);
-            Console.WriteLine(Evaluate(file, records, truth, country));
+            Console.WriteLine(Evaluate(file, records, truth, new SweepOptions { DefaultCountry = country, LearnRates = learn }));
             if (explain > 0)
                 Explain(records, truth, country, explain);
         }
         return 0;
     }
 
-    private static string Evaluate(string file, List<MatchRecord> records, Dictionary<long, string> truth, string country)
+    private static string Evaluate(string file, List<MatchRecord> records, Dictionary<long, string> truth, SweepOptions options)
     {
-        var options = new SweepOptions { DefaultCountry = country };
         var watch = Stopwatch.StartNew();
         var result = DuplicateSweep.Run(records, options);
         var exact = result.Groups(MatchLevel.Exact);

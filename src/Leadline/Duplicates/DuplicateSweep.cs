@@ -15,6 +15,9 @@ public sealed record SweepOptions
     /// </summary>
     public int MaxBlockSize { get; init; } = 200;
 
+    /// <summary>Learn m and the duplicate rate from the records by EM (else the built-in rates and one duplicate per record).</summary>
+    public bool LearnRates { get; init; } = true;
+
 }
 
 /// <summary>What a sweep found, with the work it took.</summary>
@@ -50,7 +53,7 @@ public static class DuplicateSweep
         options ??= new SweepOptions();
         var normalized = records.Select(r => NormalizedRecord.From(r, options.DefaultCountry)).ToList();
         var blocks = Index(normalized);
-        var statistics = MatchStatistics.Build(normalized, CandidatePairs(normalized, blocks, options.MaxBlockSize, ct),
+        var statistics = MatchStatistics.Build(normalized, options.LearnRates ? CandidatePairs(normalized, blocks, options.MaxBlockSize, ct) : null,
             key => blocks.TryGetValue(key, out var members) ? members.Count : 0);
         return Run(normalized, blocks, new DuplicateScorer(statistics), options.MaxBlockSize, ct);
     }
