@@ -10,6 +10,8 @@ internal static class BenchProgram
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == DedupEval.Command)
+            return DedupEval.Run(args[1..]);
         if (args.Length > 0 && args[0] == ExportChild.Flag)
             return await ExportChild.MainAsync(args, CancellationToken.None);
         BenchOptions options;
