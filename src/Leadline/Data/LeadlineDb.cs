@@ -43,6 +43,8 @@ public sealed class LeadlineDb(DbContextOptions<LeadlineDb> options, WorkspaceSc
 
     public DbSet<MarketingLists.MarketingListMember> MarketingListMembers => Set<MarketingLists.MarketingListMember>();
 
+    public DbSet<Duplicates.LeadMatchKey> LeadMatchKeys => Set<Duplicates.LeadMatchKey>();
+
     /// <summary>Read by the query filters on every query (EF parameterises context members); 0 matches nothing.</summary>
     internal int CurrentWorkspaceId => scope?.Id ?? 0;
 

@@ -22,7 +22,6 @@ internal static class LeadsApi
         leads.MapPatch("/{id:int}", UpdateAsync).WithName("UpdateLead");
         leads.MapDelete("/{id:int}", ArchiveAsync).WithName("ArchiveLead");
         leads.MapGet("/{id:int}/history", HistoryAsync).WithName("LeadHistory");
-        leads.MapPost("/{id:int}/merge", MergeAsync).WithName("MergeLeads");
     }
 
     private static async Task<IResult> ListAsync(HttpRequest request, int? limit, string? cursor, LeadQueries queries, LeadService leads, LeadMapper mapper, CancellationToken ct)
@@ -37,15 +36,22 @@ internal static class LeadsApi
         return TypedResults.Ok(new Page<LeadResponse>(await mapper.MapAsync(items, clock, ct), next, total));
     }
 
-    private static async Task<IResult> CreateAsync(JsonObject body, LeadService leads, LeadMapper mapper, IOptions<JsonOptions> json, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(JsonObject body, LeadService leads, LeadMapper mapper, Duplicates.DuplicateFinder duplicates,
+        IOptions<JsonOptions> json, HttpContext http, CancellationToken ct)
     {
         if (!TryRead(body, json.Value.SerializerOptions, out var input, out var present, out var problem))
             return problem!;
         var result = await leads.CreateAsync(input!, present!, ct);
         if (!result.Succeeded)
             return ApiResults.Problem(result);
-        SetETag(http, result.Value!);
-        return TypedResults.Created($"/api/v1/leads/{result.Value!.Id}", await mapper.MapAsync(result.Value, await leads.ClockAsync(ct), ct));
+        var lead = result.Value!;
+        SetETag(http, lead);
+        // a look-alike never refuses the lead (the user decides); the response says which leads it resembles
+        var response = JsonSerializer.SerializeToNode(await mapper.MapAsync(lead, await leads.ClockAsync(ct), ct), json.Value.SerializerOptions)!.AsObject();
+        var matches = await duplicates.CheckAsync(new Duplicates.DuplicateCheckRequest(lead.Name, lead.Company, lead.Email, lead.Phone, lead.Mobile, lead.Website,
+            lead.DateOfBirth, new AddressInput { Street = lead.Street, City = lead.City, State = lead.State, PostalCode = lead.PostalCode, Country = lead.Country }, lead.Id), ct);
+        response["possibleDuplicates"] = JsonSerializer.SerializeToNode(matches, json.Value.SerializerOptions);
+        return TypedResults.Created($"/api/v1/leads/{lead.Id}", response);
     }
 
     private static async Task<IResult> GetAsync(int id, LeadService leads, LeadMapper mapper, HttpContext http, CancellationToken ct)
@@ -80,15 +86,6 @@ internal static class LeadsApi
     {
         var result = await leads.ArchiveAsync(id, ct);
         return result.Succeeded ? TypedResults.NoContent() : ApiResults.Problem(result);
-    }
-
-    private static async Task<IResult> MergeAsync(int id, Duplicates.MergeRequest request, Duplicates.LeadMerger merger, LeadService leads, LeadMapper mapper, HttpContext http, CancellationToken ct)
-    {
-        var result = await merger.MergeAsync(id, request, ct);
-        if (!result.Succeeded)
-            return ApiResults.Problem(result);
-        SetETag(http, result.Value!);
-        return TypedResults.Ok(await mapper.MapAsync(result.Value!, await leads.ClockAsync(ct), ct));
     }
 
     private static async Task<IResult> HistoryAsync(int id, LeadService leads, CancellationToken ct) =>

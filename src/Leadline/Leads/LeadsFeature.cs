@@ -16,14 +16,12 @@ public static class LeadsFeature
             .AddScoped<LeadImport>()
             .AddScoped<LeadExport>()
             .AddScoped<DemoSeeder>()
-            .AddScoped<LeadPhotos>()
-            .AddScoped<Duplicates.LeadMerger>();
+            .AddScoped<LeadPhotos>();
 
     public static void MapLeads(this IEndpointRouteBuilder app, RouteGroupBuilder api)
     {
         api.MapLeadsApi();
         app.MapLeadPages();
         app.MapLeadImportPages();
-        Duplicates.DuplicatePageEndpoints.MapDuplicatePages(app);
     }
 }

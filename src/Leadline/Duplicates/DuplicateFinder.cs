@@ -1,0 +1,63 @@
+using Leadline.Data;
+using Leadline.Leads;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace Leadline.Duplicates;
+
+public sealed record DuplicateCheckRequest(
+    string? Name, string? Company, string? Email, string? Phone, string? Mobile, string? Website, DateOnly? DateOfBirth, AddressInput? Address, int? ExcludeId);
+
+public sealed record DuplicateMatchResponse(int LeadId, string Level, double Score, IReadOnlyList<string> Fields, string Name, string? Company, string? OwnerName);
+
+/// <summary>
+/// The real-time duplicate check (lead form, API, new leads): candidates come from the match-key index, a capped
+/// seek per key, never a scan; <see cref="DuplicateScorer"/> decides exact / similar with the fields that matched.
+/// </summary>
+public sealed class DuplicateFinder(LeadlineDb db, LeadService leads, IMemoryCache cache)
+{
+    /// <summary>A key shared by more leads than this (a switchboard number, a very common name) adds no candidates.</summary>
+    public const int MaxPerKey = 200;
+
+    public async Task<List<DuplicateMatchResponse>> CheckAsync(DuplicateCheckRequest request, CancellationToken ct)
+    {
+        var workspace = await leads.WorkspaceAsync(ct);
+        var typed = NormalizedRecord.From(new MatchRecord
+        {
+            Id = request.ExcludeId ?? -1, Name = request.Name, Company = request.Company, Email = request.Email, Phone = request.Phone,
+            Mobile = request.Mobile, Website = request.Website, Street = request.Address?.Street, City = request.Address?.City,
+            State = request.Address?.State, PostalCode = request.Address?.PostalCode, DateOfBirth = request.DateOfBirth,
+            Country = request.Address?.Country ?? workspace.DefaultCountry,
+        }, workspace.DefaultCountry);
+        var keys = typed.BlockingKeys.Select(k => k.Length > LeadMatchKey.MaxKeyLength ? k[..LeadMatchKey.MaxKeyLength] : k).Distinct().ToList();
+        if (keys.Count == 0)
+            return [];
+        var counts = await db.LeadMatchKeys.Where(k => keys.Contains(k.Key)).GroupBy(k => k.Key)
+            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var usable = counts.Where(c => c.Value <= MaxPerKey).Select(c => c.Key).ToList();
+        if (usable.Count == 0)
+            return [];
+        var ids = await db.LeadMatchKeys.Where(k => usable.Contains(k.Key)).Select(k => k.LeadId).Distinct().ToListAsync(ct);
+        var candidates = await db.Leads.AsNoTracking().Where(l => ids.Contains(l.Id) && l.ArchivedAt == null).ToListAsync(ct);
+        var scorer = new DuplicateScorer(MatchStatistics.Default(await CountAsync(ct), key => counts.GetValueOrDefault(key, 1)));
+        var matches = DuplicateCheck.Find(typed, candidates.Select(c => NormalizedRecord.From(LeadMatchKey.ToRecord(c), workspace.DefaultCountry)), scorer);
+        var byId = candidates.ToDictionary(c => (long)c.Id);
+        var ownerIds = candidates.Where(c => c.OwnerId is not null).Select(c => c.OwnerId!.Value).Distinct().ToList();
+        var owners = await db.Users.AsNoTracking().Where(u => ownerIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
+        return matches.Select(m =>
+        {
+            var lead = byId[m.Id];
+            return new DuplicateMatchResponse(lead.Id, m.Result.Level == MatchLevel.Exact ? "exact" : "similar", Math.Round(m.Result.Score, 3),
+                m.Result.MatchedFields.Distinct().Select(f => char.ToLowerInvariant(f.ToString()[0]) + f.ToString()[1..]).ToList(),
+                lead.Name, lead.Company, lead.OwnerId is { } o ? owners.GetValueOrDefault(o) : null);
+        }).ToList();
+    }
+
+    /// <summary>The workspace's lead count for the scorer's frequencies; a count at a million leads is not free, so it is cached.</summary>
+    private Task<int> CountAsync(CancellationToken ct) =>
+        cache.GetOrCreateAsync($"lead-count:{db.CurrentWorkspaceId}", entry =>
+        {
+            entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(5);
+            return db.Leads.CountAsync(l => l.ArchivedAt == null, ct);
+        })!;
+}
