@@ -32,6 +32,7 @@ public sealed class LeadBulkWriter : IAsyncDisposable
     private long? _sqliteCacheSize;
     private bool _analyzed;
     private bool _analyzeOnClose;
+    private bool _refreshStatistics;
 
     private LeadBulkWriter(LeadlineDb db)
     {
@@ -42,9 +43,16 @@ public sealed class LeadBulkWriter : IAsyncDisposable
     }
 
     /// <summary>Opens the context's connection for the writer's lifetime (one connection for every batch).</summary>
-    public static async Task<LeadBulkWriter> OpenAsync(LeadlineDb db, CancellationToken ct)
+    public static Task<LeadBulkWriter> OpenAsync(LeadlineDb db, CancellationToken ct) => OpenAsync(db, refreshStatistics: true, ct);
+
+    /// <summary>
+    /// As above; <paramref name="refreshStatistics"/> false (a CSV import into a table that may hold millions of rows)
+    /// leaves statistics to autovacuum on PostgreSQL and to <c>PRAGMA optimize</c> on SQLite, which re-analyses only a table
+    /// whose size changed tenfold, instead of a full ANALYZE on close that would cost seconds at a million leads.
+    /// </summary>
+    public static async Task<LeadBulkWriter> OpenAsync(LeadlineDb db, bool refreshStatistics, CancellationToken ct)
     {
-        var writer = new LeadBulkWriter(db);
+        var writer = new LeadBulkWriter(db) { _refreshStatistics = refreshStatistics };
         await db.Database.OpenConnectionAsync(ct);
         if (!writer._postgres)
         {
@@ -86,7 +94,7 @@ public sealed class LeadBulkWriter : IAsyncDisposable
         if (_postgres)
         {
             await CopyAsync(_leads, leads, ct);
-            if (!_analyzed)
+            if (!_analyzed && (_refreshStatistics || await FewLeadsKnownAsync(ct)))
             {
                 // The foreign-key check of every history row looks its lead up by id. Planned while the planner believes
                 // leads is empty (a new database) it may scan another index whole, once per row: quadratic. Fresh
@@ -105,6 +113,10 @@ public sealed class LeadBulkWriter : IAsyncDisposable
             await ownTransaction.CommitAsync(ct);
         _analyzeOnClose = true;
     }
+
+    /// <summary>The planner believes leads is (nearly) empty: then a first ANALYZE is cheap and saves the foreign-key checks.</summary>
+    private async Task<bool> FewLeadsKnownAsync(CancellationToken ct) =>
+        Convert.ToDouble(await ScalarAsync("SELECT reltuples FROM pg_class WHERE oid = 'leads'::regclass", ct), CultureInfo.InvariantCulture) < 100_000;
 
     /// <summary>Ids from the identity sequence, so concurrent writers never collide.</summary>
     private async Task<int[]> ReservePostgresIdsAsync(int count, CancellationToken ct)
@@ -204,7 +216,12 @@ public sealed class LeadBulkWriter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_analyzeOnClose)
+        if (_analyzeOnClose && !_refreshStatistics)
+        {
+            if (!_postgres)
+                await ScalarAsync("PRAGMA optimize", CancellationToken.None);
+        }
+        else if (_analyzeOnClose)
         {
             // a bulk load is when the planner's statistics are most wrong; SQLite has none at all until ANALYZE runs,
             // and then guesses that "workspace_id = ?" matches a handful of rows (so "hot" sorted every hot lead)

@@ -7,7 +7,8 @@ public static class LeadsFeature
     public static IServiceCollection AddLeads(this IServiceCollection services) =>
         services
             .AddScoped<IInterceptor, LeadHistoryInterceptor>()
-            .AddScoped<IInterceptor, LeadChangeNotifier>()
+            .AddScoped<LeadChangeNotifier>()
+            .AddScoped<IInterceptor>(sp => sp.GetRequiredService<LeadChangeNotifier>())
             .AddScoped<LeadWriter>()
             .AddScoped<LeadService>()
             .AddScoped<LeadQueries>()
