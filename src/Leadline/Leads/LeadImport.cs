@@ -169,12 +169,14 @@ public sealed class LeadImport(LeadlineDb db, LeadWriter writer, LeadService lea
         var phones = rows.Where(r => r.Phone is not null).Select(r => r.Phone!).Distinct().ToList();
         var live = track ? db.Leads.Where(l => l.ArchivedAt == null) : db.Leads.AsNoTracking().Where(l => l.ArchivedAt == null);
         var found = new List<Lead>();
+        // EF.Parameter: the list as one parameter (json_each on SQLite, = ANY on PostgreSQL) instead of EF 10's default of
+        // one parameter per value, which at 2,000 values spent longer binding (SQLite finds each name by a linear search)
         if (emails.Count > 0)
-            found.AddRange(await live.Where(l => emails.Contains(l.EmailNormalized!)).ToListAsync(ct));
+            found.AddRange(await live.Where(l => EF.Parameter(emails).Contains(l.EmailNormalized!)).ToListAsync(ct));
         if (phones.Count > 0)
         {
-            found.AddRange(await live.Where(l => phones.Contains(l.PhoneE164!)).ToListAsync(ct));
-            found.AddRange(await live.Where(l => phones.Contains(l.MobileE164!)).ToListAsync(ct));
+            found.AddRange(await live.Where(l => EF.Parameter(phones).Contains(l.PhoneE164!)).ToListAsync(ct));
+            found.AddRange(await live.Where(l => EF.Parameter(phones).Contains(l.MobileE164!)).ToListAsync(ct));
         }
         return new Matches(found);
     }
