@@ -12,7 +12,7 @@ public sealed class LeadQueries(LeadlineDb db)
 {
     public IQueryable<Lead> Filter(LeadFilter f, int currentUserId, WorkspaceClock clock)
     {
-        var q = db.Leads.AsNoTracking();
+        var q = (f.Q is { } search && SqliteSearch(search) is { } hits ? hits : db.Leads).AsNoTracking();
         q = f.Archived ? q.Where(l => l.ArchivedAt != null) : q.Where(l => l.ArchivedAt == null);
         if (f.Status is { } status) q = q.Where(l => l.Status == status);
         if (f.StageId is { } stageId) q = q.Where(l => l.StageId == stageId);
@@ -71,17 +71,50 @@ public sealed class LeadQueries(LeadlineDb db)
         return q;
     }
 
+    /// <summary>
+    /// Substring search in name, company and e-mail, and in the E.164 phone numbers when the text is mostly digits. On
+    /// PostgreSQL ILIKE/LIKE, answered by the trigram index ix_leads_search (0007). On SQLite texts of 3+ characters are
+    /// answered by the FTS5 trigram table leads_search (<see cref="SqliteSearch"/>, the same matches), shorter ones by LIKE,
+    /// which reads the list's order until a page is full (short texts match many leads, so that is quick).
+    /// </summary>
     private IQueryable<Lead> Search(IQueryable<Lead> q, string text)
     {
         var pattern = "%" + EscapeLike(text) + "%";
-        var digits = PhoneNumbers.Digits(text);
-        var byPhone = digits.Length >= 3 && digits.Length >= text.Count(char.IsLetterOrDigit) - 1;
+        var (digits, byPhone) = PhoneDigits(text);
         var digitPattern = "%" + digits + "%";
         if (db.Database.IsNpgsql())
             return q.Where(l => EF.Functions.ILike(l.Name, pattern, "\\") || EF.Functions.ILike(l.Company!, pattern, "\\") || EF.Functions.ILike(l.Email!, pattern, "\\")
                                 || (byPhone && (EF.Functions.Like(l.PhoneE164!, digitPattern) || EF.Functions.Like(l.MobileE164!, digitPattern))));
+        if (SqliteMatch(text) is not null)
+            return q;   // the FTS5 source has applied the search already
         return q.Where(l => EF.Functions.Like(l.Name, pattern, "\\") || EF.Functions.Like(l.Company!, pattern, "\\") || EF.Functions.Like(l.Email!, pattern, "\\")
                             || (byPhone && (EF.Functions.Like(l.PhoneE164!, digitPattern) || EF.Functions.Like(l.MobileE164!, digitPattern))));
+    }
+
+    /// <summary>A phone search: 3+ digits that make up (nearly) the whole text, as in "+44 20 7946" or "(202) 555".</summary>
+    private static (string Digits, bool ByPhone) PhoneDigits(string text)
+    {
+        var digits = PhoneNumbers.Digits(text);
+        return (digits, digits.Length >= 3 && digits.Length >= text.Count(char.IsLetterOrDigit) - 1);
+    }
+
+    /// <summary>On SQLite, the leads whose FTS5 trigram index row matches the text; null elsewhere or when the text is too short for trigrams.</summary>
+    private IQueryable<Lead>? SqliteSearch(string text) =>
+        SqliteMatch(text) is { } match && db.Database.IsSqlite()
+            ? db.Leads.FromSql($"SELECT * FROM leads WHERE id IN (SELECT rowid FROM leads_search WHERE leads_search MATCH {match})")
+            : null;
+
+    /// <summary>
+    /// The FTS5 query for a search: the text as a phrase (with the trigram tokenizer a phrase matches as a substring,
+    /// case-insensitively) in the name, company and e-mail columns, or its digits in the phone columns.
+    /// </summary>
+    private static string? SqliteMatch(string text)
+    {
+        if (text.Length < 3)
+            return null;
+        static string Phrase(string s) => "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        var (digits, byPhone) = PhoneDigits(text);
+        return "{name company email} : " + Phrase(text) + (byPhone ? " OR {phone_e164 mobile_e164} : " + Phrase(digits) : "");
     }
 
     private IQueryable<Lead> Contains(IQueryable<Lead> q, string text, System.Linq.Expressions.Expression<Func<Lead, string?>> column)
