@@ -126,4 +126,22 @@ public sealed class LeadSearchTests(AppFixture fixture) : IClassFixture<AppFixtu
         }
         Assert.InRange(Heard(), 3, 4);   // one per batch (2,000 rows), not one per lead
     }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task Totals_are_exact_up_to_the_cap_and_flagged_above_it(Db db)
+    {
+        var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
+        int hot;
+        await using (var scope = ws.Scope(out var leadlineDb))
+        {
+            await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(LeadQueries.TotalCap + 50, TextWriter.Null, CancellationToken.None);
+            hot = await leadlineDb.Leads.CountAsync(l => l.Score >= LeadFilter.HotScore);
+        }
+
+        var all = await ws.Admin.GetFromJsonAsync<JsonElement>("/api/v1/leads?limit=1");
+        var onlyHot = await ws.Admin.GetFromJsonAsync<JsonElement>("/api/v1/leads?limit=1&hot=true");
+
+        Assert.Equal((LeadQueries.TotalCap, true), (all.GetProperty("total").GetInt32(), all.GetProperty("totalCapped").GetBoolean()));
+        Assert.Equal((hot, false), (onlyHot.GetProperty("total").GetInt32(), onlyHot.GetProperty("totalCapped").GetBoolean()));
+    }
 }
