@@ -72,10 +72,11 @@ public sealed class LeadQueries(LeadlineDb db)
     }
 
     /// <summary>
-    /// Substring search in name, company and e-mail, and in the E.164 phone numbers when the text is mostly digits. On
-    /// PostgreSQL ILIKE/LIKE, answered by the trigram index ix_leads_search (0007). On SQLite texts of 3+ characters are
-    /// answered by the FTS5 trigram table leads_search (<see cref="SqliteSearch"/>, the same matches), shorter ones by LIKE,
-    /// which reads the list's order until a page is full (short texts match many leads, so that is quick).
+    /// Search in name, company and e-mail, and in the E.164 phone numbers when the text is mostly digits. PostgreSQL: any
+    /// substring (ILIKE/LIKE), answered by the trigram index ix_leads_search (0007). SQLite: texts of 3+ characters go to the
+    /// FTS5 table leads_search (<see cref="SqliteSearch"/>), which finds words by their beginning and phone numbers by
+    /// their start or last digits; shorter texts use LIKE, which reads the list's order until a page is full (a short text
+    /// matches many leads, so that is quick).
     /// </summary>
     private IQueryable<Lead> Search(IQueryable<Lead> q, string text)
     {
@@ -98,23 +99,23 @@ public sealed class LeadQueries(LeadlineDb db)
         return (digits, digits.Length >= 3 && digits.Length >= text.Count(char.IsLetterOrDigit) - 1);
     }
 
-    /// <summary>On SQLite, the leads whose FTS5 trigram index row matches the text; null elsewhere or when the text is too short for trigrams.</summary>
+    /// <summary>On SQLite, the leads whose FTS5 row matches the text; null elsewhere or when the text is too short.</summary>
     private IQueryable<Lead>? SqliteSearch(string text) =>
         SqliteMatch(text) is { } match && db.Database.IsSqlite()
             ? db.Leads.FromSql($"SELECT * FROM leads WHERE id IN (SELECT rowid FROM leads_search WHERE leads_search MATCH {match})")
             : null;
 
     /// <summary>
-    /// The FTS5 query for a search: the text as a phrase (with the trigram tokenizer a phrase matches as a substring,
-    /// case-insensitively) in the name, company and e-mail columns, or its digits in the phone columns.
+    /// The FTS5 query for a search: the text as a phrase whose last word may continue ("john sm" finds John Smith) in the
+    /// name, company and e-mail columns, or its digits as the beginning of an indexed phone token (see migration 0007).
     /// </summary>
     private static string? SqliteMatch(string text)
     {
-        if (text.Length < 3)
+        if (text.Length < 3 || !text.Any(char.IsLetterOrDigit))
             return null;
-        static string Phrase(string s) => "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        static string Phrase(string s) => "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\" *";
         var (digits, byPhone) = PhoneDigits(text);
-        return "{name company email} : " + Phrase(text) + (byPhone ? " OR {phone_e164 mobile_e164} : " + Phrase(digits) : "");
+        return "{name company email} : " + Phrase(text) + (byPhone ? " OR {phones} : " + Phrase(digits) : "");
     }
 
     private IQueryable<Lead> Contains(IQueryable<Lead> q, string text, System.Linq.Expressions.Expression<Func<Lead, string?>> column)
