@@ -74,6 +74,8 @@ public sealed class LeadlineDb(DbContextOptions<LeadlineDb> options, WorkspaceSc
         }
 
         SnakeCaseNames.Apply(builder);
+        if (Database.IsNpgsql())
+            LeadConfiguration.AddPostgresSearch(builder);   // after the names: it names its own index
     }
 
     private void FilterByWorkspace<T>(ModelBuilder builder) where T : class, IWorkspaceOwned

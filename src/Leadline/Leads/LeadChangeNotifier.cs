@@ -8,7 +8,7 @@ namespace Leadline.Leads;
 /// After any saved change to leads, tells every open board and list of that workspace ("leads-changed" with the
 /// lead ids, or "*" for a bulk change), so pages refresh without reload. One place, like the history.
 /// </summary>
-internal sealed class LeadChangeNotifier(ILiveEventBus bus, ILogger<LeadChangeNotifier> log) : SaveChangesInterceptor
+public sealed class LeadChangeNotifier(ILiveEventBus bus, ILogger<LeadChangeNotifier> log) : SaveChangesInterceptor
 {
     private const int MaxIds = 20;
     private readonly Dictionary<int, HashSet<int>> _pending = [];
@@ -42,6 +42,15 @@ internal sealed class LeadChangeNotifier(ILiveEventBus bus, ILogger<LeadChangeNo
     {
         _pending.Clear();
         _added.Clear();
+    }
+
+    /// <summary>The same event for leads written without SaveChanges (the import's bulk insert), published at once.</summary>
+    public async Task PublishAsync(int workspaceId, IEnumerable<int> ids, CancellationToken ct)
+    {
+        if (!_pending.TryGetValue(workspaceId, out var pending))
+            _pending[workspaceId] = pending = [];
+        pending.UnionWith(ids);
+        await PublishAsync(ct);
     }
 
     private void Collect(DbContext? context)

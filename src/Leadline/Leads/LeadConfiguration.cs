@@ -50,6 +50,17 @@ internal sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
         // index alone, unarchived leads only; owner_id for the "My leads" filter. Migration 0005.
         b.HasIndex(l => new { l.WorkspaceId, l.PipelineId, l.StageId, l.Position, l.Id, l.OwnerId }).HasFilter("\"archived_at\" IS NULL");
     }
+
+    /// <summary>
+    /// The search's trigram index, PostgreSQL only: ILIKE '%text%' on any of the five columns becomes a BitmapOr of one
+    /// GIN index. SQLite's search index is an FTS5 table (migration 0007), which an EF model cannot describe.
+    /// </summary>
+    public static void AddPostgresSearch(ModelBuilder builder)
+    {
+        builder.HasPostgresExtension("pg_trgm");
+        builder.Entity<Lead>().HasIndex(l => new { l.Name, l.Company, l.Email, l.PhoneE164, l.MobileE164 }, "ix_leads_search")
+            .HasDatabaseName("ix_leads_search").HasMethod("gin").HasOperators([.. Enumerable.Repeat("gin_trgm_ops", 5)]);
+    }
 }
 
 internal sealed class LeadHistoryConfiguration : IEntityTypeConfiguration<LeadHistory>

@@ -12,7 +12,7 @@ public sealed class LeadQueries(LeadlineDb db)
 {
     public IQueryable<Lead> Filter(LeadFilter f, int currentUserId, WorkspaceClock clock)
     {
-        var q = db.Leads.AsNoTracking();
+        var q = (f.Q is { } search && SqliteSearch(search) is { } hits ? hits : db.Leads).AsNoTracking();
         q = f.Archived ? q.Where(l => l.ArchivedAt != null) : q.Where(l => l.ArchivedAt == null);
         if (f.Status is { } status) q = q.Where(l => l.Status == status);
         if (f.StageId is { } stageId) q = q.Where(l => l.StageId == stageId);
@@ -73,17 +73,51 @@ public sealed class LeadQueries(LeadlineDb db)
         return q;
     }
 
+    /// <summary>
+    /// Search in name, company and e-mail, and in the E.164 phone numbers when the text is mostly digits. PostgreSQL: any
+    /// substring (ILIKE/LIKE), answered by the trigram index ix_leads_search (0007). SQLite: texts of 3+ characters go to the
+    /// FTS5 table leads_search (<see cref="SqliteSearch"/>), which finds words by their beginning and phone numbers by
+    /// their start or last digits; shorter texts use LIKE, which reads the list's order until a page is full (a short text
+    /// matches many leads, so that is quick).
+    /// </summary>
     private IQueryable<Lead> Search(IQueryable<Lead> q, string text)
     {
         var pattern = "%" + EscapeLike(text) + "%";
-        var digits = PhoneNumbers.Digits(text);
-        var byPhone = digits.Length >= 3 && digits.Length >= text.Count(char.IsLetterOrDigit) - 1;
+        var (digits, byPhone) = PhoneDigits(text);
         var digitPattern = "%" + digits + "%";
         if (db.Database.IsNpgsql())
             return q.Where(l => EF.Functions.ILike(l.Name, pattern, "\\") || EF.Functions.ILike(l.Company!, pattern, "\\") || EF.Functions.ILike(l.Email!, pattern, "\\")
                                 || (byPhone && (EF.Functions.Like(l.PhoneE164!, digitPattern) || EF.Functions.Like(l.MobileE164!, digitPattern))));
+        if (SqliteMatch(text) is not null)
+            return q;   // the FTS5 source has applied the search already
         return q.Where(l => EF.Functions.Like(l.Name, pattern, "\\") || EF.Functions.Like(l.Company!, pattern, "\\") || EF.Functions.Like(l.Email!, pattern, "\\")
                             || (byPhone && (EF.Functions.Like(l.PhoneE164!, digitPattern) || EF.Functions.Like(l.MobileE164!, digitPattern))));
+    }
+
+    /// <summary>A phone search: 3+ digits that make up (nearly) the whole text, as in "+44 20 7946" or "(202) 555".</summary>
+    private static (string Digits, bool ByPhone) PhoneDigits(string text)
+    {
+        var digits = PhoneNumbers.Digits(text);
+        return (digits, digits.Length >= 3 && digits.Length >= text.Count(char.IsLetterOrDigit) - 1);
+    }
+
+    /// <summary>On SQLite, the leads whose FTS5 row matches the text; null elsewhere or when the text is too short.</summary>
+    private IQueryable<Lead>? SqliteSearch(string text) =>
+        SqliteMatch(text) is { } match && db.Database.IsSqlite()
+            ? db.Leads.FromSql($"SELECT * FROM leads WHERE id IN (SELECT rowid FROM leads_search WHERE leads_search MATCH {match})")
+            : null;
+
+    /// <summary>
+    /// The FTS5 query for a search: the text as a phrase whose last word may continue ("john sm" finds John Smith) in the
+    /// name, company and e-mail columns, or its digits as the beginning of an indexed phone token (see migration 0007).
+    /// </summary>
+    private static string? SqliteMatch(string text)
+    {
+        if (text.Length < 3 || !text.Any(char.IsLetterOrDigit))
+            return null;
+        static string Phrase(string s) => "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\" *";
+        var (digits, byPhone) = PhoneDigits(text);
+        return "{name company email} : " + Phrase(text) + (byPhone ? " OR {phones} : " + Phrase(digits) : "");
     }
 
     private IQueryable<Lead> Contains(IQueryable<Lead> q, string text, System.Linq.Expressions.Expression<Func<Lead, string?>> column)
@@ -99,6 +133,21 @@ public sealed class LeadQueries(LeadlineDb db)
     }
 
     private static string EscapeLike(string text) => text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Totals stop counting here and show as "10,000+" (the API adds <c>totalCapped: true</c>): at a million leads an exact
+    /// COUNT reads every matching index entry, 60-250 ms for the broad filters, several times the page itself, while a
+    /// capped one stops after 10,001 (docs/performance.md). Below the cap the total is exact.
+    /// </summary>
+    public const int TotalCap = 10_000;
+
+    /// <summary>The filtered total, exact up to <see cref="TotalCap"/>; above it <see cref="TotalCap"/> with Capped set.</summary>
+    public static async Task<(int Total, bool Capped)> CountAsync(IQueryable<Lead> q, CancellationToken ct)
+    {
+        // no ORDER BY: which 10,001 rows are counted does not matter, and an order would make the database sort them
+        var n = await q.Take(TotalCap + 1).CountAsync(ct);
+        return n > TotalCap ? (TotalCap, true) : (n, false);
+    }
 
     /// <summary>One page in the requested order, continuing after the cursor's row (keyset: no OFFSET scans).</summary>
     public async Task<(List<Lead> Items, string? NextCursor)> PageAsync(IQueryable<Lead> q, LeadSort sort, string? cursor, int limit, CancellationToken ct)

@@ -16,7 +16,11 @@ public sealed class LeadWriter(LeadlineDb db, TimeProvider clock)
 {
     public const int MaxTags = 30;
 
-    public async Task<Errors> ApplyAsync(Lead lead, LeadInput input, IReadOnlySet<string> present, Workspace workspace, CancellationToken ct)
+    public Task<Errors> ApplyAsync(Lead lead, LeadInput input, IReadOnlySet<string> present, Workspace workspace, CancellationToken ct) =>
+        ApplyAsync(lead, input, present, workspace, null, ct);
+
+    /// <summary>As above, answering the rules' look-ups from <paramref name="lookups"/> (many writes in a row: the CSV import).</summary>
+    public async Task<Errors> ApplyAsync(Lead lead, LeadInput input, IReadOnlySet<string> present, Workspace workspace, LeadWriteLookups? lookups, CancellationToken ct)
     {
         var errors = new Errors();
         var isNew = lead.Id == 0;
@@ -176,14 +180,14 @@ public sealed class LeadWriter(LeadlineDb db, TimeProvider clock)
         if (Has("code"))
         {
             var code = Text("code", input.Code, 50, "Code");
-            if (code is not null && await db.Leads.AnyAsync(l => l.Code == code && l.Id != lead.Id, ct))
+            if (code is not null && await CodeTakenAsync(code, lead.Id, lookups, ct))
                 errors.Add("code", $"The code {code} is already used by another lead.");
             changes.Add(() => lead.Code = code);
         }
         if (Has("ownerId"))
         {
             var ownerId = input.OwnerId;
-            if (ownerId is { } id && !await db.Users.AnyAsync(u => u.Id == id && u.IsActive, ct))
+            if (ownerId is { } id && !(lookups?.ActiveUsers.Contains(id) ?? await db.Users.AnyAsync(u => u.Id == id && u.IsActive, ct)))
                 errors.Add("ownerId", "Unknown owner: choose an active user of this workspace.");
             changes.Add(() => lead.OwnerId = ownerId);
         }
@@ -191,7 +195,9 @@ public sealed class LeadWriter(LeadlineDb db, TimeProvider clock)
         Stage? stage = null;
         if (Has("stageId") && input.StageId is { } stageId)
         {
-            stage = await db.Stages.AsNoTracking().FirstOrDefaultAsync(s => s.Id == stageId, ct);
+            stage = lookups is not null
+                ? lookups.Stages.GetValueOrDefault(stageId)
+                : await db.Stages.AsNoTracking().FirstOrDefaultAsync(s => s.Id == stageId, ct);
             if (stage is null)
                 errors.Add("stageId", "Unknown stage.");
         }
@@ -201,14 +207,14 @@ public sealed class LeadWriter(LeadlineDb db, TimeProvider clock)
         }
         else if (isNew)
         {
-            stage = await DefaultStageAsync(ct);
+            stage = lookups is not null ? lookups.DefaultStage : await DefaultStageAsync(ct);
         }
         if (stage is not null && stage.Id != lead.StageId)
         {
             var reason = Has("lostReason") ? Text("lostReason", input.LostReason, 300, "Lost reason") : lead.LostReason;
             if (stage.Category == StageCategory.Lost && reason is null)
                 errors.Add("lostReason", "Say why the lead was lost to move it to a Lost stage.");
-            var position = await NextPositionAsync(stage.Id, ct);
+            var position = await NextPositionAsync(stage.Id, lookups, ct);
             var target = stage;
             changes.Add(() =>
             {
@@ -236,8 +242,39 @@ public sealed class LeadWriter(LeadlineDb db, TimeProvider clock)
             .FirstOrDefaultAsync(ct);
 
     /// <summary>Appends at the bottom of the column; positions are sparse doubles so later moves touch one row.</summary>
-    private async Task<double> NextPositionAsync(int stageId, CancellationToken ct) =>
-        (await db.Leads.Where(l => l.StageId == stageId).MaxAsync(l => (double?)l.Position, ct) ?? 0) + 1024;
+    private async Task<double> NextPositionAsync(int stageId, LeadWriteLookups? lookups, CancellationToken ct)
+    {
+        if (lookups is not null && lookups.LastPositions.TryGetValue(stageId, out var last))
+            return lookups.LastPositions[stageId] = last + 1024;
+        var next = (await db.Leads.Where(l => l.StageId == stageId).MaxAsync(l => (double?)l.Position, ct) ?? 0) + 1024;
+        if (lookups is not null)
+            lookups.LastPositions[stageId] = next;
+        return next;
+    }
+
+    private async Task<bool> CodeTakenAsync(string code, int leadId, LeadWriteLookups? lookups, CancellationToken ct)
+    {
+        if (lookups is not null && lookups.CodesChecked.Contains(code))
+            return lookups.TakenCodes.TryGetValue(code, out var owner) && owner != leadId;
+        return await db.Leads.AnyAsync(l => l.Code == code && l.Id != leadId, ct);
+    }
+
+    /// <summary>Loads what <see cref="LeadWriteLookups"/> answers from memory: stages, the default stage, active users.</summary>
+    public async Task<LeadWriteLookups> LookupsAsync(CancellationToken ct) => new(
+        await db.Stages.AsNoTracking().ToDictionaryAsync(s => s.Id, ct),
+        await DefaultStageAsync(ct),
+        (await db.Users.AsNoTracking().Where(u => u.IsActive).Select(u => u.Id).ToListAsync(ct)).ToHashSet());
+
+    /// <summary>One query for the codes a run of rows is about to use: which of them other leads already have.</summary>
+    public async Task PrefetchCodesAsync(LeadWriteLookups lookups, IEnumerable<string> codes, CancellationToken ct)
+    {
+        var unknown = codes.Where(c => !lookups.CodesChecked.Contains(c)).Distinct(StringComparer.Ordinal).ToList();
+        if (unknown.Count == 0)
+            return;
+        foreach (var taken in await db.Leads.Where(l => l.Code != null && EF.Parameter(unknown).Contains(l.Code)).Select(l => new { l.Code, l.Id }).ToListAsync(ct))
+            lookups.TakenCodes[taken.Code!] = taken.Id;
+        lookups.CodesChecked.UnionWith(unknown);
+    }
 
     private static List<string> NormaliseTags(List<string>? tags, Errors errors)
     {
@@ -258,4 +295,32 @@ public sealed class LeadWriter(LeadlineDb db, TimeProvider clock)
     }
 
     private static string Camel(string name) => char.ToLowerInvariant(name[0]) + name[1..];
+}
+
+/// <summary>
+/// What a run of many writes (a CSV import) would otherwise look up once per lead: the workspace's stages and default
+/// stage, its active users, the codes already taken among the rows at hand, and the last position handed out in each
+/// stage. The rules stay in <see cref="LeadWriter"/>; this only answers its questions from memory. Valid for one run in
+/// one workspace: a lead written by someone else meanwhile is caught by the database (the unique code index).
+/// </summary>
+public sealed class LeadWriteLookups(Dictionary<int, Stage> stages, Stage? defaultStage, HashSet<int> activeUsers)
+{
+    internal Dictionary<int, Stage> Stages { get; } = stages;
+
+    internal Stage? DefaultStage { get; } = defaultStage;
+
+    internal HashSet<int> ActiveUsers { get; } = activeUsers;
+
+    internal HashSet<string> CodesChecked { get; } = new(StringComparer.Ordinal);
+
+    internal Dictionary<string, int> TakenCodes { get; } = new(StringComparer.Ordinal);
+
+    internal Dictionary<int, double> LastPositions { get; } = [];
+
+    /// <summary>A lead of this run now holds <paramref name="code"/>: later rows may not take it.</summary>
+    internal void Taken(string code, int leadId)
+    {
+        CodesChecked.Add(code);
+        TakenCodes[code] = leadId;
+    }
 }

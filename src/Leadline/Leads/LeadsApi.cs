@@ -31,9 +31,9 @@ internal static class LeadsApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         var clock = await leads.ClockAsync(ct);
         var query = queries.Filter(filter, leads.CurrentUserId, clock);
-        var total = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(query, ct);
+        var (total, capped) = await LeadQueries.CountAsync(query, ct);
         var (items, next) = await queries.PageAsync(query, filter.Sort, cursor, Cursor.Limit(limit), ct);
-        return TypedResults.Ok(new Page<LeadResponse>(await mapper.MapAsync(items, clock, ct), next, total));
+        return TypedResults.Ok(new LeadPage(await mapper.MapAsync(items, clock, ct), next, total, capped));
     }
 
     private static async Task<IResult> CreateAsync(JsonObject body, LeadService leads, LeadMapper mapper, Duplicates.DuplicateFinder duplicates,
@@ -156,3 +156,6 @@ internal static class LeadsApi
         }
     }
 }
+
+/// <summary>The lead list's page: <see cref="Page{T}"/>'s shape, and whether <c>total</c> stopped at <see cref="LeadQueries.TotalCap"/> ("10,000+").</summary>
+public sealed record LeadPage(IReadOnlyList<LeadResponse> Items, string? NextCursor, int Total, bool TotalCapped);

@@ -8,7 +8,8 @@ public static class LeadsFeature
         services
             .AddScoped<IInterceptor, LeadFlowInterceptor>()
             .AddScoped<IInterceptor, LeadHistoryInterceptor>()
-            .AddScoped<IInterceptor, LeadChangeNotifier>()
+            .AddScoped<LeadChangeNotifier>()
+            .AddScoped<IInterceptor>(sp => sp.GetRequiredService<LeadChangeNotifier>())
             .AddScoped<LeadWriter>()
             .AddScoped<LeadService>()
             .AddScoped<LeadQueries>()

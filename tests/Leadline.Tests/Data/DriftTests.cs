@@ -35,7 +35,11 @@ public sealed class DriftTests
         var connection = db.Database.GetDbConnection();
         await connection.OpenAsync();
         var lines = database.Kind == Db.Sqlite ? await DescribeSqliteAsync(connection) : await DescribePostgresAsync(connection);
-        return lines.Where(l => !l.Contains("schema_history", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        // schema_history belongs to the migrator. leads_search (SQLite) is the search's FTS5 virtual table with its shadow
+        // tables (leads_search_data, _idx, _docsize, _config), made by script 0007 with its triggers: an EF model cannot
+        // describe a virtual table, so it exists only in the scripts (LeadSearchTests prove it works and stays in step).
+        return lines.Where(l => !l.Contains("schema_history", StringComparison.Ordinal) && !(database.Kind == Db.Sqlite && l.Contains(" leads_search", StringComparison.Ordinal)))
+            .Order(StringComparer.Ordinal).ToList();
     }
 
     private static async Task<List<string>> DescribeSqliteAsync(DbConnection connection)
