@@ -1,4 +1,7 @@
+using Leadline.Duplicates.Pages;
+using Leadline.Leads;
 using Leadline.Notes;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Leadline.Duplicates;
 
@@ -6,6 +9,19 @@ internal static class DuplicatePageEndpoints
 {
     public static void MapDuplicatePages(this IEndpointRouteBuilder app)
     {
+        // the lead form's live warnings (htmx posts the whole form; field names carry the form model's "Model." prefix)
+        app.MapPost("/leads/duplicate-warnings", async (HttpRequest request, DuplicateFinder finder, CancellationToken ct) =>
+        {
+            var form = await request.ReadFormAsync(ct);
+            string? F(string name) => NotePageEndpoints.NullIfEmpty(form[$"Model.{name}"].ToString() is { Length: > 0 } v ? v : form[name].ToString());
+            var check = new DuplicateCheckRequest(F("Name"), F("Company"), F("Email"), F("Phone"), F("Mobile"), F("Website"),
+                DateOnly.TryParse(F("DateOfBirth"), System.Globalization.CultureInfo.InvariantCulture, out var born) ? born : null,
+                new AddressInput { Street = F("Street"), City = F("City"), State = F("State"), PostalCode = F("PostalCode"), Country = F("Country") },
+                NotePageEndpoints.Int(form["excludeId"]));
+            var matches = check.Name is null && check.Email is null && check.Phone is null && check.Mobile is null ? [] : await finder.CheckAsync(check, ct);
+            return new RazorComponentResult<DuplicateWarnings>(new { Matches = matches });
+        }).RequireAuthorization().AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
+
         // the merge page's form: survivor, the merged ids, and choice.{field} = the lead whose value stays
         app.MapPost("/leads/merge/save", async (HttpRequest request, LeadMerger merger, CancellationToken ct) =>
         {

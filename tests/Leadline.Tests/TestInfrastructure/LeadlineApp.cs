@@ -25,6 +25,7 @@ public sealed class LeadlineApp(TestDatabase database, IReadOnlyDictionary<strin
         builder.UseSetting("Leadline:Auth:TokenRequestsPerMinute", "100000");
         builder.UseSetting("Leadline:Reminders:Enabled", "false");   // tests run the dispatcher themselves
         builder.UseSetting("Leadline:Reservations:Enabled", "false");   // and the reservation release
+        builder.UseSetting("Leadline:Duplicates:Enabled", "false");   // and the match-key indexer
         builder.UseSetting("Leadline:Storage:Path", Path.Combine(Path.GetTempPath(), "leadline-test-files", Guid.NewGuid().ToString("N")));
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             builder.UseSetting(key, value);

@@ -1,0 +1,70 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Leadline.Duplicates;
+using Leadline.Tests.TestInfrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Leadline.Tests.Duplicates;
+
+public sealed class DuplicateCheckTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    private static async Task<List<JsonElement>> CheckAsync(HttpClient client, object body)
+    {
+        var response = await client.PostAsJsonAsync("/api/v1/leads/duplicates/check", body);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("matches").EnumerateArray().ToList();
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task The_check_finds_exact_and_similar_leads_through_the_key_index_and_follows_edits(Db db)
+    {
+        var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
+        var maria = (await ws.Admin.CreateLeadAsync(new { name = "Maria Gonzalez", email = "maria.gonzalez@gmail.com", company = "Acme GmbH", phone = "+49 30 1234567" })).GetProperty("id").GetInt32();
+        var other = (await ws.Admin.CreateLeadAsync(new { name = "Peter Brown", email = "peter@brown.example" })).GetProperty("id").GetInt32();
+
+        // Gmail dots and +tags are the same mailbox: exact, naming the e-mail
+        var exact = Assert.Single(await CheckAsync(ws.Admin, new { name = "M. Gonzalez", email = "MariaGonzalez+crm@gmail.com" }));
+        Assert.Equal(maria, exact.GetProperty("leadId").GetInt32());
+        Assert.Equal("exact", exact.GetProperty("level").GetString());
+        Assert.Contains("email", exact.GetProperty("fields").EnumerateArray().Select(f => f.GetString()));
+        Assert.Equal("Maria Gonzalez", exact.GetProperty("name").GetString());
+
+        // the phone typed as a mobile without the country code, and the name with a typo: still found
+        var similar = await CheckAsync(ws.Admin, new { name = "Maria Gonzales", company = "ACME", mobile = "030 1234567" });
+        Assert.Equal(maria, Assert.Single(similar).GetProperty("leadId").GetInt32());
+
+        // the same first name only, nothing else: not a duplicate
+        Assert.Empty(await CheckAsync(ws.Admin, new { name = "Maria Schmidt", email = "m.schmidt@web.example" }));
+        // excludeId: the lead being edited is not its own duplicate
+        Assert.Empty(await CheckAsync(ws.Admin, new { name = "Maria Gonzalez", email = "maria.gonzalez@gmail.com", excludeId = maria }));
+
+        // creating a look-alike is allowed and says what it resembles
+        var created = await ws.Admin.CreateLeadAsync(new { name = "Maria Gonzalez", email = "maria.gonzalez@gmail.com" });
+        Assert.Equal(maria, created.GetProperty("possibleDuplicates")[0].GetProperty("leadId").GetInt32());
+
+        // keys follow edits: Peter's new e-mail finds him, his old one no longer does
+        var patch = await ws.Admin.PatchAsJsonAsync($"/api/v1/leads/{other}", new { email = "pbrown@newmail.example" });
+        Assert.True(patch.IsSuccessStatusCode);
+        Assert.Equal(other, Assert.Single(await CheckAsync(ws.Admin, new { email = "pbrown@newmail.example" })).GetProperty("leadId").GetInt32());
+        Assert.Empty(await CheckAsync(ws.Admin, new { email = "peter@brown.example" }));
+
+        // another workspace sees nothing of these
+        var stranger = await TestWorkspace.CreateAsync(ws.App);
+        Assert.Empty(await CheckAsync(stranger.Admin, new { name = "Maria Gonzalez", email = "maria.gonzalez@gmail.com" }));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task Leads_written_without_keys_are_indexed_by_the_background_indexer(Db db)
+    {
+        var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
+        var id = (await ws.Admin.CreateLeadAsync(new { name = "Ken Keyless", email = "ken@keyless.example" })).GetProperty("id").GetInt32();
+        await using (var scope = ws.Scope(out var ctx))
+            await ctx.LeadMatchKeys.Where(k => k.LeadId == id).ExecuteDeleteAsync();   // as a bulk write leaves it
+        Assert.Empty(await CheckAsync(ws.Admin, new { email = "ken@keyless.example" }));
+
+        await using (var scope = ws.App.Services.CreateAsyncScope())
+            Assert.True(await scope.ServiceProvider.GetRequiredService<MatchKeyIndexer>().IndexMissingAsync(CancellationToken.None) >= 1);
+        Assert.Equal(id, Assert.Single(await CheckAsync(ws.Admin, new { email = "ken@keyless.example" })).GetProperty("leadId").GetInt32());
+    }
+}
