@@ -45,6 +45,12 @@ public sealed class LeadlineDb(DbContextOptions<LeadlineDb> options, WorkspaceSc
 
     public DbSet<Duplicates.LeadMatchKey> LeadMatchKeys => Set<Duplicates.LeadMatchKey>();
 
+    public DbSet<Duplicates.DuplicateSweepRun> DuplicateSweeps => Set<Duplicates.DuplicateSweepRun>();
+
+    public DbSet<Duplicates.DuplicateGroupRow> DuplicateGroups => Set<Duplicates.DuplicateGroupRow>();
+
+    public DbSet<Duplicates.DuplicateDismissal> DuplicateDismissals => Set<Duplicates.DuplicateDismissal>();
+
     /// <summary>Read by the query filters on every query (EF parameterises context members); 0 matches nothing.</summary>
     internal int CurrentWorkspaceId => scope?.Id ?? 0;
 

@@ -22,6 +22,22 @@ internal static class DuplicatePageEndpoints
             return new RazorComponentResult<DuplicateWarnings>(new { Matches = matches });
         }).RequireAuthorization().AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
 
+        app.MapPost("/leads/duplicates/run", async (DuplicateSweeper sweeper, CancellationToken ct) =>
+        {
+            await sweeper.StartAsync(ct);
+            return Results.Redirect("/leads/duplicates");
+        }).RequireAuthorization().AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
+        app.MapGet("/leads/duplicates/progress", async (HttpContext http, DuplicateSweeper sweeper, CancellationToken ct) =>
+        {
+            var run = await sweeper.LatestAsync(ct);
+            if (run?.Status is SweepStatus.Done or SweepStatus.Failed)
+                http.Response.Headers["HX-Refresh"] = "true";   // show the groups
+            return new RazorComponentResult<SweepProgress>(new { Run = run });
+        }).RequireAuthorization();
+        app.MapPost("/leads/duplicates/groups/{id:int}/dismiss", async (int id, DuplicateSweeper sweeper, CancellationToken ct) =>
+            Results.Redirect(await sweeper.DismissAsync(id, ct) ? "/leads/duplicates?dismissed=1" : "/leads/duplicates"))
+            .RequireAuthorization().AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
+
         // the merge page's form: survivor, the merged ids, and choice.{field} = the lead whose value stays
         app.MapPost("/leads/merge/save", async (HttpRequest request, LeadMerger merger, CancellationToken ct) =>
         {

@@ -16,7 +16,10 @@ public static class DuplicatesFeature
             .AddScoped<DuplicateFinder>()
             .AddScoped<LeadMerger>()
             .AddScoped<MatchKeyIndexer>()
-            .AddHostedService<MatchKeyWorker>();
+            .AddHostedService<MatchKeyWorker>()
+            .AddScoped<DuplicateSweeper>()
+            .AddSingleton<PendingSweeps>()
+            .AddHostedService<SweepWorker>();
     }
 
     public static void MapDuplicates(this IEndpointRouteBuilder app, RouteGroupBuilder api)
