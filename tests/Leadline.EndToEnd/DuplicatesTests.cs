@@ -59,4 +59,25 @@ public sealed class DuplicatesTests(AdminServer server) : BrowserTest(server), I
         await Expect(page.Locator(".lead-row")).ToHaveCountAsync(1);
         AssertNothingBroke();
     }
+
+    [Fact]
+    public async Task A_sweep_shows_groups_and_not_a_duplicate_removes_one()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        await CreateLeadAsync($"Sven Sweep {tag}", "+49 40 5551000");
+        await CreateLeadAsync($"Sven Sweep {tag}", "+49 40 5551000");
+        var page = await OpenPageAsync();
+        await SignInAsAdminAsync(page);
+        await page.GotoAsync("/leads");
+        await page.ClickAsync("#find-duplicates");
+        await page.ClickAsync("#run-sweep");
+        var group = page.Locator(".duplicate-group", new() { HasText = $"Sven Sweep {tag}" });
+        await Expect(group).ToBeVisibleAsync(new() { Timeout = 30_000 });   // the page polls until the background sweep is done
+        await Expect(group).ToContainTextAsync("exact");
+        await ShotAsync(page, "1-groups");
+        await group.Locator("button", new() { HasText = "Not a duplicate" }).ClickAsync();
+        await Expect(page.Locator("#group-dismissed")).ToBeVisibleAsync();
+        await Expect(page.Locator(".duplicate-group", new() { HasText = $"Sven Sweep {tag}" })).ToHaveCountAsync(0);
+        AssertNothingBroke();
+    }
 }

@@ -19,6 +19,9 @@ public sealed class DuplicateFinder(LeadlineDb db, LeadService leads, IMemoryCac
     /// <summary>A key shared by more leads than this (a switchboard number, a very common name) adds no candidates.</summary>
     public const int MaxPerKey = 200;
 
+    /// <summary>Value frequencies are judged against at least this many leads (see <see cref="SweepOptions.MinPopulation"/>).</summary>
+    public const int MinPopulation = 10_000;
+
     public async Task<List<DuplicateMatchResponse>> CheckAsync(DuplicateCheckRequest request, CancellationToken ct)
     {
         var workspace = await leads.WorkspaceAsync(ct);
@@ -39,7 +42,7 @@ public sealed class DuplicateFinder(LeadlineDb db, LeadService leads, IMemoryCac
             return [];
         var ids = await db.LeadMatchKeys.Where(k => usable.Contains(k.Key)).Select(k => k.LeadId).Distinct().ToListAsync(ct);
         var candidates = await db.Leads.AsNoTracking().Where(l => ids.Contains(l.Id) && l.ArchivedAt == null).ToListAsync(ct);
-        var scorer = new DuplicateScorer(MatchStatistics.Default(await CountAsync(ct), key => counts.GetValueOrDefault(key, 1)));
+        var scorer = new DuplicateScorer(MatchStatistics.Default(Math.Max(MinPopulation, await CountAsync(ct)), key => counts.GetValueOrDefault(key, 1)));
         var matches = DuplicateCheck.Find(typed, candidates.Select(c => NormalizedRecord.From(LeadMatchKey.ToRecord(c), workspace.DefaultCountry)), scorer);
         var byId = candidates.ToDictionary(c => (long)c.Id);
         var ownerIds = candidates.Where(c => c.OwnerId is not null).Select(c => c.OwnerId!.Value).Distinct().ToList();

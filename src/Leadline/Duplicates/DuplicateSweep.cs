@@ -18,6 +18,12 @@ public sealed record SweepOptions
     /// <summary>Learn m and the duplicate rate from the records by EM (else the built-in rates and one duplicate per record).</summary>
     public bool LearnRates { get; init; } = true;
 
+    /// <summary>
+    /// The population the value frequencies are measured against is at least this: in a workspace of a handful of leads
+    /// every value is "shared by half the records", which would make any agreement worthless (0: the record count).
+    /// </summary>
+    public int MinPopulation { get; init; }
+
 }
 
 /// <summary>What a sweep found, with the work it took.</summary>
@@ -53,8 +59,10 @@ public static class DuplicateSweep
         options ??= new SweepOptions();
         var normalized = records.Select(r => NormalizedRecord.From(r, options.DefaultCountry)).ToList();
         var blocks = Index(normalized);
-        var statistics = MatchStatistics.Build(normalized, options.LearnRates ? CandidatePairs(normalized, blocks, options.MaxBlockSize, ct) : null,
-            key => blocks.TryGetValue(key, out var members) ? members.Count : 0);
+        Func<string, int> keyCount = key => blocks.TryGetValue(key, out var members) ? members.Count : 0;
+        var statistics = MatchStatistics.Build(normalized, options.LearnRates ? CandidatePairs(normalized, blocks, options.MaxBlockSize, ct) : null, keyCount);
+        if (normalized.Count < options.MinPopulation)
+            statistics = statistics.WithPopulation(options.MinPopulation, keyCount);
         return Run(normalized, blocks, new DuplicateScorer(statistics), options.MaxBlockSize, ct);
     }
 

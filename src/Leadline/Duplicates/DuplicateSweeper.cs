@@ -15,6 +15,8 @@ public sealed class DuplicateSweeper(LeadlineDb db, LeadService leads, TimeProvi
 {
     private const int ReadBatch = 5000;
 
+    private const int MinRecordsToLearn = 1000;
+
     public Task<DuplicateSweepRun?> LatestAsync(CancellationToken ct) =>
         db.DuplicateSweeps.AsNoTracking().OrderByDescending(r => r.Id).FirstOrDefaultAsync(ct);
 
@@ -53,7 +55,8 @@ public sealed class DuplicateSweeper(LeadlineDb db, LeadService leads, TimeProvi
                 await db.SaveChangesAsync(ct);
             }
             var workspace = await leads.WorkspaceAsync(ct);
-            var result = DuplicateSweep.Run(records, new SweepOptions { DefaultCountry = workspace.DefaultCountry }, ct);
+            // learning the rates from the data needs enough of it; a small workspace uses the built-in rates
+            var result = DuplicateSweep.Run(records, new SweepOptions { DefaultCountry = workspace.DefaultCountry, LearnRates = records.Count >= MinRecordsToLearn, MinPopulation = DuplicateFinder.MinPopulation }, ct);
             var dismissed = (await db.DuplicateDismissals.AsNoTracking().Select(d => new { d.LeadA, d.LeadB }).ToListAsync(ct))
                 .Select(d => (d.LeadA, d.LeadB)).ToHashSet();
             var groups = result.Groups(MatchLevel.Similar)
