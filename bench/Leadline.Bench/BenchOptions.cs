@@ -80,9 +80,9 @@ internal sealed record BenchOptions
             Keep = values.ContainsKey("keep"),
             Explain = values.ContainsKey("explain"),
             Help = values.ContainsKey("help"),
-            Suite = values.GetValueOrDefault("suite", "leads").ToLowerInvariant() is var suite && suite is "leads" or "pipeline" or "all"
+            Suite = values.GetValueOrDefault("suite", "leads").ToLowerInvariant() is var suite && suite is "leads" or "pipeline" or "dedup" or "all"
                 ? suite
-                : throw new ArgumentException("--suite must be leads, pipeline or all."),
+                : throw new ArgumentException("--suite must be leads, pipeline, dedup or all."),
             Reminders = Int("reminders", 10_000, 0, 1_000_000),
             Skip = values.GetValueOrDefault("skip", "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase),
         };
@@ -93,7 +93,7 @@ internal sealed record BenchOptions
           dotnet run -c Release --project bench/Leadline.Bench -- --leads 1000000 --db sqlite|postgres|both
               [--pg "Host=127.0.0.1;Port=5432;Username=postgres"] (or LEADLINE_BENCH_PG)
               [--runs 30] [--warmup 3] [--import 100000] [--budget 20] [--import-timeout 600] [--explain] [--keep] [--skip list,export,import]
-              [--suite leads|pipeline|all] [--reminders 10000]   (pipeline: board, moves, reminder dispatch; e.g. --suite pipeline --leads 100000)
+              [--suite leads|pipeline|dedup|all] [--reminders 10000]   (pipeline: board, moves, reminder dispatch; dedup: the real-time duplicate check)
         Prints one Markdown table per database on standard output; progress goes to standard error.
         """;
 }

@@ -80,8 +80,10 @@ internal static class BenchProgram
             }
             if (options.Suite is "pipeline" or "all")
                 await RunPipelineSuiteAsync(database, workspaceId, adminId, options, log, ct);
+            if (options.Suite is "dedup" or "all")
+                await new DuplicateCheckBench(database, workspaceId, options).RunAsync(Console.Out, log, ct);
             report.Load("at the end");
-            if (options.Suite != "pipeline")
+            if (options.Suite is "leads" or "all")
                 report.Print(Console.Out, options.Explain);
         }
         return 0;

@@ -28,6 +28,7 @@ public sealed class LeadBulkWriter : IAsyncDisposable
     private readonly LeadlineDb _db;
     private readonly BulkTable _leads;
     private readonly BulkTable _history;
+    private readonly BulkTable _matchKeys;
     private readonly bool _postgres;
     private long? _sqliteCacheSize;
     private long? _sqliteSynchronous;
@@ -40,6 +41,7 @@ public sealed class LeadBulkWriter : IAsyncDisposable
         _db = db;
         _leads = BulkTable.For(db, typeof(Lead), withKey: true);
         _history = BulkTable.For(db, typeof(LeadHistory), withKey: false);
+        _matchKeys = BulkTable.For(db, typeof(Duplicates.LeadMatchKey), withKey: true);
         _postgres = db.Database.IsNpgsql();
     }
 
@@ -109,11 +111,13 @@ public sealed class LeadBulkWriter : IAsyncDisposable
                 _analyzed = true;
             }
             await CopyAsync(_history, history, ct);
+            await CopyAsync(_matchKeys, MatchKeys(leads), ct);
         }
         else
         {
             Insert(_leads, leads);
             Insert(_history, history);
+            Insert(_matchKeys, MatchKeys(leads));
         }
         if (ownTransaction is not null)
             await ownTransaction.CommitAsync(ct);
@@ -123,6 +127,10 @@ public sealed class LeadBulkWriter : IAsyncDisposable
     /// <summary>The planner believes leads is (nearly) empty: then a first ANALYZE is cheap and saves the foreign-key checks.</summary>
     private async Task<bool> FewLeadsKnownAsync(CancellationToken ct) =>
         Convert.ToDouble(await ScalarAsync("SELECT reltuples FROM pg_class WHERE oid = 'leads'::regclass", ct), CultureInfo.InvariantCulture) < 100_000;
+
+    /// <summary>The duplicate check's keys, as <see cref="Duplicates.MatchKeyInterceptor"/> writes them for EF saves.</summary>
+    private static List<Duplicates.LeadMatchKey> MatchKeys(IReadOnlyList<Lead> leads) =>
+        leads.SelectMany(l => Duplicates.LeadMatchKey.For(l).Select(key => new Duplicates.LeadMatchKey { WorkspaceId = l.WorkspaceId, LeadId = l.Id, Key = key })).ToList();
 
     /// <summary>Ids from the identity sequence, so concurrent writers never collide.</summary>
     private async Task<int[]> ReservePostgresIdsAsync(int count, CancellationToken ct)
@@ -256,6 +264,7 @@ public sealed class LeadBulkWriter : IAsyncDisposable
             // and then guesses that "workspace_id = ?" matches a handful of rows (so "hot" sorted every hot lead)
             await ScalarAsync("ANALYZE leads", CancellationToken.None);
             await ScalarAsync("ANALYZE lead_history", CancellationToken.None);
+            await ScalarAsync("ANALYZE lead_match_keys", CancellationToken.None);
         }
         if (_sqliteCacheSize is { } size && _db.Database.GetDbConnection().State == System.Data.ConnectionState.Open)
         {
