@@ -46,6 +46,6 @@ internal sealed class LeadMatchKeyConfiguration : IEntityTypeConfiguration<LeadM
         b.Property(k => k.Key).HasMaxLength(LeadMatchKey.MaxKeyLength);
         b.HasOne(k => k.Lead).WithMany().HasForeignKey(k => k.LeadId).OnDelete(DeleteBehavior.Cascade);
         // the check's lookup: leads of this workspace under a key
-        b.HasIndex(k => new { k.WorkspaceId, k.Key });
+        b.HasIndex(k => new { k.WorkspaceId, k.Key, k.LeadId });   // covering: counts and candidate ids come from the index alone
     }
 }

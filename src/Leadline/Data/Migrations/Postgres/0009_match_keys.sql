@@ -8,4 +8,4 @@ CREATE TABLE lead_match_keys (
     CONSTRAINT fk_lead_match_keys_lead_id FOREIGN KEY (lead_id) REFERENCES leads (id) ON DELETE CASCADE
 );
 
-CREATE INDEX ix_lead_match_keys_workspace_id_key ON lead_match_keys (workspace_id, key);
+CREATE INDEX ix_lead_match_keys_workspace_id_key_lead_id ON lead_match_keys (workspace_id, key, lead_id);
