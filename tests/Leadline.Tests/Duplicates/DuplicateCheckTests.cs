@@ -67,4 +67,15 @@ public sealed class DuplicateCheckTests(AppFixture fixture) : IClassFixture<AppF
             Assert.True(await scope.ServiceProvider.GetRequiredService<MatchKeyIndexer>().IndexMissingAsync(CancellationToken.None) >= 1);
         Assert.Equal(id, Assert.Single(await CheckAsync(ws.Admin, new { email = "ken@keyless.example" })).GetProperty("leadId").GetInt32());
     }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task Imported_leads_are_found_at_once(Db db)
+    {
+        var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
+        using var csv = new StringContent("name,email,phone\nIris Imported,iris@imported.example,+49 40 5557777\n", System.Text.Encoding.UTF8, "text/csv");
+        var import = await ws.Admin.PostAsync("/api/v1/leads/import", csv);
+        Assert.True(import.IsSuccessStatusCode, await import.Content.ReadAsStringAsync());
+        var match = Assert.Single(await CheckAsync(ws.Admin, new { name = "Iris Imported", phone = "+49 40 555 7777" }));
+        Assert.Equal("exact", match.GetProperty("level").GetString());
+    }
 }
