@@ -41,12 +41,22 @@ public sealed class DuplicateFinder(LeadlineDb db, LeadService leads, IMemoryCac
         if (usable.Count == 0)
             return [];
         var ids = await db.LeadMatchKeys.Where(k => usable.Contains(k.Key)).Select(k => k.LeadId).Distinct().ToListAsync(ct);
-        var candidates = await db.Leads.AsNoTracking().Where(l => ids.Contains(l.Id) && l.ArchivedAt == null).ToListAsync(ct);
+        // only the columns the scorer reads (a lead row has over fifty)
+        var candidates = await db.Leads.AsNoTracking().Where(l => ids.Contains(l.Id) && l.ArchivedAt == null)
+            .Select(l => new Lead
+            {
+                Id = l.Id, Name = l.Name, Company = l.Company, Email = l.Email, Phone = l.Phone, PhoneE164 = l.PhoneE164, Mobile = l.Mobile,
+                MobileE164 = l.MobileE164, Website = l.Website, Street = l.Street, City = l.City, State = l.State, PostalCode = l.PostalCode,
+                DateOfBirth = l.DateOfBirth, Country = l.Country, OwnerId = l.OwnerId,
+            })
+            .ToListAsync(ct);
         var scorer = new DuplicateScorer(MatchStatistics.Default(Math.Max(MinPopulation, await CountAsync(ct)), key => counts.GetValueOrDefault(key, 1)));
         var matches = DuplicateCheck.Find(typed, candidates.Select(c => NormalizedRecord.From(LeadMatchKey.ToRecord(c), workspace.DefaultCountry)), scorer);
+        if (matches.Count == 0)
+            return [];
         var byId = candidates.ToDictionary(c => (long)c.Id);
-        var ownerIds = candidates.Where(c => c.OwnerId is not null).Select(c => c.OwnerId!.Value).Distinct().ToList();
-        var owners = await db.Users.AsNoTracking().Where(u => ownerIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
+        var ownerIds = matches.Select(m => byId[m.Id].OwnerId).Where(o => o is not null).Select(o => o!.Value).Distinct().ToList();
+        var owners = ownerIds.Count == 0 ? [] : await db.Users.AsNoTracking().Where(u => ownerIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
         return matches.Select(m =>
         {
             var lead = byId[m.Id];
