@@ -30,9 +30,12 @@ internal static class DuplicatePageEndpoints
         app.MapGet("/leads/duplicates/progress", async (HttpContext http, DuplicateSweeper sweeper, CancellationToken ct) =>
         {
             var run = await sweeper.LatestAsync(ct);
-            if (run?.Status is SweepStatus.Done or SweepStatus.Failed)
-                http.Response.Headers["HX-Refresh"] = "true";   // show the groups
-            return new RazorComponentResult<SweepProgress>(new { Run = run });
+            if (run?.Status is not (SweepStatus.Done or SweepStatus.Failed))
+                return new RazorComponentResult<SweepProgress>(new { Run = run });
+            // finished: 286 stops htmx polling, and the event makes site.js reload the page once to show the groups
+            // (HX-Refresh would reload before the polling stops, and a second poll's reload aborts the first)
+            http.Response.Headers["HX-Trigger"] = "sweep-finished";
+            return new RazorComponentResult<SweepProgress>(new { Run = run }) { StatusCode = 286 };
         }).RequireAuthorization();
         app.MapPost("/leads/duplicates/groups/{id:int}/dismiss", async (int id, DuplicateSweeper sweeper, CancellationToken ct) =>
             Results.Redirect(await sweeper.DismissAsync(id, ct) ? "/leads/duplicates?dismissed=1" : "/leads/duplicates"))

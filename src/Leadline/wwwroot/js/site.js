@@ -116,3 +116,6 @@ document.addEventListener('change', function (e) {
     if (radio) { radio.checked = true; e.preventDefault(); }
   });
 })();
+
+// the duplicate sweep finished (its progress poll says so once, and stops): reload to show the groups
+document.addEventListener('sweep-finished', function () { window.location.reload(); });
