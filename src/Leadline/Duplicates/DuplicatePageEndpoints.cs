@@ -1,3 +1,4 @@
+using Leadline.Common.Forms;
 using Leadline.Duplicates.Pages;
 using Leadline.Leads;
 using Leadline.Notes;
@@ -13,11 +14,11 @@ internal static class DuplicatePageEndpoints
         app.MapPost("/leads/duplicate-warnings", async (HttpRequest request, DuplicateFinder finder, CancellationToken ct) =>
         {
             var form = await request.ReadFormAsync(ct);
-            string? F(string name) => NotePageEndpoints.NullIfEmpty(form[$"Model.{name}"].ToString() is { Length: > 0 } v ? v : form[name].ToString());
+            string? F(string name) => FormValues.Text(form[$"Model.{name}"].ToString() is { Length: > 0 } v ? v : form[name].ToString());
             var check = new DuplicateCheckRequest(F("Name"), F("Company"), F("Email"), F("Phone"), F("Mobile"), F("Website"),
                 DateOnly.TryParse(F("DateOfBirth"), System.Globalization.CultureInfo.InvariantCulture, out var born) ? born : null,
                 new AddressInput { Street = F("Street"), City = F("City"), State = F("State"), PostalCode = F("PostalCode"), Country = F("Country") },
-                NotePageEndpoints.Int(form["excludeId"]));
+                FormValues.Number(form["excludeId"]));
             var matches = check.Name is null && check.Email is null && check.Phone is null && check.Mobile is null ? [] : await finder.CheckAsync(check, ct);
             return new RazorComponentResult<DuplicateWarnings>(new { Matches = matches });
         }).RequireAuthorization().AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
@@ -45,10 +46,10 @@ internal static class DuplicatePageEndpoints
         app.MapPost("/leads/merge/save", async (HttpRequest request, LeadMerger merger, CancellationToken ct) =>
         {
             var form = await request.ReadFormAsync(ct);
-            var ids = form["ids"].Select(NotePageEndpoints.Int).Where(i => i is not null).Select(i => i!.Value).ToList();
-            var survivor = NotePageEndpoints.Int(form["survivor"]) ?? 0;
+            var ids = form["ids"].Select(FormValues.Number).Where(i => i is not null).Select(i => i!.Value).ToList();
+            var survivor = FormValues.Number(form["survivor"]) ?? 0;
             var choices = form.Keys.Where(k => k.StartsWith("choice.", StringComparison.Ordinal))
-                .Select(k => (Field: k["choice.".Length..], Source: NotePageEndpoints.Int(form[k])))
+                .Select(k => (Field: k["choice.".Length..], Source: FormValues.Number(form[k])))
                 .Where(c => c.Source is not null).ToDictionary(c => c.Field, c => c.Source!.Value);
             var result = await merger.MergeAsync(survivor, new MergeRequest(ids.Where(i => i != survivor).ToList(), choices), ct);
             if (result.Succeeded)

@@ -1,3 +1,4 @@
+using Leadline.Common.Forms;
 using Leadline.Leads;
 using Leadline.Notes;
 
@@ -21,8 +22,8 @@ internal static class MarketingListPageEndpoints
         lists.MapPost("/members", async (HttpRequest request, MarketingListService service, CancellationToken ct) =>
         {
             var form = await request.ReadFormAsync(ct);
-            var leadId = NotePageEndpoints.Int(form["leadId"]) ?? 0;
-            var listId = NotePageEndpoints.Int(form["listId"]);
+            var leadId = FormValues.Number(form["leadId"]) ?? 0;
+            var listId = FormValues.Number(form["listId"]);
             if (listId is null)
                 return Results.Redirect($"/leads/{leadId}?error={Uri.EscapeDataString("Choose a list.")}");
             var added = form["remove"] == "1" ? (await service.RemoveAsync(listId.Value, leadId, ct) ? 1 : 0) : await service.AddAsync(listId.Value, [leadId], ct);
@@ -34,13 +35,12 @@ internal static class MarketingListPageEndpoints
         {
             var form = await request.ReadFormAsync(ct);
             var query = form["filter"].ToString();
-            var (filter, errors) = LeadFilter.Parse(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(query).ToDictionary(kv => kv.Key, kv => kv.Value) is var d
-                ? new QueryCollection(d) : QueryCollection.Empty);
+            var (filter, errors) = LeadFilter.Parse(new QueryCollection(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(query)));
             var back = "/leads" + (query.Length > 0 ? "?" + query.TrimStart('?') : "");
             var separator = back.Contains('?') ? '&' : '?';
             if (errors.Any)
                 return Results.Redirect($"{back}{separator}notice={Uri.EscapeDataString(string.Join(" ", errors.All))}");
-            if (NotePageEndpoints.Int(form["listId"]) is not { } listId)
+            if (FormValues.Number(form["listId"]) is not { } listId)
                 return Results.Redirect($"{back}{separator}notice={Uri.EscapeDataString("Choose a list.")}");
             var added = await service.AddMatchingAsync(listId, filter, leads.CurrentUserId, await leads.ClockAsync(ct), ct);
             var message = added is null ? "No such list." : $"{added:N0} leads added to the list.";

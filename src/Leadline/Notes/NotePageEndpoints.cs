@@ -1,3 +1,4 @@
+using Leadline.Common.Forms;
 using System.Globalization;
 using Leadline.Activities;
 using Leadline.Common.Api;
@@ -15,7 +16,7 @@ internal static class NotePageEndpoints
         leads.MapPost("/notes", async (int id, HttpRequest request, LeadInteractions interactions, CancellationToken ct) =>
         {
             var form = await request.ReadFormAsync(ct);
-            var result = await interactions.AddNoteAsync(id, new NoteRequest(form["text"], Int(form["templateId"]), NullIfEmpty(form["outcome"]), Int(form["parentId"])), ct);
+            var result = await interactions.AddNoteAsync(id, new NoteRequest(form["text"], FormValues.Number(form["templateId"]), FormValues.Text(form["outcome"]), FormValues.Number(form["parentId"])), ct);
             return Back(id, "notes", result);
         }).AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
         leads.MapPost("/activities", async (int id, HttpRequest request, LeadInteractions interactions, LeadService service, CancellationToken ct) =>
@@ -47,27 +48,27 @@ internal static class NotePageEndpoints
     public static async Task<(ActivityRequest? Request, string? Error)> ReadActivityAsync(IFormCollection form, LeadService service, CancellationToken ct)
     {
         DateTime? dueAt = null;
-        if (NullIfEmpty(form["dueAt"]) is { } due)
+        if (FormValues.Text(form["dueAt"]) is { } due)
         {
             if (!DateTime.TryParse(due, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
                 return (null, "The due time is not a date and time.");
             dueAt = (await service.ClockAsync(ct)).ToUtc(local);
         }
         int? seconds = null;
-        if (NullIfEmpty(form["durationMinutes"]) is { } minutes)
+        if (FormValues.Text(form["durationMinutes"]) is { } minutes)
         {
             if (!double.TryParse(minutes, NumberStyles.Float, CultureInfo.InvariantCulture, out var m) || m < 0 || m > 24 * 60)
                 return (null, "The duration must be a number of minutes from 0 to 1,440.");
             seconds = (int)Math.Round(m * 60);
         }
-        return (new ActivityRequest(form["type"], NullIfEmpty(form["subject"]), dueAt, null, NullIfEmpty(form["outcome"]), seconds,
-            NullIfEmpty(form["note"]), Int(form["templateId"])), null);
+        return (new ActivityRequest(form["type"], FormValues.Text(form["subject"]), dueAt, null, FormValues.Text(form["outcome"]), seconds,
+            FormValues.Text(form["note"]), FormValues.Number(form["templateId"])), null);
     }
 
     private static NoteTemplateRequest ReadTemplate(IFormCollection form) => new(
         form["title"], form["text"],
         form["tags"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList(),
-        NullIfEmpty(form["outcome"]), form["closesLead"].ToString() is "on" or "true");
+        FormValues.Text(form["outcome"]), form["closesLead"].ToString() is "on" or "true");
 
     private static IResult TemplatesBack<T>(Result<T> result) =>
         Results.Redirect(result.Succeeded ? "/settings/note-templates?saved=1"
@@ -80,8 +81,4 @@ internal static class NotePageEndpoints
         var error = result.Conflict ?? (result.Errors.Any ? string.Join(" ", result.Errors.All) : null);
         return Results.Redirect(error is null ? $"/leads/{leadId}?tab={tab}&saved=1" : $"/leads/{leadId}?tab={tab}&error={Uri.EscapeDataString(error)}");
     }
-
-    public static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-
-    public static int? Int(string? value) => int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
 }

@@ -1,3 +1,4 @@
+using Leadline.Common.Forms;
 using Leadline.Activities;
 using Leadline.Identity;
 using Leadline.Leads;
@@ -35,11 +36,11 @@ internal static class QueuePageEndpoints
         app.MapPost("/settings/queue/save", async (HttpRequest request, QueueSettingsService settings, CancellationToken ct) =>
         {
             var form = await request.ReadFormAsync(ct);
-            var hours = NotePageEndpoints.Int(form["releaseHours"]) ?? (string.IsNullOrWhiteSpace(form["releaseHours"]) ? null : -1);
+            var hours = FormValues.Number(form["releaseHours"]) ?? (string.IsNullOrWhiteSpace(form["releaseHours"]) ? null : -1);
             var result = await settings.SaveAsync(new QueueSettingsInput(
                 form["reservationRoles"].Select(r => r ?? "").ToList(),
                 hours,
-                form["listIds"].Select(NotePageEndpoints.Int).Select(i => i ?? -1).ToList(),
+                form["listIds"].Select(FormValues.Number).Select(i => i ?? -1).ToList(),
                 form["fields"].Select(f => f ?? "").ToList()), ct);
             return Results.Redirect(result.Succeeded ? "/settings/queue?saved=1" : $"/settings/queue?error={Uri.EscapeDataString(string.Join(" ", result.Errors.All))}");
         }).RequireAuthorization(IdentityFeature.AdminPolicy).AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
