@@ -13,7 +13,16 @@ internal static class DuplicatePageEndpoints
         // the lead form's live warnings (htmx posts the whole form; field names carry the form model's "Model." prefix)
         app.MapPost("/leads/duplicate-warnings", async (HttpRequest request, DuplicateFinder finder, CancellationToken ct) =>
         {
-            var form = await request.ReadFormAsync(ct);
+            IFormCollection form;
+            try
+            {
+                form = await request.ReadFormAsync(ct);
+            }
+            catch (Microsoft.AspNetCore.Http.BadHttpRequestException)
+            {
+                // the browser left the page (the form was saved) while the debounced check was still sending: nobody waits for it
+                return Results.StatusCode(StatusCodes.Status400BadRequest);
+            }
             string? F(string name) => FormValues.Text(form[$"Model.{name}"].ToString() is { Length: > 0 } v ? v : form[name].ToString());
             var check = new DuplicateCheckRequest(F("Name"), F("Company"), F("Email"), F("Phone"), F("Mobile"), F("Website"),
                 DateOnly.TryParse(F("DateOfBirth"), System.Globalization.CultureInfo.InvariantCulture, out var born) ? born : null,
