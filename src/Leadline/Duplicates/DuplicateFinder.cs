@@ -41,15 +41,7 @@ public sealed class DuplicateFinder(LeadlineDb db, LeadService leads, IMemoryCac
         if (usable.Count == 0)
             return [];
         var ids = await db.LeadMatchKeys.Where(k => usable.Contains(k.Key)).Select(k => k.LeadId).Distinct().ToListAsync(ct);
-        // only the columns the scorer reads (a lead row has over fifty)
-        var candidates = await db.Leads.AsNoTracking().Where(l => ids.Contains(l.Id) && l.ArchivedAt == null)
-            .Select(l => new Lead
-            {
-                Id = l.Id, Name = l.Name, Company = l.Company, Email = l.Email, Phone = l.Phone, PhoneE164 = l.PhoneE164, Mobile = l.Mobile,
-                MobileE164 = l.MobileE164, Website = l.Website, Street = l.Street, City = l.City, State = l.State, PostalCode = l.PostalCode,
-                DateOfBirth = l.DateOfBirth, Country = l.Country, OwnerId = l.OwnerId,
-            })
-            .ToListAsync(ct);
+        var candidates = await CandidatesAsync(ids, ct);
         var scorer = new DuplicateScorer(MatchStatistics.Default(Math.Max(MinPopulation, await CountAsync(ct)), key => counts.GetValueOrDefault(key, 1)));
         var matches = DuplicateCheck.Find(typed, candidates.Select(c => NormalizedRecord.From(LeadMatchKey.ToRecord(c), workspace.DefaultCountry)), scorer);
         if (matches.Count == 0)
@@ -65,6 +57,61 @@ public sealed class DuplicateFinder(LeadlineDb db, LeadService leads, IMemoryCac
                 lead.Name, lead.Company, lead.OwnerId is { } o ? owners.GetValueOrDefault(o) : null);
         }).ToList();
     }
+
+    /// <summary>
+    /// The existing lead each record exactly duplicates (a CSV import batch: the import's <c>onDuplicate</c> policy), by the
+    /// same scorer as the check: the records' keys of the families an exact match shares (<see cref="ExactFamilies"/>) are
+    /// counted and looked up in two queries, capped per key like the check, the candidates loaded in one more, and each
+    /// record gets its best exact match or none. A similar match is not a duplicate here: an import never drops a row on a guess.
+    /// </summary>
+    public async Task<Dictionary<long, int>> FindExactAsync(IReadOnlyList<NormalizedRecord> records, string? defaultCountry, CancellationToken ct)
+    {
+        var found = new Dictionary<long, int>();
+        var keys = records.SelectMany(ExactKeys).Distinct(StringComparer.Ordinal).ToList();
+        if (keys.Count == 0)
+            return found;
+        // EF.Parameter: the list as one parameter (json_each on SQLite, = ANY on PostgreSQL) instead of one per key
+        var counts = await db.LeadMatchKeys.Where(k => EF.Parameter(keys).Contains(k.Key)).GroupBy(k => k.Key)
+            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var usable = counts.Where(c => c.Value <= MaxPerKey).Select(c => c.Key).ToList();
+        if (usable.Count == 0)
+            return found;
+        var pairs = await db.LeadMatchKeys.Where(k => EF.Parameter(usable).Contains(k.Key)).Select(k => new { k.Key, k.LeadId }).ToListAsync(ct);
+        var byKey = pairs.ToLookup(p => p.Key, p => (long)p.LeadId, StringComparer.Ordinal);
+        var candidates = (await CandidatesAsync(pairs.Select(p => p.LeadId).Distinct().ToList(), ct))
+            .ToDictionary(c => (long)c.Id, c => NormalizedRecord.From(LeadMatchKey.ToRecord(c), defaultCountry));
+        var scorer = new DuplicateScorer(MatchStatistics.Default(Math.Max(MinPopulation, await CountAsync(ct)), key => counts.GetValueOrDefault(key, 1)));
+        foreach (var record in records)
+        {
+            var mine = ExactKeys(record).SelectMany(k => byKey[k]).Distinct().Where(candidates.ContainsKey).Select(id => candidates[id]);
+            if (DuplicateCheck.Find(record, mine, scorer, max: 1) is [{ Result.Level: MatchLevel.Exact } best])
+                found[record.Id] = (int)best.Id;
+        }
+        return found;
+    }
+
+    /// <summary>
+    /// The key families every exact match shares (<see cref="DuplicateScorer"/>: the same e-mail, phone, website with the
+    /// name, or the same name with the birthday or the address); the narrower ones (wn, nd, a) still find a pair when a
+    /// broad key (a big company's domain, a common name) is over <see cref="MaxPerKey"/>.
+    /// </summary>
+    public static readonly string[] ExactFamilies = ["e:", "p:", "w:", "wn:", "n:", "nd:", "a:"];
+
+    /// <summary>A record's keys of the <see cref="ExactFamilies"/>, cut to the stored length.</summary>
+    public static IEnumerable<string> ExactKeys(NormalizedRecord record) =>
+        record.BlockingKeys.Where(k => ExactFamilies.Any(f => k.StartsWith(f, StringComparison.Ordinal)))
+            .Select(k => k.Length > LeadMatchKey.MaxKeyLength ? k[..LeadMatchKey.MaxKeyLength] : k);
+
+    // only the columns the scorer reads (a lead row has over fifty)
+    private Task<List<Lead>> CandidatesAsync(List<int> ids, CancellationToken ct) =>
+        db.Leads.AsNoTracking().Where(l => EF.Parameter(ids).Contains(l.Id) && l.ArchivedAt == null)
+            .Select(l => new Lead
+            {
+                Id = l.Id, Name = l.Name, Company = l.Company, Email = l.Email, Phone = l.Phone, PhoneE164 = l.PhoneE164, Mobile = l.Mobile,
+                MobileE164 = l.MobileE164, Website = l.Website, Street = l.Street, City = l.City, State = l.State, PostalCode = l.PostalCode,
+                DateOfBirth = l.DateOfBirth, Country = l.Country, OwnerId = l.OwnerId,
+            })
+            .ToListAsync(ct);
 
     /// <summary>The workspace's lead count for the scorer's frequencies; a count at a million leads is not free, so it is cached.</summary>
     private Task<int> CountAsync(CancellationToken ct) =>

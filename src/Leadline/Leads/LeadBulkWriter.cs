@@ -25,6 +25,9 @@ public sealed class LeadBulkWriter : IAsyncDisposable
     // instead of spilling to the WAL page by page (the default cache is 2 MB)
     private const int SqliteCacheKiB = 256 * 1024;
 
+    // rows per multi-row INSERT on SQLite (fewer when the columns times this exceed SQLite's variable limit)
+    private const int RowsPerStatement = 500;
+
     private readonly LeadlineDb _db;
     private readonly BulkTable _leads;
     private readonly BulkTable _history;
@@ -171,25 +174,37 @@ public sealed class LeadBulkWriter : IAsyncDisposable
     }
 
     /// <summary>
-    /// One prepared statement, bound by position through SQLitePCL (what Microsoft.Data.Sqlite runs on) and stepped
-    /// once per row. Microsoft.Data.Sqlite binds parameters by name, and SQLite finds a name by a linear search, so a
-    /// 54-column insert spent longer binding than writing; multi-row VALUES lists made that quadratic.
+    /// Multi-row INSERTs, bound by position through SQLitePCL (what Microsoft.Data.Sqlite runs on): one prepared statement
+    /// for full chunks of rows, one for the rest. Microsoft.Data.Sqlite binds parameters by name, and SQLite finds a name by
+    /// a linear search, so binding by name was quadratic in a long VALUES list. Several rows per statement also matter for
+    /// the search index: FTS5 flushes its pending terms to a new segment at the end of every statement, so a statement
+    /// per row made the search trigger cost more than the rest of the insert (a segment and merges per lead).
     /// </summary>
     private void Insert<T>(BulkTable table, IReadOnlyList<T> rows) where T : class
     {
         var handle = ((SqliteConnection)_db.Database.GetDbConnection()).Handle!;
-        var placeholders = string.Join(", ", table.Columns.Select(_ => "?"));
-        Check(handle, raw.sqlite3_prepare_v2(handle, $"INSERT INTO {table.QuotedName} ({table.QuotedColumns}) VALUES ({placeholders})", out var statement));
-        using (statement)
+        var maxVariables = raw.sqlite3_limit(handle, raw.SQLITE_LIMIT_VARIABLE_NUMBER, -1);
+        var perStatement = Math.Clamp(maxVariables / table.Columns.Count, 1, RowsPerStatement);
+        for (var start = 0; start < rows.Count;)
         {
-            foreach (var row in rows)
+            var count = Math.Min(perStatement, rows.Count - start);
+            var row = "(" + string.Join(", ", table.Columns.Select(_ => "?")) + ")";
+            var sql = $"INSERT INTO {table.QuotedName} ({table.QuotedColumns}) VALUES {string.Join(", ", Enumerable.Repeat(row, count))}";
+            Check(handle, raw.sqlite3_prepare_v2(handle, sql, out var statement));
+            using (statement)
             {
-                for (var i = 0; i < table.Columns.Count; i++)
-                    Check(handle, Bind(statement, i + 1, table.Columns[i].Read(row)));
-                var step = raw.sqlite3_step(statement);
-                raw.sqlite3_reset(statement);
-                if (step != raw.SQLITE_DONE)
-                    Check(handle, step);
+                // the same statement for every full chunk; the last, shorter one gets its own
+                for (; rows.Count - start >= count; start += count)
+                {
+                    var index = 1;
+                    for (var r = start; r < start + count; r++)
+                        foreach (var column in table.Columns)
+                            Check(handle, Bind(statement, index++, column.Read(rows[r])));
+                    var step = raw.sqlite3_step(statement);
+                    raw.sqlite3_reset(statement);
+                    if (step != raw.SQLITE_DONE)
+                        Check(handle, step);
+                }
             }
         }
     }

@@ -21,12 +21,15 @@ public sealed record ImportResult(int Created, int Updated, int Skipped, IReadOn
 /// CSV import through the same <see cref="LeadWriter"/> rules as the form and the API. Each row is validated
 /// before it joins a batch, so a bad row is reported by number and never half-written; batches commit in
 /// their own transaction, and a batch the database refuses is retried row by row so the failing row is named.
-/// Duplicates (same e-mail or phone as an existing lead or an earlier row) follow <see cref="DuplicatePolicy"/>.
-/// Fast at scale: a batch looks its duplicates and codes up in one query each, the writer answers its other look-ups
+/// Duplicates follow <see cref="DuplicatePolicy"/>: a row is one when the duplicate check rates it an exact match of an
+/// existing lead or of an earlier row (<see cref="Duplicates.DuplicateFinder.FindExactAsync"/>: the same normalised e-mail
+/// or phone, website and name, or name and birthday or address, with no contradicting field).
+/// Fast at scale: a batch looks its duplicates and codes up in a few queries, the writer answers its other look-ups
 /// from memory (<see cref="LeadWriteLookups"/>), and new leads go in through <see cref="LeadBulkWriter"/> with their
 /// "created" history rows; updates go through EF, so <see cref="LeadHistoryInterceptor"/> records them field by field.
 /// </summary>
-public sealed class LeadImport(LeadlineDb db, LeadWriter writer, LeadService leads, CurrentUser user, TimeProvider clock, LeadChangeNotifier notifier)
+public sealed class LeadImport(
+    LeadlineDb db, LeadWriter writer, LeadService leads, CurrentUser user, TimeProvider clock, LeadChangeNotifier notifier, Duplicates.DuplicateFinder duplicates)
 {
     private const int BatchSize = 2000;
 
@@ -88,9 +91,8 @@ public sealed class LeadImport(LeadlineDb db, LeadWriter writer, LeadService lea
 
         public LeadWriteLookups Lookups { get; } = lookups;
 
-        public HashSet<string> SeenEmails { get; } = [];
-
-        public HashSet<string> SeenPhones { get; } = [];
+        /// <summary>The rows taken from the file so far: a later exact duplicate of one is skipped (the first row wins).</summary>
+        public Duplicates.ExactDuplicateIndex Taken { get; } = new();
 
         public List<ImportError> Errors { get; } = [];
 
@@ -101,12 +103,7 @@ public sealed class LeadImport(LeadlineDb db, LeadWriter writer, LeadService lea
         public int Skipped { get; set; }
     }
 
-    private sealed record ParsedRow(long Row, LeadInput Input, HashSet<string> Present)
-    {
-        public string? Email { get; init; }
-
-        public string? Phone { get; init; }
-    }
+    private sealed record ParsedRow(long Row, LeadInput Input, HashSet<string> Present);
 
     /// <summary>A validated row waiting for its batch: kept as input, so a refused batch can be replayed row by row.</summary>
     private sealed record PendingRow(long Row, LeadInput Input, HashSet<string> Present, int? ExistingId, Lead Lead);
@@ -115,32 +112,37 @@ public sealed class LeadImport(LeadlineDb db, LeadWriter writer, LeadService lea
     {
         if (parsed.Count == 0)
             return;
-        var country = run.Workspace.DefaultCountry;
-        var rows = parsed.Select(p => p with
-        {
-            Email = p.Input.Email?.Trim().ToLowerInvariant(),
-            Phone = PhoneNumbers.ToE164(p.Input.Phone, country) ?? PhoneNumbers.ToE164(p.Input.Mobile, country),
-        }).ToList();
+        var rows = parsed.ToList();
         parsed.Clear();
-        var existing = run.Policy == DuplicatePolicy.Create ? null : await ExistingAsync(rows, run.Policy == DuplicatePolicy.Update, ct);
+        var country = run.Workspace.DefaultCountry;
+        var records = rows.Select(r => Duplicates.NormalizedRecord.From(MatchRecordOf(r), country)).ToList();
+        var existing = run.Policy == DuplicatePolicy.Create ? [] : await duplicates.FindExactAsync(records, country, ct);
+        var tracked = run.Policy == DuplicatePolicy.Update && existing.Count > 0
+            ? await db.Leads.Where(l => EF.Parameter(existing.Values.Distinct().ToList()).Contains(l.Id)).ToDictionaryAsync(l => l.Id, ct)
+            : [];
         await writer.PrefetchCodesAsync(run.Lookups, rows.Where(r => r.Present.Contains("code") && !string.IsNullOrWhiteSpace(r.Input.Code)).Select(r => r.Input.Code!.Trim()), ct);
 
         var batch = new List<PendingRow>(rows.Count);
-        foreach (var r in rows)
+        var updating = new HashSet<int>();
+        for (var i = 0; i < rows.Count; i++)
         {
+            var (r, record) = (rows[i], records[i]);
             Lead? match = null;
-            if (run.Policy != DuplicatePolicy.Create && (r.Email is not null || r.Phone is not null))
+            if (run.Policy != DuplicatePolicy.Create)
             {
-                if ((r.Email is not null && run.SeenEmails.Contains(r.Email)) || (r.Phone is not null && run.SeenPhones.Contains(r.Phone)))
+                if (run.Taken.Find(record) is not null)
                 {
                     run.Skipped++;   // the same person twice in one file: the first row wins
                     continue;
                 }
-                match = existing!.Find(r.Email, r.Phone);
-                if (match is not null && run.Policy == DuplicatePolicy.Skip)
+                if (existing.TryGetValue(record.Id, out var existingId))
                 {
-                    run.Skipped++;
-                    continue;
+                    // skip; or update, once per lead and file (a second row for it is the same person twice in the file)
+                    if (run.Policy == DuplicatePolicy.Skip || !tracked.TryGetValue(existingId, out match) || !updating.Add(existingId))
+                    {
+                        run.Skipped++;
+                        continue;
+                    }
                 }
             }
 
@@ -151,60 +153,28 @@ public sealed class LeadImport(LeadlineDb db, LeadWriter writer, LeadService lea
             if (rowErrors.Any)
             {
                 run.Errors.Add(new ImportError(r.Row, string.Join(" ", rowErrors.ToDictionary().Select(kv => $"{kv.Key}: {string.Join(" ", kv.Value)}"))));
+                if (match is not null)
+                    db.Entry(match).State = EntityState.Unchanged;   // a refused update leaves the lead as it was
                 continue;
             }
-            if (r.Email is not null)
-                run.SeenEmails.Add(r.Email);
-            if (r.Phone is not null)
-                run.SeenPhones.Add(r.Phone);
+            if (run.Policy != DuplicatePolicy.Create)
+                run.Taken.Add(record);
             batch.Add(new PendingRow(r.Row, r.Input, r.Present, match?.Id, lead));
         }
         await FlushAsync(batch, run, bulk, ct);
     }
 
-    /// <summary>Live leads with any of the batch's e-mails or phone numbers: one query per key, each on its own index.</summary>
-    private async Task<Matches> ExistingAsync(List<ParsedRow> rows, bool track, CancellationToken ct)
+    /// <summary>
+    /// What the duplicate check reads of a row, as typed (it normalises e-mail, phones and names itself). Its id is the
+    /// negated row number: unique in the file, and never a lead's id (the check leaves out a candidate with the record's own id).
+    /// </summary>
+    private static Duplicates.MatchRecord MatchRecordOf(ParsedRow row) => new()
     {
-        var emails = rows.Where(r => r.Email is not null).Select(r => r.Email!).Distinct().ToList();
-        var phones = rows.Where(r => r.Phone is not null).Select(r => r.Phone!).Distinct().ToList();
-        var live = track ? db.Leads.Where(l => l.ArchivedAt == null) : db.Leads.AsNoTracking().Where(l => l.ArchivedAt == null);
-        var found = new List<Lead>();
-        // EF.Parameter: the list as one parameter (json_each on SQLite, = ANY on PostgreSQL) instead of EF 10's default of
-        // one parameter per value, which at 2,000 values spent longer binding (SQLite finds each name by a linear search)
-        if (emails.Count > 0)
-            found.AddRange(await live.Where(l => EF.Parameter(emails).Contains(l.EmailNormalized!)).ToListAsync(ct));
-        if (phones.Count > 0)
-        {
-            found.AddRange(await live.Where(l => EF.Parameter(phones).Contains(l.PhoneE164!)).ToListAsync(ct));
-            found.AddRange(await live.Where(l => EF.Parameter(phones).Contains(l.MobileE164!)).ToListAsync(ct));
-        }
-        return new Matches(found);
-    }
-
-    /// <summary>The existing lead a row duplicates: by e-mail first, then phone, then mobile; the oldest when several match.</summary>
-    private sealed class Matches
-    {
-        private readonly Dictionary<string, Lead> _byEmail = [];
-        private readonly Dictionary<string, Lead> _byPhone = [];
-        private readonly Dictionary<string, Lead> _byMobile = [];
-
-        public Matches(IEnumerable<Lead> leads)
-        {
-            foreach (var lead in leads.DistinctBy(l => l.Id).OrderBy(l => l.Id))
-            {
-                if (lead.EmailNormalized is { } email)
-                    _byEmail.TryAdd(email, lead);
-                if (lead.PhoneE164 is { } phone)
-                    _byPhone.TryAdd(phone, lead);
-                if (lead.MobileE164 is { } mobile)
-                    _byMobile.TryAdd(mobile, lead);
-            }
-        }
-
-        public Lead? Find(string? email, string? phone) =>
-            (email is not null ? _byEmail.GetValueOrDefault(email) : null)
-            ?? (phone is not null ? _byPhone.GetValueOrDefault(phone) ?? _byMobile.GetValueOrDefault(phone) : null);
-    }
+        Id = -row.Row, Name = row.Input.Name, Company = row.Input.Company, Email = row.Input.Email, Phone = row.Input.Phone, Mobile = row.Input.Mobile,
+        Website = row.Input.Website, Street = row.Input.Address?.Street, City = row.Input.Address?.City, State = row.Input.Address?.State,
+        PostalCode = row.Input.Address?.PostalCode, Country = row.Input.Address?.Country,
+        DateOfBirth = DateOnly.TryParseExact(row.Input.DateOfBirth, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var born) ? born : null,
+    };
 
     /// <summary>
     /// New leads through the bulk writer (with their "created" history rows), updates through EF (history per field),

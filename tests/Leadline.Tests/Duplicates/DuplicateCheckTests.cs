@@ -78,4 +78,28 @@ public sealed class DuplicateCheckTests(AppFixture fixture) : IClassFixture<AppF
         var match = Assert.Single(await CheckAsync(ws.Admin, new { name = "Iris Imported", phone = "+49 40 555 7777" }));
         Assert.Equal("exact", match.GetProperty("level").GetString());
     }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task The_import_skips_what_the_check_rates_exact_and_creates_near_misses(Db db)
+    {
+        var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
+        await ws.Admin.CreateLeadAsync(new { name = "Robert Smith", email = "Robert.Smith@gmail.com", company = "Smith & Sons" });
+        await ws.Admin.CreateLeadAsync(new { name = "Anna Berg", phone = "+1 (312) 534-2680" });
+        const string Csv = """
+            name,email,phone,mobile,company
+            Bob Smith,robertsmith+crm@googlemail.com,,,
+            Anna Berg,,,+1 312 534 2680,
+            Robert Smith,rs@elsewhere.example,(415) 555-0199,,Elsewhere Inc
+            """;
+
+        using var content = new StringContent(Csv, System.Text.Encoding.UTF8, "text/csv");
+        var response = await ws.Admin.PostAsync("/api/v1/leads/import?onDuplicate=skip", content);
+        var result = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        // Gmail's dots, +tag and googlemail.com with a nickname, and a phone typed as a mobile, are the same person;
+        // a namesake at another company with other contacts is not
+        Assert.Equal((1, 2), (result.GetProperty("created").GetInt32(), result.GetProperty("skipped").GetInt32()));
+        Assert.Equal(2, (await ws.Admin.LeadNamesAsync("q=robert")).Count);
+        Assert.Single(await ws.Admin.LeadNamesAsync("q=anna"));
+    }
 }

@@ -112,33 +112,36 @@ public sealed class LeadListTests(AppFixture fixture) : IClassFixture<AppFixture
     public async Task Import_reports_bad_rows_by_number_and_applies_the_duplicate_policy(Db db)
     {
         var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
-        await ws.Admin.CreateLeadAsync(new { name = "Existing Erin", email = "erin@example.com", company = "Old Co" });
+        await ws.Admin.CreateLeadAsync(new { name = "Erin Walsh", email = "erin@example.com", company = "Old Co" });
+        // a duplicate is what the duplicate check rates exact: the same mailbox or number under the same (or a compatible) name
         const string Csv = """
             Full Name,E-mail,Company,Score,Tags,Stage
             Carol Import,carol@example.com,Imports Co,55,vip;b2b,Working
             ,missing@example.com,No Name Inc,10,,
             Dan Bad,dan@example.com,Dan LLC,300,,
-            Erin Again,ERIN@example.com,New Co,20,,
-            Carol Twice,carol@example.com,Dup,1,,
+            Erin Walsh,ERIN@example.com,New Co,20,,
+            carol import,Carol@Example.com,Dup,1,,
             Fay Stage,fay@example.com,,1,,Nowhere
+            Maria Gonzalez,erin@example.com,Shared Inbox,5,,
             """;
 
         var skip = await ImportAsync(ws, Csv, "skip");
-        Assert.Equal((1, 0, 2), (skip.GetProperty("created").GetInt32(), skip.GetProperty("updated").GetInt32(), skip.GetProperty("skipped").GetInt32()));
+        Assert.Equal((2, 0, 2), (skip.GetProperty("created").GetInt32(), skip.GetProperty("updated").GetInt32(), skip.GetProperty("skipped").GetInt32()));
         Assert.Equal([3L, 4L, 7L], skip.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("row").GetInt64()));
         var carol = (await ws.Admin.GetFromJsonAsync<JsonElement>("/api/v1/leads?q=carol")).GetProperty("items")[0];
         Assert.Equal("working", carol.GetProperty("status").GetString());
         Assert.Equal("import", carol.GetProperty("source").GetString());
         Assert.Equal(["vip", "b2b"], carol.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+        // a shared mailbox under another person's name is not a duplicate: that row was created
+        Assert.Equal(["Erin Walsh", "Maria Gonzalez"], await ws.Admin.LeadNamesAsync("q=erin%40example&sort=name"));
 
-        var update = await ImportAsync(ws, "name,email,company\nErin Again,erin@example.com,New Co\n", "update");
-        Assert.Equal(1, update.GetProperty("updated").GetInt32());
-        Assert.Equal(["Erin Again"], await ws.Admin.LeadNamesAsync("company=New%20Co"));   // the one lead, updated from the file
-        Assert.Single(await ws.Admin.LeadNamesAsync("q=erin%40example"));
+        var update = await ImportAsync(ws, "name,email,company\nErin Walsh,erin@example.com,New Co\n", "update");
+        Assert.Equal((0, 1), (update.GetProperty("created").GetInt32(), update.GetProperty("updated").GetInt32()));
+        Assert.Equal(["Erin Walsh"], await ws.Admin.LeadNamesAsync("company=New%20Co"));   // the one lead, updated from the file
 
-        var create = await ImportAsync(ws, "name,email\nErin Third,erin@example.com\n", "create");
+        var create = await ImportAsync(ws, "name,email\nErin Walsh,erin@example.com\n", "create");
         Assert.Equal(1, create.GetProperty("created").GetInt32());
-        Assert.Equal(2, (await ws.Admin.LeadNamesAsync("q=erin%40")).Count);
+        Assert.Equal(3, (await ws.Admin.LeadNamesAsync("q=erin%40")).Count);
     }
 
     [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]

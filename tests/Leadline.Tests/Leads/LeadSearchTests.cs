@@ -64,7 +64,7 @@ public sealed class LeadSearchTests(AppFixture fixture) : IClassFixture<AppFixtu
     {
         var app = await fixture.For(db);
         var ws = await TestWorkspace.CreateAsync(app);
-        await ws.Admin.CreateLeadAsync(new { name = "Already Here", email = "row7@bulk.example" });
+        await ws.Admin.CreateLeadAsync(new { name = "Person Bulk 7", email = "Row7@Bulk.example" });   // row 7, typed otherwise
         var csv = new StringBuilder("name,email,phone,code\n");
         for (var i = 1; i <= 4500; i++)   // more than two batches
             csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"Bulk Person {i},row{i}@bulk.example,+1 646 555 {i:0000},{(i == 10 ? "B-10" : "")}\n");
