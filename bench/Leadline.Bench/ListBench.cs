@@ -72,7 +72,7 @@ internal sealed class ListBench(BenchDatabase database, int workspaceId, int adm
         var cheap = cases.Where(c => c.Filter.Q is null).ToList();
         for (var round = 0; round < 20; round++)
             foreach (var c in cheap)
-                await queries.PageAsync(queries.Filter(c.Filter, adminId, clock), c.Filter.Sort, null, PageSize, ct);
+                await queries.PageAsync(queries.Filter(c.Filter, adminId, clock, forPage: true), c.Filter.Sort, null, PageSize, ct);
     }
 
     public async Task<ListResult> RunAsync(ListCase c, bool explain, CancellationToken ct)
@@ -87,8 +87,8 @@ internal sealed class ListBench(BenchDatabase database, int workspaceId, int adm
         var connection = db.Database.GetDbConnection();
 
         var pageRows = 0;
-        var cursor = c.SecondPage ? (await queries.PageAsync(queries.Filter(c.Filter, adminId, clock), c.Filter.Sort, null, PageSize, ct)).NextCursor : null;
-        async Task AppPage() => pageRows = (await queries.PageAsync(queries.Filter(c.Filter, adminId, clock), c.Filter.Sort, cursor, PageSize, ct)).Items.Count;
+        var cursor = c.SecondPage ? (await queries.PageAsync(queries.Filter(c.Filter, adminId, clock, forPage: true), c.Filter.Sort, null, PageSize, ct)).NextCursor : null;
+        async Task AppPage() => pageRows = (await queries.PageAsync(queries.Filter(c.Filter, adminId, clock, forPage: true), c.Filter.Sort, cursor, PageSize, ct)).Items.Count;
         await AppPage();
         await using var rawPage = capture.CreateRawCommand(connection);
         var plan = explain ? await ExplainAsync(rawPage, ct) : null;

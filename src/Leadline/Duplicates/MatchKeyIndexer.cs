@@ -13,21 +13,24 @@ public sealed class MatchKeyOptions
 }
 
 /// <summary>
-/// Gives match keys to active leads that have none: leads written before the keys existed, and leads written in bulk
-/// (demo data, the bulk import path) past the EF interceptor. Every lead with a name has at least one key, so "no key
-/// row" is exactly "not indexed yet".
+/// Gives match keys to active leads that have none: leads written before the keys existed, or by a writer that does not
+/// keep them (EF saves have <see cref="MatchKeyInterceptor"/>, bulk writes <see cref="LeadBulkWriter"/>). Every lead
+/// with a name has at least one key, so "no key row" is exactly "not indexed yet".
 /// </summary>
 public sealed class MatchKeyIndexer(LeadlineDb db)
 {
     private const int Batch = 2000;
 
-    public async Task<int> IndexMissingAsync(CancellationToken ct)
+    public Task<int> IndexMissingAsync(CancellationToken ct) => IndexMissingAsync(0, ct);
+
+    /// <summary>As above for the leads with an id above <paramref name="afterId"/> (a worker's later runs: only what is new).</summary>
+    public async Task<int> IndexMissingAsync(int afterId, CancellationToken ct)
     {
         var indexed = 0;
         while (!ct.IsCancellationRequested)
         {
             var leads = await db.Leads.IgnoreQueryFilters().AsNoTracking()
-                .Where(l => l.ArchivedAt == null && !db.LeadMatchKeys.IgnoreQueryFilters().Any(k => k.LeadId == l.Id))
+                .Where(l => l.Id > afterId && l.ArchivedAt == null && !db.LeadMatchKeys.IgnoreQueryFilters().Any(k => k.LeadId == l.Id))
                 .OrderBy(l => l.Id).Take(Batch).ToListAsync(ct);
             if (leads.Count == 0)
                 break;
@@ -42,13 +45,25 @@ public sealed class MatchKeyIndexer(LeadlineDb db)
     }
 }
 
+/// <summary>
+/// Runs the indexer over every lead once at start-up, then only over leads newer than the newest it has seen: looking for
+/// leads without keys among a million would read them all every interval.
+/// </summary>
 public sealed class MatchKeyWorker(IServiceScopeFactory scopes, TimeProvider clock, IOptions<MatchKeyOptions> options, ILogger<MatchKeyWorker> log)
     : Common.Background.PeriodicWorker(scopes, clock, log)
 {
+    private int _seenUpTo;
+
     protected override bool Enabled => options.Value.Enabled;
 
     protected override TimeSpan Interval => TimeSpan.FromSeconds(options.Value.IntervalSeconds);
 
-    protected override Task<int> RunOnceAsync(IServiceProvider services, CancellationToken ct) =>
-        services.GetRequiredService<MatchKeyIndexer>().IndexMissingAsync(ct);
+    protected override async Task<int> RunOnceAsync(IServiceProvider services, CancellationToken ct)
+    {
+        // the newest id first: a lead written while this run works is above it and is looked at next time
+        var newest = await services.GetRequiredService<LeadlineDb>().Leads.IgnoreQueryFilters().MaxAsync(l => (int?)l.Id, ct) ?? 0;
+        var indexed = await services.GetRequiredService<MatchKeyIndexer>().IndexMissingAsync(_seenUpTo, ct);
+        _seenUpTo = Math.Max(_seenUpTo, newest);
+        return indexed;
+    }
 }

@@ -30,9 +30,8 @@ internal static class LeadsApi
         if (errors.Any)
             return TypedResults.ValidationProblem(errors.ToDictionary());
         var clock = await leads.ClockAsync(ct);
-        var query = queries.Filter(filter, leads.CurrentUserId, clock);
-        var (total, capped) = await LeadQueries.CountAsync(query, ct);
-        var (items, next) = await queries.PageAsync(query, filter.Sort, cursor, Cursor.Limit(limit), ct);
+        var (total, capped) = await LeadQueries.CountAsync(queries.Filter(filter, leads.CurrentUserId, clock), ct);
+        var (items, next) = await queries.PageAsync(queries.Filter(filter, leads.CurrentUserId, clock, forPage: true), filter.Sort, cursor, Cursor.Limit(limit), ct);
         return TypedResults.Ok(new LeadPage(await mapper.MapAsync(items, clock, ct), next, total, capped));
     }
 

@@ -28,6 +28,9 @@ public sealed class LeadSearchTests(AppFixture fixture) : IClassFixture<AppFixtu
         Assert.Equal(["Margaret Hamilton"], await c.LeadNamesAsync("q=hamil"));              // part of a name, any case
         Assert.Equal(["Margaret Hamilton"], await c.LeadNamesAsync("q=GUIDANCE"));           // company
         Assert.Equal(["Margaret Hamilton"], await c.LeadNamesAsync("q=mit-labs"));           // middle of an e-mail
+        Assert.Equal(["Margaret Hamilton"], await c.LeadNamesAsync("q=MH%40mit-labs.example")); // a whole e-mail address, any case
+        Assert.Equal(["Margaret Hamilton"], await c.LeadNamesAsync("q=mh%40mit"));           // the beginning of one
+        Assert.Empty(await c.LeadNamesAsync("q=mh%40mit-labs.examplex"));
         Assert.Equal(["Margaret Hamilton"], await c.LeadNamesAsync("q=253%201000"));         // phone digits as typed
         Assert.Equal(["Katherine Johnson"], await c.LeadNamesAsync("q=7946-0958"));          // mobile
         Assert.Equal(["Katherine Johnson"], await c.LeadNamesAsync("q=katherine%20jo"));     // a whole word, then the start of the next
@@ -37,6 +40,55 @@ public sealed class LeadSearchTests(AppFixture fixture) : IClassFixture<AppFixtu
         Assert.Empty(await c.LeadNamesAsync("q=zzzq"));
         var other = await TestWorkspace.CreateAsync(ws.App);
         Assert.Empty(await other.Admin.LeadNamesAsync("q=hamil"));                         // the index spans workspaces; the list does not
+        Assert.Empty(await other.Admin.LeadNamesAsync("q=mh%40mit"));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task A_common_search_word_pages_in_the_same_order_as_a_rare_one(Db db)
+    {
+        // more hits than LeadQueries.CommonSearchHits: on SQLite a page then walks the order's index instead of sorting the hits
+        var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
+        var csv = new StringBuilder("name,score\n");
+        for (var i = 1; i <= LeadQueries.CommonSearchHits + 150; i++)
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"Commonword Person {i},{i * 37 % 101}\n");
+        csv.Append("Other Person,50\n");
+        var import = await ws.Admin.PostAsync("/api/v1/leads/import?onDuplicate=create", new StringContent(csv.ToString(), Encoding.UTF8, "text/csv"));
+        Assert.Equal(HttpStatusCode.OK, import.StatusCode);
+        var archived = (await ws.Admin.GetFromJsonAsync<JsonElement>("/api/v1/leads?q=commonword&limit=1")).GetProperty("items")[0].GetProperty("id").GetInt32();
+        Assert.True((await ws.Admin.DeleteAsync($"/api/v1/leads/{archived}")).IsSuccessStatusCode);
+
+        foreach (var (sort, expectedOrder) in new (string, Func<IEnumerable<JsonElement>, IEnumerable<JsonElement>>)[]
+                 {
+                     ("-created", all => all.OrderByDescending(l => l.GetProperty("createdAt").GetDateTime()).ThenByDescending(l => l.GetProperty("id").GetInt32())),
+                     ("-score", all => all.OrderByDescending(l => l.GetProperty("score").GetInt32()).ThenByDescending(l => l.GetProperty("id").GetInt32())),
+                     ("name", all => all.OrderBy(l => l.GetProperty("name").GetString(), StringComparer.Ordinal).ThenBy(l => l.GetProperty("id").GetInt32())),
+                 })
+        {
+            var pages = new List<int>();
+            string? cursor = null;
+            for (var page = 0; page < 3; page++)
+            {
+                var body = await ws.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/leads?q=commonword&sort={sort}&limit=100" + (cursor is null ? "" : $"&cursor={cursor}"));
+                pages.AddRange(body.GetProperty("items").EnumerateArray().Select(l => l.GetProperty("id").GetInt32()));
+                cursor = body.GetProperty("nextCursor").GetString();
+            }
+            // every lead of the workspace, ordered here: the search's first 300 must be the first 300 of these that match
+            var everyLead = new List<JsonElement>();
+            cursor = null;
+            do
+            {
+                var body = await ws.Admin.GetFromJsonAsync<JsonElement>("/api/v1/leads?limit=200" + (cursor is null ? "" : $"&cursor={cursor}"));
+                everyLead.AddRange(body.GetProperty("items").EnumerateArray());
+                cursor = body.GetProperty("nextCursor").GetString();
+            }
+            while (cursor is not null);
+            var expected = expectedOrder(everyLead.Where(l => l.GetProperty("name").GetString()!.StartsWith("Commonword", StringComparison.Ordinal)))
+                .Select(l => l.GetProperty("id").GetInt32()).Take(300);
+            Assert.Equal(expected, pages);
+            Assert.DoesNotContain(archived, pages);
+        }
+        var total = await ws.Admin.GetFromJsonAsync<JsonElement>("/api/v1/leads?q=commonword&limit=1");
+        Assert.Equal(LeadQueries.CommonSearchHits + 149, total.GetProperty("total").GetInt32());
     }
 
     [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
