@@ -24,14 +24,14 @@ public sealed class DuplicateFinder(LeadlineDb db, LeadService leads, IMemoryCac
 
     public async Task<List<DuplicateMatchResponse>> CheckAsync(DuplicateCheckRequest request, CancellationToken ct)
     {
-        var workspace = await leads.WorkspaceAsync(ct);
+        var defaultCountry = await DefaultCountryAsync(ct);
         var typed = NormalizedRecord.From(new MatchRecord
         {
             Id = request.ExcludeId ?? -1, Name = request.Name, Company = request.Company, Email = request.Email, Phone = request.Phone,
             Mobile = request.Mobile, Website = request.Website, Street = request.Address?.Street, City = request.Address?.City,
             State = request.Address?.State, PostalCode = request.Address?.PostalCode, DateOfBirth = request.DateOfBirth,
-            Country = request.Address?.Country ?? workspace.DefaultCountry,
-        }, workspace.DefaultCountry);
+            Country = request.Address?.Country ?? defaultCountry,
+        }, defaultCountry);
         var keys = typed.BlockingKeys.Select(k => k.Length > LeadMatchKey.MaxKeyLength ? k[..LeadMatchKey.MaxKeyLength] : k).Distinct().ToList();
         if (keys.Count == 0)
             return [];
@@ -41,20 +41,16 @@ public sealed class DuplicateFinder(LeadlineDb db, LeadService leads, IMemoryCac
         if (usable.Count == 0)
             return [];
         var ids = await db.LeadMatchKeys.Where(k => usable.Contains(k.Key)).Select(k => k.LeadId).Distinct().ToListAsync(ct);
-        var candidates = await CandidatesAsync(ids, ct);
+        var candidates = await CandidatesAsync(ids, withOwners: true, ct);
         var scorer = new DuplicateScorer(MatchStatistics.Default(Math.Max(MinPopulation, await CountAsync(ct)), key => counts.GetValueOrDefault(key, 1)));
-        var matches = DuplicateCheck.Find(typed, candidates.Select(c => NormalizedRecord.From(LeadMatchKey.ToRecord(c), workspace.DefaultCountry)), scorer);
-        if (matches.Count == 0)
-            return [];
-        var byId = candidates.ToDictionary(c => (long)c.Id);
-        var ownerIds = matches.Select(m => byId[m.Id].OwnerId).Where(o => o is not null).Select(o => o!.Value).Distinct().ToList();
-        var owners = ownerIds.Count == 0 ? [] : await db.Users.AsNoTracking().Where(u => ownerIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
+        var matches = DuplicateCheck.Find(typed, candidates.Select(c => NormalizedRecord.From(LeadMatchKey.ToRecord(c.Lead), defaultCountry)), scorer);
+        var byId = candidates.ToDictionary(c => (long)c.Lead.Id);
         return matches.Select(m =>
         {
-            var lead = byId[m.Id];
+            var (lead, ownerName) = byId[m.Id];
             return new DuplicateMatchResponse(lead.Id, m.Result.Level == MatchLevel.Exact ? "exact" : "similar", Math.Round(m.Result.Score, 3),
                 m.Result.MatchedFields.Distinct().Select(f => char.ToLowerInvariant(f.ToString()[0]) + f.ToString()[1..]).ToList(),
-                lead.Name, lead.Company, lead.OwnerId is { } o ? owners.GetValueOrDefault(o) : null);
+                lead.Name, lead.Company, ownerName);
         }).ToList();
     }
 
@@ -78,8 +74,8 @@ public sealed class DuplicateFinder(LeadlineDb db, LeadService leads, IMemoryCac
             return found;
         var pairs = await db.LeadMatchKeys.Where(k => EF.Parameter(usable).Contains(k.Key)).Select(k => new { k.Key, k.LeadId }).ToListAsync(ct);
         var byKey = pairs.ToLookup(p => p.Key, p => (long)p.LeadId, StringComparer.Ordinal);
-        var candidates = (await CandidatesAsync(pairs.Select(p => p.LeadId).Distinct().ToList(), ct))
-            .ToDictionary(c => (long)c.Id, c => NormalizedRecord.From(LeadMatchKey.ToRecord(c), defaultCountry));
+        var candidates = (await CandidatesAsync(pairs.Select(p => p.LeadId).Distinct().ToList(), withOwners: false, ct))
+            .ToDictionary(c => (long)c.Lead.Id, c => NormalizedRecord.From(LeadMatchKey.ToRecord(c.Lead), defaultCountry));
         var scorer = new DuplicateScorer(MatchStatistics.Default(Math.Max(MinPopulation, await CountAsync(ct)), key => counts.GetValueOrDefault(key, 1)));
         foreach (var record in records)
         {
@@ -102,16 +98,31 @@ public sealed class DuplicateFinder(LeadlineDb db, LeadService leads, IMemoryCac
         record.BlockingKeys.Where(k => ExactFamilies.Any(f => k.StartsWith(f, StringComparison.Ordinal)))
             .Select(k => k.Length > LeadMatchKey.MaxKeyLength ? k[..LeadMatchKey.MaxKeyLength] : k);
 
-    // only the columns the scorer reads (a lead row has over fifty)
-    private Task<List<Lead>> CandidatesAsync(List<int> ids, CancellationToken ct) =>
+    private sealed record Candidate(Lead Lead, string? OwnerName);
+
+    // only the columns the scorer reads (a lead row has over fifty), and the owner's name in the same query when it is shown
+    private Task<List<Candidate>> CandidatesAsync(List<int> ids, bool withOwners, CancellationToken ct) =>
         db.Leads.AsNoTracking().Where(l => EF.Parameter(ids).Contains(l.Id) && l.ArchivedAt == null)
-            .Select(l => new Lead
-            {
-                Id = l.Id, Name = l.Name, Company = l.Company, Email = l.Email, Phone = l.Phone, PhoneE164 = l.PhoneE164, Mobile = l.Mobile,
-                MobileE164 = l.MobileE164, Website = l.Website, Street = l.Street, City = l.City, State = l.State, PostalCode = l.PostalCode,
-                DateOfBirth = l.DateOfBirth, Country = l.Country, OwnerId = l.OwnerId,
-            })
+            .Select(l => new Candidate(
+                new Lead
+                {
+                    Id = l.Id, Name = l.Name, Company = l.Company, Email = l.Email, Phone = l.Phone, PhoneE164 = l.PhoneE164, Mobile = l.Mobile,
+                    MobileE164 = l.MobileE164, Website = l.Website, Street = l.Street, City = l.City, State = l.State, PostalCode = l.PostalCode,
+                    DateOfBirth = l.DateOfBirth, Country = l.Country, OwnerId = l.OwnerId,
+                },
+                withOwners && l.OwnerId != null ? db.Users.Where(u => u.Id == l.OwnerId).Select(u => u.Name).FirstOrDefault() : null))
             .ToListAsync(ct);
+
+    /// <summary>
+    /// The workspace's default country (phone numbers typed without a country code are read in it), cached for a minute:
+    /// the check runs on every pause in typing, and reading the workspace row was one of its round trips.
+    /// </summary>
+    private Task<string?> DefaultCountryAsync(CancellationToken ct) =>
+        cache.GetOrCreateAsync($"default-country:{db.CurrentWorkspaceId}", async entry =>
+        {
+            entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(1);
+            return (await leads.WorkspaceAsync(ct)).DefaultCountry;
+        });
 
     /// <summary>The workspace's lead count for the scorer's frequencies; a count at a million leads is not free, so it is cached.</summary>
     private Task<int> CountAsync(CancellationToken ct) =>

@@ -20,7 +20,11 @@ public sealed class DuplicateCheckTests(AppFixture fixture) : IClassFixture<AppF
     public async Task The_check_finds_exact_and_similar_leads_through_the_key_index_and_follows_edits(Db db)
     {
         var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
-        var maria = (await ws.Admin.CreateLeadAsync(new { name = "Maria Gonzalez", email = "maria.gonzalez@gmail.com", company = "Acme GmbH", phone = "+49 30 1234567" })).GetProperty("id").GetInt32();
+        (int Id, string Name) admin;
+        await using (var scope = ws.Scope(out var leadlineDb))
+            admin = await leadlineDb.Users.Where(u => u.Email == ws.AdminEmail).Select(u => new ValueTuple<int, string>(u.Id, u.Name)).SingleAsync();
+        var maria = (await ws.Admin.CreateLeadAsync(new { name = "Maria Gonzalez", email = "maria.gonzalez@gmail.com", company = "Acme GmbH", phone = "+49 30 1234567", ownerId = admin.Id }))
+            .GetProperty("id").GetInt32();
         var other = (await ws.Admin.CreateLeadAsync(new { name = "Peter Brown", email = "peter@brown.example" })).GetProperty("id").GetInt32();
 
         // Gmail dots and +tags are the same mailbox: exact, naming the e-mail
@@ -29,6 +33,7 @@ public sealed class DuplicateCheckTests(AppFixture fixture) : IClassFixture<AppF
         Assert.Equal("exact", exact.GetProperty("level").GetString());
         Assert.Contains("email", exact.GetProperty("fields").EnumerateArray().Select(f => f.GetString()));
         Assert.Equal("Maria Gonzalez", exact.GetProperty("name").GetString());
+        Assert.Equal(admin.Name, exact.GetProperty("ownerName").GetString());
 
         // the phone typed as a mobile without the country code, and the name with a typo: still found
         var similar = await CheckAsync(ws.Admin, new { name = "Maria Gonzales", company = "ACME", mobile = "030 1234567" });
