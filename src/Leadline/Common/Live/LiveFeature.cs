@@ -9,7 +9,9 @@ public static class LiveFeature
         services.AddSingleton<LiveEvents>();
         if (provider == DatabaseProvider.Postgres)
         {
-            services.AddSingleton<ILiveEventBus, PostgresLiveEventBus>();
+            services.AddSingleton<PostgresLiveEventBus>();
+            services.AddSingleton<ILiveEventBus>(sp => sp.GetRequiredService<PostgresLiveEventBus>());
+            services.AddHostedService(sp => sp.GetRequiredService<PostgresLiveEventBus>());   // its sender
             services.AddHostedService<PostgresLiveEventListener>();
         }
         else
