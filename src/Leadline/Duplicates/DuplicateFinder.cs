@@ -87,11 +87,12 @@ public sealed class DuplicateFinder(LeadlineDb db, LeadService leads, IMemoryCac
     }
 
     /// <summary>
-    /// The key families every exact match shares (<see cref="DuplicateScorer"/>: the same e-mail, phone, website with the
-    /// name, or the same name with the birthday or the address); the narrower ones (wn, nd, a) still find a pair when a
-    /// broad key (a big company's domain, a common name) is over <see cref="MaxPerKey"/>.
+    /// The key families every exact match shares (<see cref="DuplicateScorer"/>: the same e-mail or phone; the website
+    /// with the name, through the domain or, when a big company's domain is over <see cref="MaxPerKey"/>, the domain with
+    /// the name's sound; the same name with the birthday (name sound + birthday) or the address (house number + street)).
+    /// Not the name alone: a common name brings dozens of candidates per row that could only be exact with one of these.
     /// </summary>
-    public static readonly string[] ExactFamilies = ["e:", "p:", "w:", "wn:", "n:", "nd:", "a:"];
+    public static readonly string[] ExactFamilies = ["e:", "p:", "w:", "wn:", "nd:", "a:"];
 
     /// <summary>A record's keys of the <see cref="ExactFamilies"/>, cut to the stored length.</summary>
     public static IEnumerable<string> ExactKeys(NormalizedRecord record) =>

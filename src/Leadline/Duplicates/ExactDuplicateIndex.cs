@@ -14,7 +14,11 @@ public sealed class ExactDuplicateIndex
     public NormalizedRecord? Find(NormalizedRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var candidates = DuplicateFinder.ExactKeys(record).SelectMany(k => _byKey.GetValueOrDefault(k) ?? []).Distinct().ToList();
+        // a key shared by more rows than the check allows (a company's website, a common name) adds none, as in the
+        // database: without the cap every row of a large company's file would be scored against all the others
+        var candidates = DuplicateFinder.ExactKeys(record)
+            .Select(k => _byKey.GetValueOrDefault(k)).Where(rows => rows is { Count: <= DuplicateFinder.MaxPerKey })
+            .SelectMany(rows => rows!).Distinct().ToList();
         if (candidates.Count == 0)
             return null;
         var scorer = new DuplicateScorer(MatchStatistics.Default(Math.Max(DuplicateFinder.MinPopulation, _count), key => _byKey.GetValueOrDefault(key)?.Count ?? 1));

@@ -28,4 +28,19 @@ public sealed class ExactDuplicateIndexTests
         Assert.Null(index.Find(Row(3, "Maria Gonzalez", "info@acme.example")));   // the same mailbox, plainly another person
         Assert.Null(index.Find(Row(4, "John Smith", "jsmith@other.example", "(415) 555-0199", "Other Inc")));   // a namesake
     }
+
+    [Fact]
+    public void A_key_shared_by_very_many_rows_adds_no_candidates()
+    {
+        var index = new ExactDuplicateIndex();
+        for (var i = 1; i <= DuplicateFinder.MaxPerKey + 1; i++)
+            index.Add(NormalizedRecord.From(new MatchRecord { Id = i, Name = "Anna " + Surname(i), Email = $"anna{i}@bigcorp.example", Website = "www.bigcorp.example" }, "US"));
+
+        // "w:bigcorp.example" is over the cap and adds no candidates; the e-mail key still finds the row
+        Assert.Equal(7, index.Find(NormalizedRecord.From(new MatchRecord { Id = -1, Name = "Anna " + Surname(7), Email = "Anna7@bigcorp.example", Website = "bigcorp.example" }, "US"))?.Id);
+        Assert.Null(index.Find(NormalizedRecord.From(new MatchRecord { Id = -2, Name = "Bert Other", Website = "bigcorp.example" }, "US")));
+    }
+
+    // a made-up surname per number ("Xbh" for 17): the rows differ in their names, not only in a digit
+    private static string Surname(int i) => "X" + new string(i.ToString(System.Globalization.CultureInfo.InvariantCulture).Select(c => (char)('a' + (c - '0'))).ToArray());
 }
