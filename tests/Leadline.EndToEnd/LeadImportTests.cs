@@ -30,10 +30,10 @@ public sealed class LeadImportTests(AdminServer server) : BrowserTest(server), I
             $"Ada Tok{u},ada.{u}@example.com,Analytical Engines,80,blue",
             $"Bad Tok{u},bad.{u}@example.com,Oops Ltd,300,green",
             $"Cy Tok{u},cy.{u}@example.com,Cyan Co,40,red",
-            $"Dee New{u},dee.{u}@example.com,Dee Corp,55,red",
+            $"Dee Olde{u},dee.{u}@example.com,Dee Corp,55,red",
             $"Eve Tok{u},eve.{u}@example.com,,,",
             $"Fay Tok{u},fay.{u}@example.com,\"Fay, Fox & Partners\",10,blue",
-            $"Ada Again{u},ada.{u}@example.com,Elsewhere,20,blue");
+            $"ada tok{u},ADA.{u}@Example.com,Elsewhere,20,blue");   // the same person again, typed otherwise
 
         await page.GotoAsync("/leads");
         await page.ClickAsync("#import-csv");
@@ -109,7 +109,7 @@ public sealed class LeadImportTests(AdminServer server) : BrowserTest(server), I
         await Expect(page.Locator("#lead-table .lead-name", new() { HasText = $"Bad Tok{u}" })).ToHaveCountAsync(0);
         await Expect(page.Locator("#lead-table .lead-row", new() { HasText = $"Fay Tok{u}" })).ToContainTextAsync("Fay, Fox & Partners");
         var dee = page.Locator("#lead-table .lead-row", new() { HasText = $"dee.{u}@example.com" });
-        await Expect(dee.Locator(".lead-name")).ToHaveTextAsync($"Dee New{u}");   // "update" takes the file's values, the name too
+        await Expect(dee.Locator(".lead-name")).ToHaveTextAsync($"Dee Olde{u}");   // "update" takes the file's values, the name too
         await Expect(dee).ToContainTextAsync("Dee Corp");
         await ShotAsync(page, "5-leads");
         await page.GotoAsync($"/leads?q={u}&tag=blue");
