@@ -32,17 +32,14 @@ public sealed class DuplicateFinder(LeadlineDb db, LeadService leads, IMemoryCac
             State = request.Address?.State, PostalCode = request.Address?.PostalCode, DateOfBirth = request.DateOfBirth,
             Country = request.Address?.Country ?? defaultCountry,
         }, defaultCountry);
-        var keys = typed.BlockingKeys.Select(k => k.Length > LeadMatchKey.MaxKeyLength ? k[..LeadMatchKey.MaxKeyLength] : k).Distinct().ToList();
+        var keys = typed.BlockingKeys.Select(LeadMatchKey.Stored).Distinct().ToList();
         if (keys.Count == 0)
             return [];
-        var counts = await db.LeadMatchKeys.Where(k => keys.Contains(k.Key)).GroupBy(k => k.Key)
-            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
-        var usable = counts.Where(c => c.Value <= MaxPerKey).Select(c => c.Key).ToList();
-        if (usable.Count == 0)
+        var (counts, pairs) = await LookUpAsync(keys, ct);
+        if (pairs.Count == 0)
             return [];
-        var ids = await db.LeadMatchKeys.Where(k => usable.Contains(k.Key)).Select(k => k.LeadId).Distinct().ToListAsync(ct);
-        var candidates = await CandidatesAsync(ids, withOwners: true, ct);
-        var scorer = new DuplicateScorer(MatchStatistics.Default(Math.Max(MinPopulation, await CountAsync(ct)), key => counts.GetValueOrDefault(key, 1)));
+        var candidates = await CandidatesAsync(pairs.Select(p => p.LeadId).Distinct().ToList(), withOwners: true, ct);
+        var scorer = await ScorerAsync(counts, ct);
         var matches = DuplicateCheck.Find(typed, candidates.Select(c => NormalizedRecord.From(LeadMatchKey.ToRecord(c.Lead), defaultCountry)), scorer);
         var byId = candidates.ToDictionary(c => (long)c.Lead.Id);
         return matches.Select(m =>
@@ -66,17 +63,13 @@ public sealed class DuplicateFinder(LeadlineDb db, LeadService leads, IMemoryCac
         var keys = records.SelectMany(ExactKeys).Distinct(StringComparer.Ordinal).ToList();
         if (keys.Count == 0)
             return found;
-        // EF.Parameter: the list as one parameter (json_each on SQLite, = ANY on PostgreSQL) instead of one per key
-        var counts = await db.LeadMatchKeys.Where(k => EF.Parameter(keys).Contains(k.Key)).GroupBy(k => k.Key)
-            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
-        var usable = counts.Where(c => c.Value <= MaxPerKey).Select(c => c.Key).ToList();
-        if (usable.Count == 0)
+        var (counts, pairs) = await LookUpAsync(keys, ct);
+        if (pairs.Count == 0)
             return found;
-        var pairs = await db.LeadMatchKeys.Where(k => EF.Parameter(usable).Contains(k.Key)).Select(k => new { k.Key, k.LeadId }).ToListAsync(ct);
         var byKey = pairs.ToLookup(p => p.Key, p => (long)p.LeadId, StringComparer.Ordinal);
         var candidates = (await CandidatesAsync(pairs.Select(p => p.LeadId).Distinct().ToList(), withOwners: false, ct))
             .ToDictionary(c => (long)c.Lead.Id, c => NormalizedRecord.From(LeadMatchKey.ToRecord(c.Lead), defaultCountry));
-        var scorer = new DuplicateScorer(MatchStatistics.Default(Math.Max(MinPopulation, await CountAsync(ct)), key => counts.GetValueOrDefault(key, 1)));
+        var scorer = await ScorerAsync(counts, ct);
         foreach (var record in records)
         {
             var mine = ExactKeys(record).SelectMany(k => byKey[k]).Distinct().Where(candidates.ContainsKey).Select(id => candidates[id]);
@@ -96,8 +89,27 @@ public sealed class DuplicateFinder(LeadlineDb db, LeadService leads, IMemoryCac
 
     /// <summary>A record's keys of the <see cref="ExactFamilies"/>, cut to the stored length.</summary>
     public static IEnumerable<string> ExactKeys(NormalizedRecord record) =>
-        record.BlockingKeys.Where(k => ExactFamilies.Any(f => k.StartsWith(f, StringComparison.Ordinal)))
-            .Select(k => k.Length > LeadMatchKey.MaxKeyLength ? k[..LeadMatchKey.MaxKeyLength] : k);
+        record.BlockingKeys.Where(k => ExactFamilies.Any(f => k.StartsWith(f, StringComparison.Ordinal))).Select(LeadMatchKey.Stored);
+
+    /// <summary>
+    /// How many leads hold each key, and the (key, lead) pairs of the keys held by at most <see cref="MaxPerKey"/> leads: two
+    /// index-only queries on the key index. The list goes as one parameter (EF.Parameter: json_each on SQLite, = ANY on
+    /// PostgreSQL) instead of one parameter per key.
+    /// </summary>
+    private async Task<(Dictionary<string, int> Counts, List<(string Key, int LeadId)> Pairs)> LookUpAsync(List<string> keys, CancellationToken ct)
+    {
+        var counts = await db.LeadMatchKeys.Where(k => EF.Parameter(keys).Contains(k.Key)).GroupBy(k => k.Key)
+            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var usable = counts.Where(c => c.Value <= MaxPerKey).Select(c => c.Key).ToList();
+        if (usable.Count == 0)
+            return (counts, []);
+        var pairs = await db.LeadMatchKeys.Where(k => EF.Parameter(usable).Contains(k.Key)).Select(k => new { k.Key, k.LeadId }).ToListAsync(ct);
+        return (counts, pairs.Select(p => (p.Key, p.LeadId)).ToList());
+    }
+
+    /// <summary>The built-in rates against the workspace's lead count, with the looked-up keys' counts as value frequencies.</summary>
+    private async Task<DuplicateScorer> ScorerAsync(Dictionary<string, int> counts, CancellationToken ct) =>
+        new(MatchStatistics.Default(Math.Max(MinPopulation, await CountAsync(ct)), key => counts.GetValueOrDefault(key, 1)));
 
     private sealed record Candidate(Lead Lead, string? OwnerName);
 

@@ -26,8 +26,10 @@ public sealed class LeadMatchKey : IWorkspaceOwned
     public static IReadOnlyList<string> For(Lead lead) =>
         lead.ArchivedAt is not null
             ? []
-            : NormalizedRecord.From(ToRecord(lead), lead.Country).BlockingKeys
-                .Select(k => k.Length > MaxKeyLength ? k[..MaxKeyLength] : k).Distinct(StringComparer.Ordinal).ToList();
+            : NormalizedRecord.From(ToRecord(lead), lead.Country).BlockingKeys.Select(Stored).Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>A key as the column holds it: over-long keys cut to <see cref="MaxKeyLength"/>.</summary>
+    public static string Stored(string key) => key.Length > MaxKeyLength ? key[..MaxKeyLength] : key;
 
     public static MatchRecord ToRecord(Lead lead) => new()
     {

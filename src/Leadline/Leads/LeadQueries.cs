@@ -19,7 +19,9 @@ public sealed class LeadQueries(LeadlineDb db)
     /// </param>
     public IQueryable<Lead> Filter(LeadFilter f, int currentUserId, WorkspaceClock clock, bool forPage = false)
     {
-        var q = (f.Q is { } search && SqliteSearch(search, forPage ? f.Sort : null) is { } found ? found : db.Leads).AsNoTracking();
+        // on SQLite most searches are answered by an index source; the rest (and every search on PostgreSQL) by Search below
+        var searched = f.Q is { } search ? SqliteSearch(search, forPage ? f.Sort : null) : null;
+        var q = (searched ?? db.Leads).AsNoTracking();
         q = f.Archived ? q.Where(l => l.ArchivedAt != null) : q.Where(l => l.ArchivedAt == null);
         if (f.Status is { } status) q = q.Where(l => l.Status == status);
         if (f.StageId is { } stageId) q = q.Where(l => l.StageId == stageId);
@@ -76,7 +78,7 @@ public sealed class LeadQueries(LeadlineDb db)
         }
         if (f.LeadFlow is { } flow) q = q.Where(l => l.LeadFlow == flow);
         if (f.ListId is { } listId) q = q.Where(l => db.MarketingListMembers.Any(m => m.ListId == listId && m.LeadId == l.Id));
-        if (f.Q is { } text) q = Search(q, text);
+        if (f.Q is { } text && searched is null) q = Search(q, text);
         return q;
     }
 
@@ -95,8 +97,6 @@ public sealed class LeadQueries(LeadlineDb db)
         if (db.Database.IsNpgsql())
             return q.Where(l => EF.Functions.ILike(l.Name, pattern, "\\") || EF.Functions.ILike(l.Company!, pattern, "\\") || EF.Functions.ILike(l.Email!, pattern, "\\")
                                 || (byPhone && (EF.Functions.Like(l.PhoneE164!, digitPattern) || EF.Functions.Like(l.MobileE164!, digitPattern))));
-        if (SqliteMatch(text) is not null || EmailPrefix(text) is not null)
-            return q;   // the index source (SqliteSearch) has applied the search already
         return q.Where(l => EF.Functions.Like(l.Name, pattern, "\\") || EF.Functions.Like(l.Company!, pattern, "\\") || EF.Functions.Like(l.Email!, pattern, "\\")
                             || (byPhone && (EF.Functions.Like(l.PhoneE164!, digitPattern) || EF.Functions.Like(l.MobileE164!, digitPattern))));
     }
