@@ -317,10 +317,20 @@ public sealed class LeadWriteLookups(Dictionary<int, Stage> stages, Stage? defau
 
     internal Dictionary<int, double> LastPositions { get; } = [];
 
-    /// <summary>A lead of this run now holds <paramref name="code"/>: later rows may not take it.</summary>
+    /// <summary>
+    /// A lead of this run now holds <paramref name="code"/>: later rows may not take it. A row still waiting for its batch
+    /// passes a negative id (its row number), so the code is refused for every other row, new or existing.
+    /// </summary>
     internal void Taken(string code, int leadId)
     {
         CodesChecked.Add(code);
         TakenCodes[code] = leadId;
+    }
+
+    /// <summary>What this run believed about <paramref name="code"/> no longer holds (its batch was refused): ask the database again.</summary>
+    internal void Forget(string code)
+    {
+        CodesChecked.Remove(code);
+        TakenCodes.Remove(code);
     }
 }
