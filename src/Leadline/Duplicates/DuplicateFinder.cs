@@ -91,15 +91,29 @@ public sealed class DuplicateFinder(LeadlineDb db, LeadService leads, IMemoryCac
 
     /// <summary>
     /// How many leads hold each key, the (key, lead) pairs of the keys held by at most <see cref="MaxPerKey"/> leads, and
-    /// those leads (not archived) with the columns the scorer reads: one query, a round trip per check being most of its
-    /// time at a million leads. The key counts come from the covering key index (grouped), each usable key is joined back to
-    /// its leads on the same index, and each lead on its primary key. The key list goes as one parameter (EF.Parameter:
+    /// those leads (not archived) with the columns the scorer reads: one query, a round trip per check being most of its time
+    /// at a million leads (keys known to be frequent are not asked again). The key counts come from the covering key index
+    /// (grouped), each usable key is joined back to its leads on the same index, and each lead on its primary key. The key list goes as one parameter (EF.Parameter:
     /// json_each on SQLite, = ANY on PostgreSQL) instead of one parameter per key.
     /// </summary>
     private async Task<(Dictionary<string, int> Counts, List<(string Key, int LeadId)> Pairs, Dictionary<int, Candidate> Leads)> LookUpAsync(
         List<string> keys, bool withOwners, CancellationToken ct)
     {
-        var counts = db.LeadMatchKeys.Where(k => EF.Parameter(keys).Contains(k.Key)).GroupBy(k => k.Key).Select(g => new { g.Key, Count = g.Count() });
+        var keyCounts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var pairs = new List<(string Key, int LeadId)>();
+        var leads = new Dictionary<int, Candidate>();
+        var unknown = new List<string>(keys.Count);
+        foreach (var key in keys)
+        {
+            if (cache.TryGetValue(FrequentKey(key), out int known))
+                keyCounts[key] = known;
+            else
+                unknown.Add(key);
+        }
+        if (unknown.Count == 0)
+            return (keyCounts, pairs, leads);
+
+        var counts = db.LeadMatchKeys.Where(k => EF.Parameter(unknown).Contains(k.Key)).GroupBy(k => k.Key).Select(g => new { g.Key, Count = g.Count() });
         var rows = await (
             from c in counts
             join k in db.LeadMatchKeys on new { c.Key, Usable = c.Count <= MaxPerKey } equals new { k.Key, Usable = true } into held
@@ -121,11 +135,10 @@ public sealed class DuplicateFinder(LeadlineDb db, LeadService leads, IMemoryCac
                 OwnerName = withOwners && l != null && l.OwnerId != null ? db.Users.Where(u => u.Id == l.OwnerId).Select(u => u.Name).FirstOrDefault() : null,
             }).AsNoTracking().ToListAsync(ct);
 
-        var keyCounts = new Dictionary<string, int>(StringComparer.Ordinal);
-        var pairs = new List<(string Key, int LeadId)>();
-        var leads = new Dictionary<int, Candidate>();
         foreach (var row in rows)
         {
+            if (row.Count > MaxPerKey)   // one row: it joins no leads
+                cache.Set(FrequentKey(row.Key), row.Count, FrequentKeyLifetime);
             keyCounts[row.Key] = row.Count;
             if (row.LeadId is { } leadId)
                 pairs.Add((row.Key, leadId));
@@ -134,6 +147,16 @@ public sealed class DuplicateFinder(LeadlineDb db, LeadService leads, IMemoryCac
         }
         return (keyCounts, pairs, leads);
     }
+
+    /// <summary>
+    /// A key over <see cref="MaxPerKey"/> (a common name's sound, a big company, a switchboard number) adds no candidates,
+    /// only its count, the scorer's value frequency; counting it walks thousands of index entries, which was the check's
+    /// slowest part on PostgreSQL. Such counts move slowly, so they are kept per workspace for a few minutes and the key
+    /// is left out of the query; a key that falls back under the cap meanwhile (a mass archive) is looked up again after that.
+    /// </summary>
+    private static readonly TimeSpan FrequentKeyLifetime = TimeSpan.FromMinutes(10);
+
+    private (string, int, string) FrequentKey(string key) => ("frequent-match-key", db.CurrentWorkspaceId, key);
 
     /// <summary>The built-in rates against the workspace's lead count, with the looked-up keys' counts as value frequencies.</summary>
     private async Task<DuplicateScorer> ScorerAsync(Dictionary<string, int> counts, CancellationToken ct) =>
