@@ -20,7 +20,15 @@ public sealed class LeadWriter(LeadlineDb db, TimeProvider clock)
         ApplyAsync(lead, input, present, workspace, null, ct);
 
     /// <summary>As above, answering the rules' look-ups from <paramref name="lookups"/> (many writes in a row: the CSV import).</summary>
-    public async Task<Errors> ApplyAsync(Lead lead, LeadInput input, IReadOnlySet<string> present, Workspace workspace, LeadWriteLookups? lookups, CancellationToken ct)
+    public Task<Errors> ApplyAsync(Lead lead, LeadInput input, IReadOnlySet<string> present, Workspace workspace, LeadWriteLookups? lookups, CancellationToken ct) =>
+        ApplyAsync(lead, input, present, workspace, lookups, appendOnStageChange: true, ct);
+
+    /// <summary>
+    /// As above; <paramref name="appendOnStageChange"/> false leaves the position to the caller when the stage changes (the
+    /// board's move places the lead itself, so looking up the new column's end would be a wasted round trip).
+    /// </summary>
+    public async Task<Errors> ApplyAsync(
+        Lead lead, LeadInput input, IReadOnlySet<string> present, Workspace workspace, LeadWriteLookups? lookups, bool appendOnStageChange, CancellationToken ct)
     {
         var errors = new Errors();
         var isNew = lead.Id == 0;
@@ -214,7 +222,7 @@ public sealed class LeadWriter(LeadlineDb db, TimeProvider clock)
             var reason = Has("lostReason") ? Text("lostReason", input.LostReason, 300, "Lost reason") : lead.LostReason;
             if (stage.Category == StageCategory.Lost && reason is null)
                 errors.Add("lostReason", "Say why the lead was lost to move it to a Lost stage.");
-            var position = await NextPositionAsync(stage.Id, lookups, ct);
+            var position = appendOnStageChange ? await NextPositionAsync(stage.Id, lookups, ct) : lead.Position;
             var target = stage;
             changes.Add(() =>
             {

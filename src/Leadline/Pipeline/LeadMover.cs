@@ -31,7 +31,8 @@ public sealed class LeadMover(LeadlineDb db, LeadWriter writer, LeadService lead
             var present = new HashSet<string> { "stageId" };
             if (request.LostReason is not null)
                 present.Add("lostReason");
-            var errors = await writer.ApplyAsync(lead, new LeadInput { StageId = stageId, LostReason = request.LostReason }, present, await leads.WorkspaceAsync(ct), ct);
+            var errors = await writer.ApplyAsync(
+                lead, new LeadInput { StageId = stageId, LostReason = request.LostReason }, present, await leads.WorkspaceAsync(ct), lookups: null, appendOnStageChange: false, ct);
             if (errors.Any)
                 return Result<Lead>.Invalid(errors);
         }
