@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Leadline.Leads;
 
-/// <summary>Lead → <see cref="LeadResponse"/>: resolves stage and owner names in two small queries per batch.</summary>
+/// <summary>Lead → <see cref="LeadResponse"/>: resolves stage and owner names in two small queries per batch, one for a single lead.</summary>
 public sealed class LeadMapper(LeadlineDb db)
 {
     public async Task<List<LeadResponse>> MapAsync(IReadOnlyCollection<Lead> leads, WorkspaceClock clock, CancellationToken ct)
@@ -19,7 +19,15 @@ public sealed class LeadMapper(LeadlineDb db)
         return leads.Select(l => Map(l, stages.GetValueOrDefault(l.StageId, ""), l.OwnerId is { } o ? owners.GetValueOrDefault(o) : null, clock)).ToList();
     }
 
-    public async Task<LeadResponse> MapAsync(Lead lead, WorkspaceClock clock, CancellationToken ct) => (await MapAsync([lead], clock, ct))[0];
+    /// <summary>One lead (what every single-lead read and write answers with): its stage's and owner's names in one query.</summary>
+    public async Task<LeadResponse> MapAsync(Lead lead, WorkspaceClock clock, CancellationToken ct)
+    {
+        var ownerId = lead.OwnerId;
+        var names = await db.Stages.AsNoTracking().Where(s => s.Id == lead.StageId)
+            .Select(s => new { s.Name, Owner = ownerId == null ? null : db.Users.Where(u => u.Id == ownerId).Select(u => u.Name).FirstOrDefault() })
+            .FirstOrDefaultAsync(ct);
+        return Map(lead, names?.Name ?? "", names?.Owner, clock);
+    }
 
     public static FollowUpState FollowUp(DateTime? nextFollowUpAt, WorkspaceClock clock)
     {
