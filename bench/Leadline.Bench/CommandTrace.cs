@@ -45,7 +45,7 @@ internal sealed class CommandTrace : IObserver<DiagnosticListener>, IObserver<Ke
     private static string OneLine(string sql)
     {
         var s = string.Join(" ", sql.Split((char[])['\n', '\r'], StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()));
-        return s.Length > 400 ? s[..400] + " …" : s;
+        return s.Length > 2000 ? s[..2000] + " …" : s;
     }
 
     public void OnNext(DiagnosticListener value)

@@ -116,7 +116,8 @@ public sealed class DuplicateFinder(LeadlineDb db, LeadService leads, IMemoryCac
         var counts = db.LeadMatchKeys.Where(k => EF.Parameter(unknown).Contains(k.Key)).GroupBy(k => k.Key).Select(g => new { g.Key, Count = g.Count() });
         var rows = await (
             from c in counts
-            join k in db.LeadMatchKeys on new { c.Key, Usable = c.Count <= MaxPerKey } equals new { k.Key, Usable = true } into held
+            // a key over the cap joins nothing: as NULL in the index condition, not a filter after walking its entries
+            join k in db.LeadMatchKeys on c.Count <= MaxPerKey ? c.Key : null equals k.Key into held
             from k in held.DefaultIfEmpty()
             join l in db.Leads.Where(l => l.ArchivedAt == null) on (int?)k.LeadId equals l.Id into found
             from l in found.DefaultIfEmpty()
