@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Leadline.Duplicates;
+using Leadline.Leads;
 using Leadline.Tests.TestInfrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,6 +15,45 @@ public sealed class DuplicateCheckTests(AppFixture fixture) : IClassFixture<AppF
         var response = await client.PostAsJsonAsync("/api/v1/leads/duplicates/check", body);
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("matches").EnumerateArray().ToList();
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task A_number_shared_by_more_leads_than_the_cap_brings_no_candidates_and_gives_the_same_answer_when_its_count_is_remembered(Db db)
+    {
+        var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
+        const string switchboard = "+12125550100";
+        await using (var scope = ws.Scope(out var leadlineDb))
+        {
+            var stage = await leadlineDb.Stages.OrderBy(s => s.Order).FirstAsync();
+            var staff = Enumerable.Range(1, DuplicateFinder.MaxPerKey + 1).Select(i => new Lead
+            {
+                Name = $"Staff Member {i:000}", Phone = switchboard, PhoneE164 = switchboard, HasContactInfo = true,
+                PipelineId = stage.PipelineId, StageId = stage.Id, Status = stage.Category, Position = i * 1024,
+            }).ToList();
+            await using var bulk = await LeadBulkWriter.OpenAsync(leadlineDb, CancellationToken.None);
+            await bulk.WriteAsync(staff, ws.App.Clock.GetUtcNow().UtcDateTime, null, "Test", CancellationToken.None);
+        }
+        var zed = (await ws.Admin.CreateLeadAsync(new { name = "Zebulon Quixote", phone = switchboard, email = "zq@quixote.example" })).GetProperty("id").GetInt32();
+
+        // the number alone: every lead shares it, none is singled out; the same when the count comes from memory
+        Assert.Empty(await CheckAsync(ws.Admin, new { phone = switchboard }));
+        Assert.Empty(await CheckAsync(ws.Admin, new { phone = switchboard }));
+        // the name brings its lead in, and the shared number still counts as a matching field, weighed by how many share
+        // it: the same score whether that count was just read or remembered
+        var scores = new List<double>();
+        for (var round = 0; round < 2; round++)
+        {
+            var match = Assert.Single(await CheckAsync(ws.Admin, new { name = "Zebulon Quixote", phone = switchboard }));
+            Assert.Equal(zed, match.GetProperty("leadId").GetInt32());
+            Assert.Contains("phone", match.GetProperty("fields").EnumerateArray().Select(f => f.GetString()));
+            scores.Add(match.GetProperty("score").GetDouble());
+        }
+        Assert.Equal(scores[0], scores[1]);
+        // a number Zebulon alone had would weigh more than the switchboard does
+        var own = (await ws.Admin.CreateLeadAsync(new { name = "Ulysses Quixote", phone = "+12125550199" })).GetProperty("id").GetInt32();
+        var ownMatch = Assert.Single(await CheckAsync(ws.Admin, new { name = "Ulysses Quixote", phone = "+12125550199" }));
+        Assert.Equal(own, ownMatch.GetProperty("leadId").GetInt32());
+        Assert.True(ownMatch.GetProperty("score").GetDouble() > scores[0], $"{ownMatch.GetProperty("score").GetDouble()} vs {scores[0]}");
     }
 
     [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
