@@ -93,8 +93,8 @@ public sealed class DuplicateFinder(LeadlineDb db, LeadService leads, IMemoryCac
     /// How many leads hold each key, the (key, lead) pairs of the keys held by at most <see cref="MaxPerKey"/> leads, and
     /// those leads (not archived) with the columns the scorer reads: one query, a round trip per check being most of its time
     /// at a million leads (keys known to be frequent are not asked again). The key counts come from the covering key index
-    /// (grouped), each usable key is joined back to its leads on the same index, and each lead on its primary key. The key list goes as one parameter (EF.Parameter:
-    /// json_each on SQLite, = ANY on PostgreSQL) instead of one parameter per key.
+    /// (grouped), each usable key is joined back to its leads on the same index, and each lead on its primary key. The key
+    /// list goes as one parameter (EF.Parameter: json_each on SQLite, = ANY on PostgreSQL) instead of one parameter per key.
     /// </summary>
     private async Task<(Dictionary<string, int> Counts, List<(string Key, int LeadId)> Pairs, Dictionary<int, Candidate> Leads)> LookUpAsync(
         List<string> keys, bool withOwners, CancellationToken ct)
@@ -152,7 +152,7 @@ public sealed class DuplicateFinder(LeadlineDb db, LeadService leads, IMemoryCac
     /// <summary>
     /// A key over <see cref="MaxPerKey"/> (a common name's sound, a big company, a switchboard number) adds no candidates,
     /// only its count, the scorer's value frequency; counting it walks thousands of index entries, which was the check's
-    /// slowest part on PostgreSQL. Such counts move slowly, so they are kept per workspace for a few minutes and the key
+    /// slowest part on PostgreSQL. Such counts move slowly, so they are kept per workspace for ten minutes and the key
     /// is left out of the query; a key that falls back under the cap meanwhile (a mass archive) is looked up again after that.
     /// </summary>
     private static readonly TimeSpan FrequentKeyLifetime = TimeSpan.FromMinutes(10);
