@@ -54,8 +54,8 @@ internal sealed class DuplicateCheckBench(BenchDatabase database, int workspaceI
             // the commands of one check of each kind, with their durations (the scope's first-use cost is warmed above)
             using var trace = new CommandTrace();
             var lead = samples[0];
-            traces = "\nexact check:\n" + await trace.RecordAsync(() => TimeAsync(new DuplicateCheckRequest(null, null, lead.Email!.ToUpperInvariant(), null, null, null, null, null, null), lead.Id, ct))
-                + "\nsimilar check:\n" + await trace.RecordAsync(() => TimeAsync(new DuplicateCheckRequest(lead.Name, lead.Company, null, lead.Phone, null, null, null, null, null), lead.Id, ct)) + "\n";
+            traces = "\nexact check:\n" + await trace.RecordAsync(() => TimeAsync(ExactRequest(lead), lead.Id, ct))
+                + "\nsimilar check:\n" + await trace.RecordAsync(() => TimeAsync(SimilarRequest(lead), lead.Id, ct)) + "\n";
         }
         await output.WriteLineAsync($"""
 

@@ -35,15 +35,14 @@ public sealed class DuplicateFinder(LeadlineDb db, LeadService leads, IMemoryCac
         var keys = typed.BlockingKeys.Select(LeadMatchKey.Stored).Distinct().ToList();
         if (keys.Count == 0)
             return [];
-        var (counts, pairs, candidates) = await LookUpAsync(keys, withOwners: true, ct);
+        var (counts, _, candidates) = await LookUpAsync(keys, withOwners: true, ct);
         if (candidates.Count == 0)
             return [];
         var scorer = await ScorerAsync(counts, ct);
         var matches = DuplicateCheck.Find(typed, candidates.Values.Select(c => NormalizedRecord.From(LeadMatchKey.ToRecord(c.Lead), defaultCountry)), scorer);
-        var byId = candidates.ToDictionary(c => (long)c.Key, c => c.Value);
         return matches.Select(m =>
         {
-            var (lead, ownerName) = byId[m.Id];
+            var (lead, ownerName) = candidates[(int)m.Id];
             return new DuplicateMatchResponse(lead.Id, m.Result.Level == MatchLevel.Exact ? "exact" : "similar", Math.Round(m.Result.Score, 3),
                 m.Result.MatchedFields.Distinct().Select(f => char.ToLowerInvariant(f.ToString()[0]) + f.ToString()[1..]).ToList(),
                 lead.Name, lead.Company, ownerName);
@@ -53,7 +52,7 @@ public sealed class DuplicateFinder(LeadlineDb db, LeadService leads, IMemoryCac
     /// <summary>
     /// The existing lead each record exactly duplicates (a CSV import batch: the import's <c>onDuplicate</c> policy), by the
     /// same scorer as the check: the records' keys of the families an exact match shares (<see cref="ExactFamilies"/>) are
-    /// counted and looked up in two queries, capped per key like the check, the candidates loaded in one more, and each
+    /// looked up with their candidates in the check's one query (<see cref="LookUpAsync"/>, capped per key), and each
     /// record gets its best exact match or none. A similar match is not a duplicate here: an import never drops a row on a guess.
     /// </summary>
     public async Task<Dictionary<long, int>> FindExactAsync(IReadOnlyList<NormalizedRecord> records, string? defaultCountry, CancellationToken ct)
