@@ -7,12 +7,19 @@ namespace Leadline.Pipeline;
 
 /// <summary>
 /// Board moves. Positions are sparse doubles: a move writes only the moved lead (halfway between its new
-/// neighbours); a reorder reuses the positions its leads already hold. Neither renumbers a column, except when
-/// two neighbours have worn their gap down to nothing, which takes ~50 moves into the same spot.
+/// neighbours); a reorder reuses the positions its leads already hold. Neither renumbers a column: when two
+/// neighbours have worn their gap down to nothing (~30 moves into the same spot), the few dozen cards around it are
+/// spread out again (<see cref="RespaceAroundAsync"/>).
 /// </summary>
 public sealed class LeadMover(LeadlineDb db, LeadWriter writer, LeadService leads)
 {
     private const double Gap = 1024;
+
+    // re-spacing a worn gap: the cards on each side of it rewritten first, the spacing they must get at least (room for
+    // ~20 more halvings before the next re-spacing), and the window past which the whole column is renumbered instead
+    private const int RespaceCards = 16;
+    private const double MinSpacing = 1;
+    private const int MaxRespaceCards = 1024;
 
     public async Task<Result<Lead>> MoveAsync(int leadId, MoveRequest request, CancellationToken ct)
     {
@@ -72,8 +79,7 @@ public sealed class LeadMover(LeadlineDb db, LeadWriter writer, LeadService lead
     private async Task<double> PositionAtAsync(Lead lead, int index, CancellationToken ct)
     {
         // pipeline_id too (the stage implies it): the board index (0005) then answers from its entries alone
-        var column = db.Leads.Where(l => l.PipelineId == lead.PipelineId && l.StageId == lead.StageId && l.Id != lead.Id && l.ArchivedAt == null)
-            .OrderBy(l => l.Position).ThenBy(l => l.Id);
+        var column = Column(lead);
         var neighbours = index == 0
             ? await column.Select(l => (double?)l.Position).Take(1).ToListAsync(ct)
             : await column.Select(l => (double?)l.Position).Skip(index - 1).Take(2).ToListAsync(ct);
@@ -92,9 +98,55 @@ public sealed class LeadMover(LeadlineDb db, LeadWriter writer, LeadService lead
             case ({ } b, { } a) when a - b > 1e-6:
                 return (a + b) / 2;
             default:
-                await RenumberAsync(lead, ct);
+                await RespaceAroundAsync(lead, index, ct);
                 return await PositionAtAsync(lead, index, ct);
         }
+    }
+
+    /// <summary>The other cards of the lead's (new) column in board order; pipeline_id too, so the board index (0005) answers from its entries alone.</summary>
+    private IOrderedQueryable<Lead> Column(Lead lead) =>
+        db.Leads.Where(l => l.PipelineId == lead.PipelineId && l.StageId == lead.StageId && l.Id != lead.Id && l.ArchivedAt == null)
+            .OrderBy(l => l.Position).ThenBy(l => l.Id);
+
+    /// <summary>
+    /// Spreads the cards around <paramref name="index"/> evenly between the two cards just outside them (which keep
+    /// their positions, as does every other card), widening the window until the spacing is at least
+    /// <see cref="MinSpacing"/>; past <see cref="MaxRespaceCards"/> the whole column is renumbered. Repeated drops into one
+    /// spot wear one gap, so this rewrites a few dozen rows where renumbering a 30,000-card column rewrote them all
+    /// (and every index entry of each), the slowest move the benchmark saw.
+    /// </summary>
+    private async Task RespaceAroundAsync(Lead lead, int index, CancellationToken ct)
+    {
+        for (var half = RespaceCards; half <= MaxRespaceCards; half *= 4)
+        {
+            // one card before and one after the window are its fixed ends; where the window reaches an end of the
+            // column there is none on that side, and the cards there can spread freely
+            var skip = Math.Max(0, index - half - 1);
+            var take = index - skip + half + 1;
+            var cards = await Column(lead).Select(l => new { l.Id, l.Position }).Skip(skip).Take(take).ToListAsync(ct);
+            double? low = skip > 0 && cards.Count > 0 ? cards[0].Position : null;
+            double? high = cards.Count == take ? cards[^1].Position : null;
+            var spread = cards.Skip(low is null ? 0 : 1).SkipLast(high is null ? 0 : 1).ToList();
+            if (spread.Count == 0)
+                break;
+            var spacing = low is { } lo && high is { } hi ? (hi - lo) / (spread.Count + 1) : Gap;
+            if (spacing < MinSpacing)
+                continue;
+            var start = low ?? (high is { } end ? end - spacing * (spread.Count + 1) : 0);
+            var sql = new System.Text.StringBuilder("UPDATE leads SET position = CASE id");
+            var values = new List<object>();
+            for (var i = 0; i < spread.Count; i++)
+            {
+                sql.Append($" WHEN {{{values.Count}}} THEN {{{values.Count + 1}}}");
+                values.Add(spread[i].Id);
+                values.Add(start + spacing * (i + 1));
+            }
+            sql.Append($" ELSE position END WHERE workspace_id = {{{values.Count}}} AND id IN ({string.Join(", ", spread.Select(c => c.Id))})");
+            values.Add(lead.WorkspaceId);
+            await db.Database.ExecuteSqlRawAsync(sql.ToString(), values, ct);
+            return;
+        }
+        await RenumberAsync(lead, ct);
     }
 
     /// <summary>After the column's last card: one step down the board index from its end, not a walk along the column.</summary>
@@ -106,7 +158,7 @@ public sealed class LeadMover(LeadlineDb db, LeadWriter writer, LeadService lead
     }
 
     /// <summary>
-    /// Spreads the column out again (the Nth card at N × Gap, order kept) in one set-based UPDATE: a column of 30,000
+    /// Spreads the whole column out again (the Nth card at N × Gap, order kept) in one set-based UPDATE: a column of 30,000
     /// leads loaded and saved through the change tracker took seconds. Position only: versions stay (nobody's edit is
     /// made stale by it) and the order every board shows is unchanged.
     /// </summary>

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Leadline.Tests.Leads;
 using Leadline.Tests.TestInfrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace Leadline.Tests.Pipeline;
 
@@ -80,6 +81,45 @@ public sealed class MoveTests(AppFixture fixture) : IClassFixture<AppFixture>
         var order = await ColumnOrderAsync(ws, pipeline, stages["New"]);
         Assert.Equal(ids[0], order[0]);
         Assert.Equal(3, order.Distinct().Count());
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task A_worn_gap_in_a_long_column_is_spread_out_again_around_it_alone(Db db)
+    {
+        var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
+        var stages = await LeadsApiTests.StagesAsync(ws);
+        var pipeline = (await ws.Admin.GetFromJsonAsync<JsonElement>("/api/v1/pipelines")).GetProperty("items")[0].GetProperty("id").GetInt32();
+        List<int> ids;
+        await using (var scope = ws.Scope(out var leadlineDb))
+        {
+            var stage = await leadlineDb.Stages.SingleAsync(s => s.Id == stages["New"]);
+            var column = Enumerable.Range(0, 120).Select(i => new Leadline.Leads.Lead
+            {
+                Name = $"C{i:000}", PipelineId = stage.PipelineId, StageId = stage.Id, Status = stage.Category, Position = (i + 1) * 1024,
+            }).ToList();
+            await using var bulk = await Leadline.Leads.LeadBulkWriter.OpenAsync(leadlineDb, CancellationToken.None);
+            await bulk.WriteAsync(column, ws.App.Clock.GetUtcNow().UtcDateTime, null, "Test", CancellationToken.None);
+            ids = column.Select(l => l.Id).ToList();
+        }
+
+        // the last two cards take turns at index 60: one gap halves with every drop, past what a double can split
+        var expected = ids.ToList();
+        for (var i = 0; i < 70; i++)
+        {
+            var id = ids[118 + i % 2];
+            Assert.Equal(HttpStatusCode.OK, (await MoveAsync(ws, id, new { stageId = stages["New"], position = 60 })).StatusCode);
+            expected.Remove(id);
+            expected.Insert(60, id);
+        }
+
+        Assert.Equal(expected, await ColumnOrderAsync(ws, pipeline, stages["New"]));
+        await using (var scope = ws.Scope(out var leadlineDb))
+        {
+            // the cards well away from the spot still hold the positions they were written with: no column-wide renumbering
+            var positions = await leadlineDb.Leads.Where(l => ids.Contains(l.Id)).ToDictionaryAsync(l => l.Id, l => l.Position);
+            foreach (var i in Enumerable.Range(0, 30).Concat(Enumerable.Range(90, 28)))
+                Assert.Equal((i + 1) * 1024.0, positions[ids[i]]);
+        }
     }
 
     [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
