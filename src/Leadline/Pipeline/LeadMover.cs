@@ -17,7 +17,7 @@ public sealed class LeadMover(LeadlineDb db, LeadWriter writer, LeadService lead
 
     // re-spacing a worn gap: the cards on each side of it rewritten first, the spacing they must get at least (room for
     // ~20 more halvings before the next re-spacing), and the window past which the whole column is renumbered instead
-    private const int RespaceCards = 16;
+    private const int RespaceCards = 8;
     private const double MinSpacing = 1;
     private const int MaxRespaceCards = 1024;
 
@@ -98,24 +98,24 @@ public sealed class LeadMover(LeadlineDb db, LeadWriter writer, LeadService lead
             case ({ } b, { } a) when a - b > 1e-6:
                 return (a + b) / 2;
             default:
-                await RespaceAroundAsync(lead, index, ct);
-                return await PositionAtAsync(lead, index, ct);
+                return await RespaceAroundAsync(lead, index, ct) ?? await PositionAtAsync(lead, index, ct);
         }
     }
 
-    /// <summary>The other cards of the lead's (new) column in board order; pipeline_id too, so the board index (0005) answers from its entries alone.</summary>
-    private IOrderedQueryable<Lead> Column(Lead lead) =>
-        db.Leads.Where(l => l.PipelineId == lead.PipelineId && l.StageId == lead.StageId && l.Id != lead.Id && l.ArchivedAt == null)
-            .OrderBy(l => l.Position).ThenBy(l => l.Id);
+    /// <summary>The other cards of the lead's (new) column; with pipeline_id too, so the board index (0005) answers from its entries alone.</summary>
+    private IQueryable<Lead> OtherCards(Lead lead) =>
+        db.Leads.Where(l => l.PipelineId == lead.PipelineId && l.StageId == lead.StageId && l.Id != lead.Id && l.ArchivedAt == null);
+
+    private IOrderedQueryable<Lead> Column(Lead lead) => OtherCards(lead).OrderBy(l => l.Position).ThenBy(l => l.Id);
 
     /// <summary>
     /// Spreads the cards around <paramref name="index"/> evenly between the two cards just outside them (which keep
     /// their positions, as does every other card), widening the window until the spacing is at least
-    /// <see cref="MinSpacing"/>; past <see cref="MaxRespaceCards"/> the whole column is renumbered. Repeated drops into one
-    /// spot wear one gap, so this rewrites a few dozen rows where renumbering a 30,000-card column rewrote them all
-    /// (and every index entry of each), the slowest move the benchmark saw.
+    /// <see cref="MinSpacing"/>, and returns the position between the new neighbours; past <see cref="MaxRespaceCards"/>
+    /// the whole column is renumbered (null: walk again). Repeated drops into one spot wear one gap, so this rewrites a
+    /// dozen rows where renumbering a 30,000-card column rewrote them all (and every index entry of each).
     /// </summary>
-    private async Task RespaceAroundAsync(Lead lead, int index, CancellationToken ct)
+    private async Task<double?> RespaceAroundAsync(Lead lead, int index, CancellationToken ct)
     {
         for (var half = RespaceCards; half <= MaxRespaceCards; half *= 4)
         {
@@ -124,36 +124,38 @@ public sealed class LeadMover(LeadlineDb db, LeadWriter writer, LeadService lead
             var skip = Math.Max(0, index - half - 1);
             var take = index - skip + half + 1;
             var cards = await Column(lead).Select(l => new { l.Id, l.Position }).Skip(skip).Take(take).ToListAsync(ct);
-            double? low = skip > 0 && cards.Count > 0 ? cards[0].Position : null;
-            double? high = cards.Count == take ? cards[^1].Position : null;
-            var spread = cards.Skip(low is null ? 0 : 1).SkipLast(high is null ? 0 : 1).ToList();
-            if (spread.Count == 0)
+            var (first, last) = (skip > 0 ? 1 : 0, cards.Count == take ? cards.Count - 2 : cards.Count - 1);   // the cards that move
+            if (last < first || index - skip >= cards.Count)
                 break;
-            var spacing = low is { } lo && high is { } hi ? (hi - lo) / (spread.Count + 1) : Gap;
+            var count = last - first + 1;
+            var spacing = first == 1 && last == cards.Count - 2 ? (cards[^1].Position - cards[0].Position) / (count + 1) : Gap;
             if (spacing < MinSpacing)
                 continue;
-            var start = low ?? (high is { } end ? end - spacing * (spread.Count + 1) : 0);
+            var origin = first == 1 ? cards[0].Position : last == cards.Count - 2 ? cards[^1].Position - spacing * (count + 1) : 0;
+            double At(int c) => c < first || c > last ? cards[c].Position : origin + spacing * (c - first + 1);
+
             var sql = new System.Text.StringBuilder("UPDATE leads SET position = CASE id");
             var values = new List<object>();
-            for (var i = 0; i < spread.Count; i++)
+            for (var c = first; c <= last; c++)
             {
                 sql.Append($" WHEN {{{values.Count}}} THEN {{{values.Count + 1}}}");
-                values.Add(spread[i].Id);
-                values.Add(start + spacing * (i + 1));
+                values.Add(cards[c].Id);
+                values.Add(At(c));
             }
-            sql.Append($" ELSE position END WHERE workspace_id = {{{values.Count}}} AND id IN ({string.Join(", ", spread.Select(c => c.Id))})");
+            sql.Append($" ELSE position END WHERE workspace_id = {{{values.Count}}} AND id IN ({string.Join(", ", cards[first..(last + 1)].Select(c => c.Id))})");
             values.Add(lead.WorkspaceId);
             await db.Database.ExecuteSqlRawAsync(sql.ToString(), values, ct);
-            return;
+            // the moved lead goes between the cards at index - 1 and index, as they stand now
+            return (At(index - 1 - skip) + At(index - skip)) / 2;
         }
         await RenumberAsync(lead, ct);
+        return null;
     }
 
     /// <summary>After the column's last card: one step down the board index from its end, not a walk along the column.</summary>
     private async Task<double> AppendPositionAsync(Lead lead, CancellationToken ct)
     {
-        var last = await db.Leads.Where(l => l.PipelineId == lead.PipelineId && l.StageId == lead.StageId && l.Id != lead.Id && l.ArchivedAt == null)
-            .OrderByDescending(l => l.Position).ThenByDescending(l => l.Id).Select(l => (double?)l.Position).FirstOrDefaultAsync(ct);
+        var last = await OtherCards(lead).OrderByDescending(l => l.Position).ThenByDescending(l => l.Id).Select(l => (double?)l.Position).FirstOrDefaultAsync(ct);
         return last is { } b ? b + Gap : Gap;
     }
 
