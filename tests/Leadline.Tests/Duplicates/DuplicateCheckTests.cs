@@ -85,6 +85,36 @@ public sealed class DuplicateCheckTests(AppFixture fixture) : IClassFixture<AppF
     }
 
     [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task A_shared_number_too_common_to_bring_candidates_still_ranks_the_lead_that_has_it_among_many_colleagues(Db db)
+    {
+        var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
+        const string switchboard = "+12125550100";
+        await using (var scope = ws.Scope(out var leadlineDb))
+        {
+            var stage = await leadlineDb.Stages.OrderBy(s => s.Order).FirstAsync();
+            Lead New(string name, string company, string? phone) => new()
+            {
+                Name = name, Company = company, Phone = phone, PhoneE164 = phone, HasContactInfo = phone is not null,
+                PipelineId = stage.PipelineId, StageId = stage.Id, Status = stage.Category, Position = 1024,
+            };
+            // the number is over the cap (other companies' staff share it); more colleagues than the check scores share the company
+            var leads = Enumerable.Range(1, DuplicateFinder.MaxPerKey + 1).Select(i => New($"Caller {i:000}", $"Tenant {i:000} Holdings", switchboard))
+                .Concat(Enumerable.Range(1, DuplicateFinder.MaxCandidates + 10).Select(i => New($"Colleague {i:000}", "Initech", null)))
+                .Append(New("Peter Gibbons", "Initech", switchboard))
+                .ToList();
+            await using var bulk = await LeadBulkWriter.OpenAsync(leadlineDb, CancellationToken.None);
+            await bulk.WriteAsync(leads, ws.App.Clock.GetUtcNow().UtcDateTime, null, "Test", CancellationToken.None);
+        }
+        int peter;
+        await using (var scope = ws.Scope(out var leadlineDb))
+            peter = await leadlineDb.Leads.Where(l => l.Name == "Peter Gibbons").Select(l => l.Id).SingleAsync();
+
+        // company and number together single Peter out, though each alone is shared by dozens or hundreds
+        var matches = await CheckAsync(ws.Admin, new { name = "P. Gibbonz", company = "Initech Inc.", phone = switchboard });
+        Assert.Contains(matches, m => m.GetProperty("leadId").GetInt32() == peter);
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
     public async Task The_check_finds_exact_and_similar_leads_through_the_key_index_and_follows_edits(Db db)
     {
         var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
