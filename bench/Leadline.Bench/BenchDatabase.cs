@@ -65,12 +65,28 @@ internal sealed class BenchDatabase : IAsyncDisposable
         return new BenchDatabase(DatabaseProvider.Postgres, cs, folder, pgServer, name, keep);
     }
 
+    /// <summary>An earlier run's kept PostgreSQL database (<c>--reuse NAME</c>), already seeded; disposing leaves it alone.</summary>
+    public static BenchDatabase Reuse(string pgServer, string name) =>
+        new(DatabaseProvider.Postgres, new NpgsqlConnectionStringBuilder(pgServer) { Database = name }.ConnectionString,
+            Directory.CreateTempSubdirectory("leadline-bench-").FullName, null, null, keep: true);
+
+    /// <summary>The bench workspace and its admin in a reused database: (workspace id, admin user id).</summary>
+    public async Task<(int WorkspaceId, int AdminId)> FindAsync(CancellationToken ct)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LeadlineDb>();
+        var admin = await db.Users.IgnoreQueryFilters().Where(u => u.Email == AdminEmail).Select(u => new { u.Id, u.WorkspaceId }).SingleAsync(ct);
+        return (admin.WorkspaceId, admin.Id);
+    }
+
+    private const string AdminEmail = "bench-admin@example.com";
+
     /// <summary>Migrates with the app's migrator and creates a workspace with its admin; returns (workspace id, admin user id).</summary>
     public async Task<(int WorkspaceId, int AdminId)> PrepareAsync(CancellationToken ct)
     {
         await App.Services.MigrateLeadlineDatabaseAsync(ct);   // Program already did at start-up; this is a no-op that fails loudly if not
         await using var scope = App.Services.CreateAsyncScope();
-        const string email = "bench-admin@example.com";
+        const string email = AdminEmail;
         var created = await scope.ServiceProvider.GetRequiredService<WorkspaceService>().CreateWithAdminAsync(new NewWorkspaceRequest
         {
             Name = "Bench",

@@ -29,6 +29,9 @@ internal sealed record BenchOptions
     /// <summary>Keep the database afterwards (for EXPLAIN by hand); its location is printed.</summary>
     public bool Keep { get; init; }
 
+    /// <summary>An earlier run's kept PostgreSQL database (its name, from <c>--keep</c>) to measure again without seeding.</summary>
+    public string? Reuse { get; init; }
+
     /// <summary>Print each first-page query with its plan (EXPLAIN QUERY PLAN / EXPLAIN ANALYZE).</summary>
     public bool Explain { get; init; }
 
@@ -78,6 +81,7 @@ internal sealed record BenchOptions
             Budget = TimeSpan.FromSeconds(Int("budget", 20, 1, 3600)),
             ImportTimeout = TimeSpan.FromSeconds(Int("import-timeout", 600, 1, 36_000)),
             Keep = values.ContainsKey("keep"),
+            Reuse = values.GetValueOrDefault("reuse"),
             Explain = values.ContainsKey("explain"),
             Help = values.ContainsKey("help"),
             Suite = values.GetValueOrDefault("suite", "leads").ToLowerInvariant() is var suite && suite is "leads" or "pipeline" or "dedup" or "all"
@@ -92,7 +96,7 @@ internal sealed record BenchOptions
         Leadline benchmark: seeds a fresh database and measures the lead list, import and export.
           dotnet run -c Release --project bench/Leadline.Bench -- --leads 1000000 --db sqlite|postgres|both
               [--pg "Host=127.0.0.1;Port=5432;Username=postgres"] (or LEADLINE_BENCH_PG)
-              [--runs 30] [--warmup 3] [--import 100000] [--budget 20] [--import-timeout 600] [--explain] [--keep] [--skip list,export,import]
+              [--runs 30] [--warmup 3] [--import 100000] [--budget 20] [--import-timeout 600] [--explain] [--keep] [--reuse NAME (a kept PostgreSQL database, --db postgres)] [--skip list,export,import]
               [--suite leads|pipeline|dedup|all] [--reminders 10000]   (pipeline: board, moves, reminder dispatch; dedup: the real-time duplicate check)
         Prints one Markdown table per database on standard output; progress goes to standard error.
         """;

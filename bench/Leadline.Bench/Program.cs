@@ -39,6 +39,17 @@ internal static class BenchProgram
                           $".NET {Environment.Version}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         foreach (var kind in options.Databases)
         {
+            if (options.Reuse is { } reused)
+            {
+                // measure again on a kept database (PostgreSQL): no seeding, no load figures
+                await using var kept = BenchDatabase.Reuse(options.Postgres ?? throw new ArgumentException($"--reuse needs --pg or {BenchOptions.PostgresVariable}."), reused);
+                var (keptWorkspace, keptAdmin) = await kept.FindAsync(ct);
+                if (options.Suite is "pipeline" or "all")
+                    await RunPipelineSuiteAsync(kept, keptWorkspace, keptAdmin, options, log, ct);
+                if (options.Suite is "dedup" or "all")
+                    await new DuplicateCheckBench(kept, keptWorkspace, options).RunAsync(Console.Out, log, ct);
+                break;
+            }
             await using var database = await BenchDatabase.CreateAsync(kind, options.Postgres, options.Keep);
             var report = new Report(database.Name);
             var (workspaceId, adminId) = await database.PrepareAsync(ct);

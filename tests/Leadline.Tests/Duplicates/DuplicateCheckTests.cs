@@ -57,15 +57,15 @@ public sealed class DuplicateCheckTests(AppFixture fixture) : IClassFixture<AppF
     }
 
     [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
-    public async Task A_lead_sharing_a_rare_key_is_found_among_many_sharing_common_ones(Db db)
+    public async Task A_lead_sharing_a_rare_key_is_found_among_more_leads_sharing_common_ones_than_the_check_scores(Db db)
     {
         var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
-        // dozens of colleagues at one company, written first (lower ids), each sharing the company and the name's sound
-        // with the typed record; then the lead with the typed e-mail
+        // more colleagues at one company than the check scores, written first (lower ids), each sharing the company and
+        // the name's sound with the typed record; then the lead with the typed e-mail
         await using (var scope = ws.Scope(out var leadlineDb))
         {
             var stage = await leadlineDb.Stages.OrderBy(s => s.Order).FirstAsync();
-            var colleagues = Enumerable.Range(1, 40).Select(i => new Lead
+            var colleagues = Enumerable.Range(1, DuplicateFinder.MaxCandidates + 10).Select(i => new Lead
             {
                 Name = $"Jon Smyth", Company = "Globex Corporation", Email = $"colleague{i}@globex.example", HasContactInfo = true,
                 PipelineId = stage.PipelineId, StageId = stage.Id, Status = stage.Category, Position = i * 1024,
@@ -85,7 +85,7 @@ public sealed class DuplicateCheckTests(AppFixture fixture) : IClassFixture<AppF
     }
 
     [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
-    public async Task A_shared_number_too_common_to_bring_candidates_still_ranks_the_lead_that_has_it_among_many_colleagues(Db db)
+    public async Task A_number_too_common_to_bring_candidates_still_counts_for_a_lead_found_through_its_company(Db db)
     {
         var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
         const string switchboard = "+12125550100";
@@ -97,9 +97,9 @@ public sealed class DuplicateCheckTests(AppFixture fixture) : IClassFixture<AppF
                 Name = name, Company = company, Phone = phone, PhoneE164 = phone, HasContactInfo = phone is not null,
                 PipelineId = stage.PipelineId, StageId = stage.Id, Status = stage.Category, Position = 1024,
             };
-            // the number is over the cap (other companies' staff share it); more colleagues than the check scores share the company
+            // the number is over the cap (other companies' staff share it); dozens of colleagues share the company
             var leads = Enumerable.Range(1, DuplicateFinder.MaxPerKey + 1).Select(i => New($"Caller {i:000}", $"Tenant {i:000} Holdings", switchboard))
-                .Concat(Enumerable.Range(1, DuplicateFinder.MaxCandidates + 10).Select(i => New($"Colleague {i:000}", "Initech", null)))
+                .Concat(Enumerable.Range(1, 40).Select(i => New($"Colleague {i:000}", "Initech", null)))
                 .Append(New("Peter Gibbons", "Initech", switchboard))
                 .ToList();
             await using var bulk = await LeadBulkWriter.OpenAsync(leadlineDb, CancellationToken.None);
