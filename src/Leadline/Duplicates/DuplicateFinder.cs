@@ -19,14 +19,6 @@ public sealed class DuplicateFinder(LeadlineDb db, LeadService leads, IMemoryCac
     /// <summary>A key shared by more leads than this (a switchboard number, a very common name) adds no candidates.</summary>
     public const int MaxPerKey = 200;
 
-    /// <summary>
-    /// The check scores at most this many candidates: those sharing the most keys with the typed record (see
-    /// <see cref="LookUpAsync"/>). A bound on the rows it reads, not on what it finds: a company or a name sound under
-    /// the cap can bring hundreds. At 30 the benchmark's weakest similar variant lost 3 of 100 matches (their other
-    /// evidence, the phone's tail, was a key over the cap); at 60 it found all that scoring every candidate found.
-    /// </summary>
-    public const int MaxCandidates = 60;
-
     /// <summary>Value frequencies are judged against at least this many leads (see <see cref="SweepOptions.MinPopulation"/>).</summary>
     public const int MinPopulation = 10_000;
 
@@ -43,7 +35,7 @@ public sealed class DuplicateFinder(LeadlineDb db, LeadService leads, IMemoryCac
         var keys = typed.BlockingKeys.Select(LeadMatchKey.Stored).Distinct().ToList();
         if (keys.Count == 0)
             return [];
-        var (counts, _, candidates) = await LookUpAsync(keys, withOwners: true, ct, best: (MaxCandidates, request.ExcludeId ?? 0));
+        var (counts, _, candidates) = await LookUpAsync(keys, withOwners: true, ct);
         if (candidates.Count == 0)
             return [];
         var scorer = await ScorerAsync(counts, ct);
@@ -102,13 +94,9 @@ public sealed class DuplicateFinder(LeadlineDb db, LeadService leads, IMemoryCac
     /// at a million leads (keys known to be frequent are not asked again). The key counts come from the covering key index
     /// (grouped), each usable key is joined back to its leads on the same index, and each lead on its primary key. The key
     /// list goes as one parameter (EF.Parameter: json_each on SQLite, = ANY on PostgreSQL) instead of one parameter per key.
-    /// With <paramref name="best"/>, only the leads sharing the most of the typed keys are read (ties to the rarer keys,
-    /// by the sum of 1 / their count), leaving <c>Except</c> out: reading candidate rows at random from the table was
-    /// most of a slow check, while the ranking comes from the key index alone. (Counting the keys over the cap too, by a
-    /// look-up per candidate, was tried: cold, those look-ups took the p95 to 370 ms.)
     /// </summary>
     private async Task<(Dictionary<string, int> Counts, List<(string Key, int LeadId)> Pairs, Dictionary<int, Candidate> Leads)> LookUpAsync(
-        List<string> keys, bool withOwners, CancellationToken ct, (int Count, int Except)? best = null)
+        List<string> keys, bool withOwners, CancellationToken ct)
     {
         var keyCounts = new Dictionary<string, int>(StringComparer.Ordinal);
         var pairs = new List<(string Key, int LeadId)>();
@@ -125,27 +113,12 @@ public sealed class DuplicateFinder(LeadlineDb db, LeadService leads, IMemoryCac
             return (keyCounts, pairs, leads);
 
         var counts = db.LeadMatchKeys.Where(k => EF.Parameter(unknown).Contains(k.Key)).GroupBy(k => k.Key).Select(g => new { g.Key, Count = g.Count() });
-        var candidates = db.Leads.Where(l => l.ArchivedAt == null);
-        if (best is { } limit)
-        {
-            var strongest = (
-                from c in counts
-                join k in db.LeadMatchKeys on c.Count <= MaxPerKey ? c.Key : null equals k.Key
-                where k.LeadId != limit.Except
-                group c.Count by k.LeadId into shared
-                // how many of the typed keys the lead shares, then how rare they are (a shared e-mail outweighs a shared
-                // name sound held by a hundred leads); from the key index alone
-                orderby shared.Count() descending,
-                    shared.Sum(count => 1.0 / count) descending, shared.Key
-                select shared.Key).Take(limit.Count);
-            candidates = candidates.Where(l => strongest.Contains(l.Id));
-        }
         var rows = await (
             from c in counts
             // a key over the cap joins nothing: as NULL in the index condition, not a filter after walking its entries
             join k in db.LeadMatchKeys on c.Count <= MaxPerKey ? c.Key : null equals k.Key into held
             from k in held.DefaultIfEmpty()
-            join l in candidates on (int?)k.LeadId equals l.Id into found
+            join l in db.Leads.Where(l => l.ArchivedAt == null) on (int?)k.LeadId equals l.Id into found
             from l in found.DefaultIfEmpty()
             select new
             {
