@@ -25,7 +25,7 @@ internal static class SnakeCaseNames
             foreach (var fk in entity.GetForeignKeys())
                 fk.SetConstraintName($"fk_{table}_{Columns(fk.Properties)}");
             foreach (var index in entity.GetIndexes())
-                index.SetDatabaseName($"ix_{table}_{Columns(index.Properties)}");
+                index.SetDatabaseName(index.Name ?? $"ix_{table}_{Columns(index.Properties)}");   // a named index keeps its name
         }
     }
 

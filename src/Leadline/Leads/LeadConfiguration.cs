@@ -47,8 +47,8 @@ internal sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
         // the reservation release sweep
         b.HasIndex(l => l.ReservedAt).HasFilter("\"reserved_at\" IS NOT NULL");
         // the board (BoardQueries, LeadMover): per-stage counts, a column's cards in order and a move's neighbours from the
-        // index alone, unarchived leads only; owner_id for the "My leads" filter. Migration 0005.
-        b.HasIndex(l => new { l.WorkspaceId, l.PipelineId, l.StageId, l.Position, l.Id, l.OwnerId }).HasFilter("\"archived_at\" IS NULL");
+        // index alone, unarchived leads only; owner_id and source for the board's filters. Migrations 0005, 0011.
+        b.HasIndex(l => new { l.WorkspaceId, l.PipelineId, l.StageId, l.Position, l.Id, l.OwnerId, l.Source }, "ix_leads_board").HasFilter("\"archived_at\" IS NULL");
     }
 
     /// <summary>

@@ -32,7 +32,7 @@ public sealed class BoardQueries(LeadlineDb db)
             return null;
         var leads = Leads(pipelineId, filter, currentUserId, leadQueries, clock);
         // a count per stage (correlated, stage_id = ?) rather than one GROUP BY over the whole pipeline: each is a range of the
-        // board index (0005), where PostgreSQL would plan the GROUP BY over 100,000 leads as a sequential scan of the table
+        // board index (ix_leads_board), where PostgreSQL would plan the GROUP BY over 100,000 leads as a sequential scan of the table
         var counts = await db.Stages.Where(s => s.PipelineId == pipelineId)
             .Select(s => new { s.Id, Count = leads.Count(l => l.StageId == s.Id) })
             .ToDictionaryAsync(g => g.Id, g => g.Count, ct);

@@ -78,7 +78,7 @@ public sealed class LeadMover(LeadlineDb db, LeadWriter writer, LeadService lead
 
     private async Task<double> PositionAtAsync(Lead lead, int index, CancellationToken ct)
     {
-        // pipeline_id too (the stage implies it): the board index (0005) then answers from its entries alone
+        // pipeline_id too (the stage implies it): the board index (ix_leads_board) then answers from its entries alone
         var column = Column(lead);
         var neighbours = index == 0
             ? await column.Select(l => (double?)l.Position).Take(1).ToListAsync(ct)
@@ -102,7 +102,7 @@ public sealed class LeadMover(LeadlineDb db, LeadWriter writer, LeadService lead
         }
     }
 
-    /// <summary>The other cards of the lead's (new) column; with pipeline_id too, so the board index (0005) answers from its entries alone.</summary>
+    /// <summary>The other cards of the lead's (new) column; with pipeline_id too, so the board index (ix_leads_board) answers from its entries alone.</summary>
     private IQueryable<Lead> OtherCards(Lead lead) =>
         db.Leads.Where(l => l.PipelineId == lead.PipelineId && l.StageId == lead.StageId && l.Id != lead.Id && l.ArchivedAt == null);
 
