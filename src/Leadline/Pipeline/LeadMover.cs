@@ -78,7 +78,6 @@ public sealed class LeadMover(LeadlineDb db, LeadWriter writer, LeadService lead
 
     private async Task<double> PositionAtAsync(Lead lead, int index, CancellationToken ct)
     {
-        // pipeline_id too (the stage implies it): the board index (ix_leads_board) then answers from its entries alone
         var column = Column(lead);
         var neighbours = index == 0
             ? await column.Select(l => (double?)l.Position).Take(1).ToListAsync(ct)
@@ -102,7 +101,10 @@ public sealed class LeadMover(LeadlineDb db, LeadWriter writer, LeadService lead
         }
     }
 
-    /// <summary>The other cards of the lead's (new) column; with pipeline_id too, so the board index (ix_leads_board) answers from its entries alone.</summary>
+    /// <summary>
+    /// The other cards of the lead's (new) column; with pipeline_id too (the stage implies it), so the board index
+    /// (ix_leads_board) answers from its entries alone.
+    /// </summary>
     private IQueryable<Lead> OtherCards(Lead lead) =>
         db.Leads.Where(l => l.PipelineId == lead.PipelineId && l.StageId == lead.StageId && l.Id != lead.Id && l.ArchivedAt == null);
 
@@ -112,8 +114,8 @@ public sealed class LeadMover(LeadlineDb db, LeadWriter writer, LeadService lead
     /// Spreads the cards around <paramref name="index"/> evenly between the two cards just outside them (which keep
     /// their positions, as does every other card), widening the window until the spacing is at least
     /// <see cref="MinSpacing"/>, and returns the position between the new neighbours; past <see cref="MaxRespaceCards"/>
-    /// the whole column is renumbered (null: walk again). Repeated drops into one spot wear one gap, so this rewrites a
-    /// dozen rows where renumbering a 30,000-card column rewrote them all (and every index entry of each).
+    /// the whole column is renumbered (null: walk again). Repeated drops into one spot wear one gap, so this rewrites 16
+    /// rows where renumbering a 30,000-card column rewrote them all (and every index entry of each).
     /// </summary>
     private async Task<double?> RespaceAroundAsync(Lead lead, int index, CancellationToken ct)
     {
