@@ -16,8 +16,6 @@ public static class DataFeature
         options.ConnectionString = builder.Configuration.GetConnectionString("Leadline") is { Length: > 0 } cs
             ? cs
             : DatabaseOptions.DefaultSqliteConnection;
-        if (options.Provider == DatabaseProvider.Postgres)
-            options.ConnectionString = DatabaseOptions.WithPostgresDefaults(options.ConnectionString);
         builder.Services.AddSingleton(options);
 
         builder.Services.AddHttpContextAccessor();

@@ -15,23 +15,6 @@ public sealed class DatabaseOptions
 
     public string ConnectionString { get; set; } = DefaultSqliteConnection;
 
-    /// <summary>Statements per connection Npgsql prepares once it has seen them a few times, unless the connection string sets its own.</summary>
-    public const int PostgresAutoPrepare = 64;
-
-    /// <summary>
-    /// The PostgreSQL connection string with Npgsql's automatic preparation on (<see cref="PostgresAutoPrepare"/>) where it
-    /// does not say otherwise: EF sends the same few dozen statements over and over, and planning them again each time was a
-    /// measurable part of a board move or a duplicate check (planning 0.4-0.7 ms of a 2-3 ms query). Behind a pooler in
-    /// transaction mode without prepared-statement support (PgBouncer before 1.21), set <c>Max Auto Prepare=0</c>.
-    /// </summary>
-    public static string WithPostgresDefaults(string connectionString)
-    {
-        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (given.ContainsKey("Max Auto Prepare") || given.ContainsKey("MaxAutoPrepare"))
-            return connectionString;
-        return new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = PostgresAutoPrepare }.ConnectionString;
-    }
-
     /// <summary>Host, port and database only: safe to print, never the password.</summary>
     public string Describe()
     {
