@@ -136,17 +136,11 @@ public sealed class LeadMover(LeadlineDb db, LeadWriter writer, LeadService lead
             var origin = first == 1 ? cards[0].Position : last == cards.Count - 2 ? cards[^1].Position - spacing * (count + 1) : 0;
             double At(int c) => c < first || c > last ? cards[c].Position : origin + spacing * (c - first + 1);
 
-            var sql = new System.Text.StringBuilder("UPDATE leads SET position = CASE id");
-            var values = new List<object>();
-            for (var c = first; c <= last; c++)
-            {
-                sql.Append($" WHEN {{{values.Count}}} THEN {{{values.Count + 1}}}");
-                values.Add(cards[c].Id);
-                values.Add(At(c));
-            }
-            sql.Append($" ELSE position END WHERE workspace_id = {{{values.Count}}} AND id IN ({string.Join(", ", cards[first..(last + 1)].Select(c => c.Id))})");
-            values.Add(lead.WorkspaceId);
-            await db.Database.ExecuteSqlRawAsync(sql.ToString(), values, ct);
+            // ids (integers read from the database) inline, the new positions as parameters {0}..{n-1}, the workspace as {n}
+            var moving = Enumerable.Range(first, count).ToList();
+            var sql = $"UPDATE leads SET position = CASE id {string.Concat(moving.Select((c, i) => $"WHEN {cards[c].Id} THEN {{{i}}} "))}END "
+                + $"WHERE workspace_id = {{{count}}} AND id IN ({string.Join(", ", moving.Select(c => cards[c].Id))})";
+            await db.Database.ExecuteSqlRawAsync(sql, moving.Select(c => (object)At(c)).Append(lead.WorkspaceId), ct);
             // the moved lead goes between the cards at index - 1 and index, as they stand now
             return (At(index - 1 - skip) + At(index - skip)) / 2;
         }

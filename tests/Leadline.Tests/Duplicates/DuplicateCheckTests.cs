@@ -22,17 +22,8 @@ public sealed class DuplicateCheckTests(AppFixture fixture) : IClassFixture<AppF
     {
         var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
         const string switchboard = "+12125550100";
-        await using (var scope = ws.Scope(out var leadlineDb))
-        {
-            var stage = await leadlineDb.Stages.OrderBy(s => s.Order).FirstAsync();
-            var staff = Enumerable.Range(1, DuplicateFinder.MaxPerKey + 1).Select(i => new Lead
-            {
-                Name = $"Staff Member {i:000}", Phone = switchboard, PhoneE164 = switchboard, HasContactInfo = true,
-                PipelineId = stage.PipelineId, StageId = stage.Id, Status = stage.Category, Position = i * 1024,
-            }).ToList();
-            await using var bulk = await LeadBulkWriter.OpenAsync(leadlineDb, CancellationToken.None);
-            await bulk.WriteAsync(staff, ws.App.Clock.GetUtcNow().UtcDateTime, null, "Test", CancellationToken.None);
-        }
+        await ws.WriteLeadsAsync(Enumerable.Range(1, DuplicateFinder.MaxPerKey + 1)
+            .Select(i => new Lead { Name = $"Staff Member {i:000}", Phone = switchboard, PhoneE164 = switchboard, HasContactInfo = true }).ToList());
         var zed = (await ws.Admin.CreateLeadAsync(new { name = "Zebulon Quixote", phone = switchboard, email = "zq@quixote.example" })).GetProperty("id").GetInt32();
 
         // the number alone: every lead shares it, none is singled out; the same when the count comes from memory
@@ -62,17 +53,8 @@ public sealed class DuplicateCheckTests(AppFixture fixture) : IClassFixture<AppF
         var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
         // seventy colleagues at one company, written first (lower ids), each sharing the company and the name's sound
         // with the typed record; then the lead with the typed e-mail
-        await using (var scope = ws.Scope(out var leadlineDb))
-        {
-            var stage = await leadlineDb.Stages.OrderBy(s => s.Order).FirstAsync();
-            var colleagues = Enumerable.Range(1, 70).Select(i => new Lead
-            {
-                Name = $"Jon Smyth", Company = "Globex Corporation", Email = $"colleague{i}@globex.example", HasContactInfo = true,
-                PipelineId = stage.PipelineId, StageId = stage.Id, Status = stage.Category, Position = i * 1024,
-            }).ToList();
-            await using var bulk = await LeadBulkWriter.OpenAsync(leadlineDb, CancellationToken.None);
-            await bulk.WriteAsync(colleagues, ws.App.Clock.GetUtcNow().UtcDateTime, null, "Test", CancellationToken.None);
-        }
+        await ws.WriteLeadsAsync(Enumerable.Range(1, 70)
+            .Select(i => new Lead { Name = "Jon Smyth", Company = "Globex Corporation", Email = $"colleague{i}@globex.example", HasContactInfo = true }).ToList());
         var john = (await ws.Admin.CreateLeadAsync(new { name = "John Smith", company = "Globex Corporation", email = "john.smith@globex.example" }))
             .GetProperty("id").GetInt32();
 
@@ -89,25 +71,15 @@ public sealed class DuplicateCheckTests(AppFixture fixture) : IClassFixture<AppF
     {
         var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
         const string switchboard = "+12125550100";
-        await using (var scope = ws.Scope(out var leadlineDb))
-        {
-            var stage = await leadlineDb.Stages.OrderBy(s => s.Order).FirstAsync();
-            Lead New(string name, string company, string? phone) => new()
-            {
-                Name = name, Company = company, Phone = phone, PhoneE164 = phone, HasContactInfo = phone is not null,
-                PipelineId = stage.PipelineId, StageId = stage.Id, Status = stage.Category, Position = 1024,
-            };
-            // the number is over the cap (other companies' staff share it); dozens of colleagues share the company
-            var leads = Enumerable.Range(1, DuplicateFinder.MaxPerKey + 1).Select(i => New($"Caller {i:000}", $"Tenant {i:000} Holdings", switchboard))
-                .Concat(Enumerable.Range(1, 40).Select(i => New($"Colleague {i:000}", "Initech", null)))
-                .Append(New("Peter Gibbons", "Initech", switchboard))
-                .ToList();
-            await using var bulk = await LeadBulkWriter.OpenAsync(leadlineDb, CancellationToken.None);
-            await bulk.WriteAsync(leads, ws.App.Clock.GetUtcNow().UtcDateTime, null, "Test", CancellationToken.None);
-        }
-        int peter;
-        await using (var scope = ws.Scope(out var leadlineDb))
-            peter = await leadlineDb.Leads.Where(l => l.Name == "Peter Gibbons").Select(l => l.Id).SingleAsync();
+        static Lead New(string name, string company, string? phone) =>
+            new() { Name = name, Company = company, Phone = phone, PhoneE164 = phone, HasContactInfo = phone is not null };
+        // the number is over the cap (other companies' staff share it); dozens of colleagues share the company
+        var leads = Enumerable.Range(1, DuplicateFinder.MaxPerKey + 1).Select(i => New($"Caller {i:000}", $"Tenant {i:000} Holdings", switchboard))
+            .Concat(Enumerable.Range(1, 40).Select(i => New($"Colleague {i:000}", "Initech", null)))
+            .Append(New("Peter Gibbons", "Initech", switchboard))
+            .ToList();
+        await ws.WriteLeadsAsync(leads);
+        var peter = leads[^1].Id;
 
         // company and number together single Peter out, though each alone is shared by dozens or hundreds
         var matches = await CheckAsync(ws.Admin, new { name = "P. Gibbonz", company = "Initech Inc.", phone = switchboard });

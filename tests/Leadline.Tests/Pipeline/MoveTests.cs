@@ -89,18 +89,9 @@ public sealed class MoveTests(AppFixture fixture) : IClassFixture<AppFixture>
         var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
         var stages = await LeadsApiTests.StagesAsync(ws);
         var pipeline = (await ws.Admin.GetFromJsonAsync<JsonElement>("/api/v1/pipelines")).GetProperty("items")[0].GetProperty("id").GetInt32();
-        List<int> ids;
-        await using (var scope = ws.Scope(out var leadlineDb))
-        {
-            var stage = await leadlineDb.Stages.SingleAsync(s => s.Id == stages["New"]);
-            var column = Enumerable.Range(0, 120).Select(i => new Leadline.Leads.Lead
-            {
-                Name = $"C{i:000}", PipelineId = stage.PipelineId, StageId = stage.Id, Status = stage.Category, Position = (i + 1) * 1024,
-            }).ToList();
-            await using var bulk = await Leadline.Leads.LeadBulkWriter.OpenAsync(leadlineDb, CancellationToken.None);
-            await bulk.WriteAsync(column, ws.App.Clock.GetUtcNow().UtcDateTime, null, "Test", CancellationToken.None);
-            ids = column.Select(l => l.Id).ToList();
-        }
+        var column = Enumerable.Range(0, 120).Select(i => new Leadline.Leads.Lead { Name = $"C{i:000}", Position = (i + 1) * 1024 }).ToList();
+        await ws.WriteLeadsAsync(column, stages["New"]);
+        var ids = column.Select(l => l.Id).ToList();
 
         // the last two cards take turns at index 60: one gap halves with every drop, past what a double can split
         var expected = ids.ToList();

@@ -2,7 +2,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Leadline.Data;
+using Leadline.Leads;
 using Leadline.Workspaces;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Leadline.Tests.TestInfrastructure;
@@ -79,5 +81,23 @@ public sealed class TestWorkspace
         scope.ServiceProvider.GetRequiredService<WorkspaceScope>().Enter(Id);
         db = scope.ServiceProvider.GetRequiredService<LeadlineDb>();
         return scope;
+    }
+
+    /// <summary>
+    /// Writes many leads at once through the bulk writer (as demo data does) into the workspace's first stage, or the stage
+    /// <paramref name="stageId"/>; a lead keeps a position it was given, else it follows the list's order. Sets their ids.
+    /// </summary>
+    public async Task WriteLeadsAsync(IReadOnlyList<Lead> leads, int? stageId = null)
+    {
+        await using var scope = Scope(out var db);
+        var stage = await db.Stages.OrderBy(s => s.Order).FirstAsync(s => stageId == null || s.Id == stageId);
+        for (var i = 0; i < leads.Count; i++)
+        {
+            (leads[i].PipelineId, leads[i].StageId, leads[i].Status) = (stage.PipelineId, stage.Id, stage.Category);
+            if (leads[i].Position == 0)
+                leads[i].Position = (i + 1) * 1024;
+        }
+        await using var bulk = await LeadBulkWriter.OpenAsync(db, CancellationToken.None);
+        await bulk.WriteAsync(leads, App.Clock.GetUtcNow().UtcDateTime, null, "Test", CancellationToken.None);
     }
 }
