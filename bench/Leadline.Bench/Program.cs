@@ -44,6 +44,12 @@ internal static class BenchProgram
                 // measure again on a kept database (PostgreSQL): no seeding, no load figures
                 await using var kept = BenchDatabase.Reuse(options.Postgres ?? throw new ArgumentException($"--reuse needs --pg or {BenchOptions.PostgresVariable}."), reused);
                 var (keptWorkspace, keptAdmin) = await kept.FindAsync(ct);
+                if (options.Suite is "leads" or "all")
+                {
+                    var keptReport = new Report(kept.Name);
+                    await RunListAsync(kept, keptWorkspace, keptAdmin, keptReport, options, log, ct);
+                    keptReport.Print(Console.Out, options.Explain);
+                }
                 if (options.Suite is "pipeline" or "all")
                     await RunPipelineSuiteAsync(kept, keptWorkspace, keptAdmin, options, log, ct);
                 if (options.Suite is "dedup" or "all")
@@ -69,14 +75,7 @@ internal static class BenchProgram
             }
             report.Size(await database.SizeBytesAsync(ct));
 
-            var list = new ListBench(database, workspaceId, adminId, options);
-            List<ListCase> cases = options.Skip.Contains("list") ? [] : await ListBench.CasesAsync(database, workspaceId, ct);
-            await list.WarmUpAsync(cases, ct);
-            foreach (var c in cases)
-            {
-                await log.WriteLineAsync($"{database.Name}: {c.Name}");
-                report.List(await list.RunAsync(c, options.Explain, ct));
-            }
+            await RunListAsync(database, workspaceId, adminId, report, options, log, ct);
 
             var io = new ImportExportBench(database, workspaceId, adminId);
             if (!options.Skip.Contains("export"))
@@ -98,6 +97,18 @@ internal static class BenchProgram
                 report.Print(Console.Out, options.Explain);
         }
         return 0;
+    }
+
+    private static async Task RunListAsync(BenchDatabase database, int workspaceId, int adminId, Report report, BenchOptions options, TextWriter log, CancellationToken ct)
+    {
+        var list = new ListBench(database, workspaceId, adminId, options);
+        List<ListCase> cases = options.Skip.Contains("list") ? [] : await ListBench.CasesAsync(database, workspaceId, ct);
+        await list.WarmUpAsync(cases, ct);
+        foreach (var c in cases)
+        {
+            await log.WriteLineAsync($"{database.Name}: {c.Name}");
+            report.List(await list.RunAsync(c, options.Explain, ct));
+        }
     }
 
     private static async Task RunPipelineSuiteAsync(BenchDatabase database, int workspaceId, int adminId, BenchOptions options, TextWriter log, CancellationToken ct)

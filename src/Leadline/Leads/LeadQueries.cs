@@ -191,7 +191,9 @@ public sealed class LeadQueries(LeadlineDb db)
     {
         var after = ParseCursor(cursor);
         q = Order(After(q, sort, after), sort);
-        var rows = await q.Take(limit + 1).ToListAsync(ct);
+        // read-only rows (the API and the Leads page map them and let go): without tracking EF skips the identity map and
+        // the per-row snapshot of 54 columns, which cost as much as a sub-millisecond page query itself
+        var rows = await q.Take(limit + 1).AsNoTracking().ToListAsync(ct);
         string? next = null;
         if (rows.Count > limit)
         {
@@ -234,6 +236,11 @@ public sealed class LeadQueries(LeadlineDb db)
         return int.TryParse(first, out var nameId) ? (rest, nameId) : null;
     }
 
+    /// <summary>
+    /// The rows after the cursor's. Each form starts with a plain bound on the order's first column (redundant with the
+    /// OR after it), which the database can seek to in the order's index: the OR alone is a filter, so page N walked
+    /// the N - 1 pages before it again (PostgreSQL, q=smith page 2 at a million leads: 40 ms against 21 for page 1).
+    /// </summary>
     private static IQueryable<Lead> After(IQueryable<Lead> q, LeadSort sort, (string Key, int Id)? after)
     {
         if (after is not { } a)
@@ -245,22 +252,22 @@ public sealed class LeadQueries(LeadlineDb db)
                 var name = a.Key;
                 // translated to SQL "name > @name": the database's collation, the same one ORDER BY uses
 #pragma warning disable CA1309
-                return q.Where(l => string.Compare(l.Name, name) > 0 || (l.Name == name && l.Id > id));
+                return q.Where(l => string.Compare(l.Name, name) >= 0).Where(l => string.Compare(l.Name, name) > 0 || (l.Name == name && l.Id > id));
 #pragma warning restore CA1309
             case LeadSort.Score or LeadSort.ScoreDesc when int.TryParse(a.Key, out var score):
                 return sort == LeadSort.Score
-                    ? q.Where(l => l.Score > score || (l.Score == score && l.Id > id))
-                    : q.Where(l => l.Score < score || (l.Score == score && l.Id < id));
+                    ? q.Where(l => l.Score >= score).Where(l => l.Score > score || (l.Score == score && l.Id > id))
+                    : q.Where(l => l.Score <= score).Where(l => l.Score < score || (l.Score == score && l.Id < id));
             case LeadSort.Created or LeadSort.CreatedDesc when long.TryParse(a.Key, out var ticks):
                 var at = new DateTime(ticks, DateTimeKind.Utc);
                 return sort == LeadSort.Created
-                    ? q.Where(l => l.CreatedAt > at || (l.CreatedAt == at && l.Id > id))
-                    : q.Where(l => l.CreatedAt < at || (l.CreatedAt == at && l.Id < id));
+                    ? q.Where(l => l.CreatedAt >= at).Where(l => l.CreatedAt > at || (l.CreatedAt == at && l.Id > id))
+                    : q.Where(l => l.CreatedAt <= at).Where(l => l.CreatedAt < at || (l.CreatedAt == at && l.Id < id));
             case LeadSort.LastActivity or LeadSort.LastActivityDesc when long.TryParse(a.Key, out var ticks):
                 var last = new DateTime(ticks, DateTimeKind.Utc);
                 return sort == LeadSort.LastActivity
-                    ? q.Where(l => (l.LastActivityAt ?? DateTime.MinValue) > last || ((l.LastActivityAt ?? DateTime.MinValue) == last && l.Id > id))
-                    : q.Where(l => (l.LastActivityAt ?? DateTime.MinValue) < last || ((l.LastActivityAt ?? DateTime.MinValue) == last && l.Id < id));
+                    ? q.Where(l => (l.LastActivityAt ?? DateTime.MinValue) >= last).Where(l => (l.LastActivityAt ?? DateTime.MinValue) > last || ((l.LastActivityAt ?? DateTime.MinValue) == last && l.Id > id))
+                    : q.Where(l => (l.LastActivityAt ?? DateTime.MinValue) <= last).Where(l => (l.LastActivityAt ?? DateTime.MinValue) < last || ((l.LastActivityAt ?? DateTime.MinValue) == last && l.Id < id));
             default:
                 return q;
         }

@@ -1,0 +1,2 @@
+-- 0012: nothing to do on SQLite. PostgreSQL's 0012 gives the searched text columns finer planner statistics; SQLite
+-- answers the search from its FTS5 table (0007), which knows how many leads hold a word (LeadQueries.SqliteSearch).
