@@ -39,7 +39,7 @@ public sealed class DuplicateFinder(LeadlineDb db, LeadService leads, IMemoryCac
         if (candidates.Count == 0)
             return [];
         var scorer = await ScorerAsync(counts, ct);
-        var matches = DuplicateCheck.Find(typed, candidates.Values.Select(c => NormalizedRecord.From(LeadMatchKey.ToRecord(c.Lead), defaultCountry)), scorer);
+        var matches = DuplicateCheck.Find(typed, candidates.Values.Select(c => NormalizedRecord.Compared(LeadMatchKey.ToRecord(c.Lead), defaultCountry)), scorer);
         return matches.Select(m =>
         {
             var (lead, ownerName) = candidates[(int)m.Id];
@@ -65,7 +65,7 @@ public sealed class DuplicateFinder(LeadlineDb db, LeadService leads, IMemoryCac
         if (leads.Count == 0)
             return found;
         var byKey = pairs.ToLookup(p => p.Key, p => (long)p.LeadId, StringComparer.Ordinal);
-        var candidates = leads.ToDictionary(c => (long)c.Key, c => NormalizedRecord.From(LeadMatchKey.ToRecord(c.Value.Lead), defaultCountry));
+        var candidates = leads.ToDictionary(c => (long)c.Key, c => NormalizedRecord.Compared(LeadMatchKey.ToRecord(c.Value.Lead), defaultCountry));
         var scorer = await ScorerAsync(counts, ct);
         foreach (var record in records)
         {
