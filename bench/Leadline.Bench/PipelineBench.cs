@@ -128,6 +128,21 @@ internal sealed class PipelineBench(BenchDatabase database, int workspaceId, int
             });
             report.Add("move", $"{label} (POST /api/v1/leads/{{id}}/move)", t.Times, t.CpuMs, MoveTargetMs);
         }
+
+        // what the board sends: the card dropped after (the column's last, the lead moved in the run before)
+        int last;
+        await using (var scope = database.Scope(workspaceId))
+            last = await scope.ServiceProvider.GetRequiredService<LeadlineDb>().Leads.Where(l => l.StageId == biggest.Id && l.ArchivedAt == null)
+                .OrderByDescending(l => l.Position).ThenByDescending(l => l.Id).Select(l => l.Id).FirstAsync(ct);
+        var byNeighbour = $"move {other.Name} → {biggest.Name} ({Count(biggest):N0} cards), to the bottom, after the last card (afterLeadId, as the board sends it)";
+        await log.WriteLineAsync($"{database.Name}: {byNeighbour}");
+        var n = await MeasureAsync(async _ =>
+        {
+            var id = inOther[nextOther++ % inOther.Count];
+            await MoveAsync(id, biggest.Id, Count(biggest), ct, afterLeadId: last);
+            last = id;
+        });
+        report.Add("move", $"{byNeighbour} (POST /api/v1/leads/{{id}}/move)", n.Times, n.CpuMs, MoveTargetMs);
     }
 
     /// <summary>Warm-up rounds, then timed rounds until <see cref="BenchOptions.Runs"/> or the budget is spent.</summary>
@@ -170,11 +185,11 @@ internal sealed class PipelineBench(BenchDatabase database, int workspaceId, int
     }
 
     /// <summary>What the move endpoint does: the move, then the lead as the response maps it.</summary>
-    private async Task MoveAsync(int leadId, int stageId, int? position, CancellationToken ct)
+    private async Task MoveAsync(int leadId, int stageId, int? position, CancellationToken ct, int? afterLeadId = null)
     {
         await using var scope = database.Scope(workspaceId);
         var sp = scope.ServiceProvider;
-        var result = await sp.GetRequiredService<LeadMover>().MoveAsync(leadId, new MoveRequest(stageId, position is { } p ? Math.Max(0, p) : null, null, null), ct);
+        var result = await sp.GetRequiredService<LeadMover>().MoveAsync(leadId, new MoveRequest(stageId, position is { } p ? Math.Max(0, p) : null, null, null, afterLeadId), ct);
         if (!result.Succeeded)
             throw new InvalidOperationException($"Move of lead {leadId} failed: {string.Join(" ", result.Errors.All)} {result.Conflict}");
         await sp.GetRequiredService<LeadMapper>().MapAsync(result.Value!, await sp.GetRequiredService<LeadService>().ClockAsync(ct), ct);

@@ -51,6 +51,35 @@ public sealed class BoardTests(AdminServer server) : BrowserTest(server), IClass
     }
 
     [Fact]
+    public async Task On_a_searched_board_a_card_lands_next_to_the_card_it_was_dropped_by()
+    {
+        // New, bottom up: … Other1, A, Other2, B, C; the search shows A, B, C only, so an index would count the others
+        var token = "Sq" + Guid.NewGuid().ToString("N")[..6];
+        await CreateLeadAsync($"Other {Guid.NewGuid():N}"[..12]);
+        await CreateLeadAsync($"{token} A");
+        await CreateLeadAsync($"Other {Guid.NewGuid():N}"[..12]);
+        await CreateLeadAsync($"{token} B");
+        await CreateLeadAsync($"{token} C");
+        var page = await OpenBoardPageAsync();
+        await SignInAsAdminAsync(page);
+        await page.GotoAsync($"/pipeline?q={token}");
+        var column = Column(page, "new");
+        await Expect(column.Locator(".board-card")).ToHaveCountAsync(3);
+        var a = await Card(page, $"{token} A").GetAttributeAsync("data-id");
+
+        var move = await page.RunAndWaitForResponseAsync(
+            () => Card(page, $"{token} C").DragToAsync(Card(page, $"{token} B")),
+            r => r.Url.EndsWith("/pipeline/move", StringComparison.Ordinal));
+        Assert.Equal(200, move.Status);
+        Assert.Contains($"afterLeadId={a}", move.Request.PostData, StringComparison.Ordinal);
+
+        await page.ReloadAsync();
+        await Expect(column.Locator(".board-card .card-name")).ToHaveTextAsync([$"{token} A", $"{token} C", $"{token} B"]);
+        await ShotAsync(page, "searched-board-drop");
+        AssertNothingBroke();
+    }
+
+    [Fact]
     public async Task Dropping_on_lost_asks_for_a_reason_and_cancel_puts_the_card_back()
     {
         var name = await NewLeadAsync("Lost");

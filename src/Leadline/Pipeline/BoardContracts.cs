@@ -22,6 +22,12 @@ public sealed record BoardColumn(int StageId, string Name, StageCategory Categor
 
 public sealed record BoardResponse(int PipelineId, string Name, IReadOnlyList<BoardColumn> Stages);
 
-public sealed record MoveRequest(int? StageId, int? Position, string? LostReason, int? Version);
+/// <summary>
+/// A move. <paramref name="AfterLeadId"/> / <paramref name="BeforeLeadId"/> (optional, an extension of the contract's
+/// position): the card the lead was dropped after / before, as the user saw the column. They win over the position when
+/// that card is still in the target column (a filtered board shows only some cards, so its index is not the column's);
+/// otherwise the position applies.
+/// </summary>
+public sealed record MoveRequest(int? StageId, int? Position, string? LostReason, int? Version, int? AfterLeadId = null, int? BeforeLeadId = null);
 
 public sealed record ReorderRequest(int? StageId, List<int>? LeadIds);

@@ -38,9 +38,9 @@ internal static class BoardPageEndpoints
 
         // SortableJS posts the drop as a form (antiforgery checked because of [FromForm])
         board.MapPost("/move", async ([FromForm] int leadId, [FromForm] int stageId, [FromForm] int position, [FromForm] int? version,
-            [FromForm] string? lostReason, LeadMover mover, CancellationToken ct) =>
+            [FromForm] string? lostReason, [FromForm] int? afterLeadId, [FromForm] int? beforeLeadId, LeadMover mover, CancellationToken ct) =>
         {
-            var result = await mover.MoveAsync(leadId, new MoveRequest(stageId, position, lostReason, version), ct);
+            var result = await mover.MoveAsync(leadId, new MoveRequest(stageId, position, lostReason, version, afterLeadId, beforeLeadId), ct);
             return result.Succeeded
                 ? Results.Ok(new { id = leadId, version = result.Value!.Version })
                 : Common.Api.ApiResults.Problem(result);

@@ -43,7 +43,8 @@ public sealed class LeadMover(LeadlineDb db, LeadWriter writer, LeadService lead
             if (errors.Any)
                 return Result<Lead>.Invalid(errors);
         }
-        lead.Position = request.Position is { } index ? await PositionAtAsync(lead, index, ct) : await AppendPositionAsync(lead, ct);
+        lead.Position = await NextToAsync(lead, request, ct)
+            ?? (request.Position is { } index ? await PositionAtAsync(lead, index, ct) : await AppendPositionAsync(lead, ct));
         try
         {
             await db.SaveChangesAsync(ct);
@@ -99,6 +100,42 @@ public sealed class LeadMover(LeadlineDb db, LeadWriter writer, LeadService lead
             default:
                 return await RespaceAroundAsync(lead, index, ct) ?? await PositionAtAsync(lead, index, ct);
         }
+    }
+
+    /// <summary>
+    /// The position right after <see cref="MoveRequest.AfterLeadId"/> (or right before <see cref="MoveRequest.BeforeLeadId"/>):
+    /// two seeks in the board index, however deep in the column that card is, where a position walks every card before
+    /// it. Null when neither is given or the card is no longer in the lead's new column (moved meanwhile): the position
+    /// decides then.
+    /// </summary>
+    private async Task<double?> NextToAsync(Lead lead, MoveRequest request, CancellationToken ct)
+    {
+        var (anchorId, after) = request switch
+        {
+            { AfterLeadId: { } afterId } => (afterId, true),
+            { BeforeLeadId: { } beforeId } => (beforeId, false),
+            _ => (0, false),
+        };
+        if (anchorId == 0 || anchorId == lead.Id)
+            return null;
+        var anchor = await OtherCards(lead).Where(l => l.Id == anchorId).Select(l => new { l.Position, l.Id }).FirstOrDefaultAsync(ct);
+        if (anchor is null)
+            return null;
+        var (p, id) = (anchor.Position, anchor.Id);
+        // the card on the other side of the gap; the plain bound first lets the index seek to it
+        var neighbour = after
+            ? await OtherCards(lead).Where(l => l.Position >= p).Where(l => l.Position > p || l.Id > id)
+                .OrderBy(l => l.Position).ThenBy(l => l.Id).Select(l => (double?)l.Position).FirstOrDefaultAsync(ct)
+            : await OtherCards(lead).Where(l => l.Position <= p).Where(l => l.Position < p || l.Id < id)
+                .OrderByDescending(l => l.Position).ThenByDescending(l => l.Id).Select(l => (double?)l.Position).FirstOrDefaultAsync(ct);
+        if (neighbour is not { } n)
+            return after ? p + Gap : p - Gap;
+        if (Math.Abs(n - p) > 1e-6)
+            return (n + p) / 2;
+        // a worn gap (rare): the spot's index, then the same re-spacing as a move by position
+        var before = await OtherCards(lead).Where(l => l.Position <= p).CountAsync(l => l.Position < p || l.Id < id, ct);
+        var index = after ? before + 1 : before;
+        return await RespaceAroundAsync(lead, index, ct) ?? await PositionAtAsync(lead, index, ct);
     }
 
     /// <summary>

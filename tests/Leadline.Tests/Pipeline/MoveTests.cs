@@ -114,6 +114,57 @@ public sealed class MoveTests(AppFixture fixture) : IClassFixture<AppFixture>
     }
 
     [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task A_move_next_to_a_card_goes_by_that_card_not_by_the_index(Db db)
+    {
+        var (ws, stages, pipeline, ids) = await ColumnAsync(await fixture.For(db), 5);
+        var newStage = stages["New"];
+
+        // position 0 is what a board filtered down to two cards would send for "after the first of them"
+        Assert.Equal(HttpStatusCode.OK, (await MoveAsync(ws, ids[4], new { stageId = newStage, position = 1, afterLeadId = ids[1] })).StatusCode);
+        Assert.Equal([ids[0], ids[1], ids[4], ids[2], ids[3]], await ColumnOrderAsync(ws, pipeline, newStage));
+        await MoveAsync(ws, ids[3], new { stageId = newStage, position = 3, beforeLeadId = ids[0] });
+        Assert.Equal([ids[3], ids[0], ids[1], ids[4], ids[2]], await ColumnOrderAsync(ws, pipeline, newStage));
+        await MoveAsync(ws, ids[0], new { stageId = newStage, position = 0, afterLeadId = ids[2] });
+        Assert.Equal([ids[3], ids[1], ids[4], ids[2], ids[0]], await ColumnOrderAsync(ws, pipeline, newStage));
+
+        // into another column, after its only card
+        await MoveAsync(ws, ids[1], new { stageId = stages["Working"], position = 0 });
+        await MoveAsync(ws, ids[4], new { stageId = stages["Working"], position = 0, afterLeadId = ids[1] });
+        Assert.Equal([ids[1], ids[4]], await ColumnOrderAsync(ws, pipeline, stages["Working"]));
+        Assert.Equal([ids[3], ids[2], ids[0]], await ColumnOrderAsync(ws, pipeline, newStage));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task A_neighbour_that_left_the_column_leaves_the_move_to_the_position(Db db)
+    {
+        var (ws, stages, pipeline, ids) = await ColumnAsync(await fixture.For(db), 4);
+        await MoveAsync(ws, ids[0], new { stageId = stages["Working"], position = 0 });
+
+        // ids[0] was moved away meanwhile (another user), and the lead itself is no neighbour of its own
+        await MoveAsync(ws, ids[3], new { stageId = stages["New"], position = 0, afterLeadId = ids[0] });
+        Assert.Equal([ids[3], ids[1], ids[2]], await ColumnOrderAsync(ws, pipeline, stages["New"]));
+        await MoveAsync(ws, ids[3], new { stageId = stages["New"], position = 1, beforeLeadId = ids[3] });
+        Assert.Equal([ids[1], ids[3], ids[2]], await ColumnOrderAsync(ws, pipeline, stages["New"]));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task Drops_after_one_card_past_what_the_gap_can_split_keep_the_exact_order(Db db)
+    {
+        var (ws, stages, pipeline, ids) = await ColumnAsync(await fixture.For(db), 4);
+        // the last two cards take turns right after the first: the gap after it halves each time and wears out
+        var expected = ids.ToList();
+        for (var i = 0; i < 70; i++)
+        {
+            var id = ids[2 + i % 2];
+            Assert.Equal(HttpStatusCode.OK, (await MoveAsync(ws, id, new { stageId = stages["New"], position = 3, afterLeadId = ids[0] })).StatusCode);
+            expected.Remove(id);
+            expected.Insert(1, id);
+        }
+
+        Assert.Equal(expected, await ColumnOrderAsync(ws, pipeline, stages["New"]));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
     public async Task Moving_to_lost_needs_a_reason(Db db)
     {
         var (ws, stages, _, ids) = await ColumnAsync(await fixture.For(db), 1);

@@ -51,6 +51,17 @@
         leadId: card.dataset.id, stageId: target.dataset.stageId,
         position: String(evt.newDraggableIndex), version: card.dataset.version
       });
+      // the cards it was dropped between, as this (maybe filtered, partly loaded) column shows them: the server places
+      // it next to them, where the index alone would count cards this board does not show
+      const sibling = function (element, step) {
+        let other = element[step];
+        while (other && !other.classList.contains('board-card')) other = other[step];
+        return other;
+      };
+      const previous = sibling(card, 'previousElementSibling');
+      const next = sibling(card, 'nextElementSibling');
+      if (previous) body.append('afterLeadId', previous.dataset.id);
+      else if (next) body.append('beforeLeadId', next.dataset.id);
       if (lostReason) body.append('lostReason', lostReason);
       const response = await fetch('/pipeline/move', { method: 'POST', headers: { 'RequestVerificationToken': token() }, body: body });
       document.body.dataset.lastMove = String(response.status);
