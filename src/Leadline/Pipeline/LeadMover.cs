@@ -7,7 +7,7 @@ namespace Leadline.Pipeline;
 
 /// <summary>
 /// Board moves. Positions are sparse doubles: a move writes only the moved lead (halfway between its new
-/// neighbours); a reorder reuses the positions its leads already hold. Neither renumbers a column: when two
+/// neighbours, found next to the card it was dropped by or at its index); a reorder reuses the positions its leads already hold. Neither renumbers a column: when two
 /// neighbours have worn their gap down to nothing (~30 moves into the same spot), the few dozen cards around it are
 /// spread out again (<see cref="RespaceAroundAsync"/>).
 /// </summary>
