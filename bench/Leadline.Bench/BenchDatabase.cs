@@ -86,20 +86,19 @@ internal sealed class BenchDatabase : IAsyncDisposable
     {
         await App.Services.MigrateLeadlineDatabaseAsync(ct);   // Program already did at start-up; this is a no-op that fails loudly if not
         await using var scope = App.Services.CreateAsyncScope();
-        const string email = AdminEmail;
         var created = await scope.ServiceProvider.GetRequiredService<WorkspaceService>().CreateWithAdminAsync(new NewWorkspaceRequest
         {
             Name = "Bench",
             TimeZone = "UTC",
             DefaultCountry = "US",
             AdminName = "Bench Admin",
-            AdminEmail = email,
+            AdminEmail = AdminEmail,
             AdminPassword = "Bench-Passw0rd-1",
         }, ct);
         if (!created.Succeeded)
             throw new InvalidOperationException("Could not create the bench workspace: " + string.Join(" ", created.Errors.All) + created.Conflict);
         var db = scope.ServiceProvider.GetRequiredService<LeadlineDb>();
-        var adminId = await db.Users.IgnoreQueryFilters().Where(u => u.Email == email).Select(u => u.Id).SingleAsync(ct);
+        var adminId = await db.Users.IgnoreQueryFilters().Where(u => u.Email == AdminEmail).Select(u => u.Id).SingleAsync(ct);
         return (created.Value!.Id, adminId);
     }
 

@@ -87,6 +87,16 @@ public sealed class LeadMover(LeadlineDb db, LeadWriter writer, LeadService lead
         double? after = index == 0 ? neighbours.ElementAtOrDefault(0) : neighbours.ElementAtOrDefault(1);
         if (index > 0 && before is null)   // past the end: append
             return await AppendPositionAsync(lead, ct);
+        return await BetweenAsync(lead, before, after, () => Task.FromResult(index), ct);
+    }
+
+    /// <summary>
+    /// The position between two neighbouring cards (either may be missing at an end of the column): halfway, or when
+    /// their gap is worn down to nothing, after re-spacing the cards around the spot's <paramref name="index"/> (asked
+    /// for only then).
+    /// </summary>
+    private async Task<double> BetweenAsync(Lead lead, double? before, double? after, Func<Task<int>> index, CancellationToken ct)
+    {
         switch (before, after)
         {
             case (null, null):
@@ -98,7 +108,8 @@ public sealed class LeadMover(LeadlineDb db, LeadWriter writer, LeadService lead
             case ({ } b, { } a) when a - b > 1e-6:
                 return (a + b) / 2;
             default:
-                return await RespaceAroundAsync(lead, index, ct) ?? await PositionAtAsync(lead, index, ct);
+                var spot = await index();
+                return await RespaceAroundAsync(lead, spot, ct) ?? await PositionAtAsync(lead, spot, ct);
         }
     }
 
@@ -128,14 +139,9 @@ public sealed class LeadMover(LeadlineDb db, LeadWriter writer, LeadService lead
                 .OrderBy(l => l.Position).ThenBy(l => l.Id).Select(l => (double?)l.Position).FirstOrDefaultAsync(ct)
             : await OtherCards(lead).Where(l => l.Position <= p).Where(l => l.Position < p || l.Id < id)
                 .OrderByDescending(l => l.Position).ThenByDescending(l => l.Id).Select(l => (double?)l.Position).FirstOrDefaultAsync(ct);
-        if (neighbour is not { } n)
-            return after ? p + Gap : p - Gap;
-        if (Math.Abs(n - p) > 1e-6)
-            return (n + p) / 2;
-        // a worn gap (rare): the spot's index, then the same re-spacing as a move by position
-        var before = await OtherCards(lead).Where(l => l.Position <= p).CountAsync(l => l.Position < p || l.Id < id, ct);
-        var index = after ? before + 1 : before;
-        return await RespaceAroundAsync(lead, index, ct) ?? await PositionAtAsync(lead, index, ct);
+        // the spot's index (cards before the anchor, and the anchor itself for "after") only for a worn gap
+        async Task<int> Spot() => await OtherCards(lead).Where(l => l.Position <= p).CountAsync(l => l.Position < p || l.Id < id, ct) + (after ? 1 : 0);
+        return after ? await BetweenAsync(lead, p, neighbour, Spot, ct) : await BetweenAsync(lead, neighbour, p, Spot, ct);
     }
 
     /// <summary>
