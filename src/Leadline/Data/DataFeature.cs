@@ -25,15 +25,7 @@ public static class DataFeature
         builder.Services.AddScoped<IInterceptor, TimestampInterceptor>();
         builder.Services.AddDbContext<LeadlineDb>((sp, o) =>
         {
-            switch (options.Provider)
-            {
-                case DatabaseProvider.Postgres:
-                    o.UseNpgsql(options.ConnectionString);
-                    break;
-                case DatabaseProvider.Sqlite:
-                    o.UseSqlite(options.ConnectionString);
-                    break;
-            }
+            o.UseLeadlineDatabase(options.Provider, options.ConnectionString);
             o.AddInterceptors(sp.GetServices<IInterceptor>());
         });
         builder.Services.AddScoped<DatabaseMigrator>();
@@ -43,6 +35,17 @@ public static class DataFeature
             new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new DatabaseXmlRepository(sp.GetRequiredService<IServiceScopeFactory>())));
         return builder;
     }
+
+    /// <summary>The provider and its settings, the same for the app and for tools and tests that build a context themselves.</summary>
+    public static DbContextOptionsBuilder UseLeadlineDatabase(this DbContextOptionsBuilder o, DatabaseProvider provider, string connectionString) =>
+        provider switch
+        {
+            DatabaseProvider.Postgres => o.UseNpgsql(connectionString),
+            // a list in a query goes as one JSON parameter (json_each), as PostgreSQL's goes as one array: EF 10's default
+            // of a parameter per value made the import's duplicate lookup (15,000 keys a batch) three to four times slower
+            DatabaseProvider.Sqlite => o.UseSqlite(connectionString, s => s.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter)),
+            _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, null),
+        };
 
     /// <summary>Applies pending migrations; called once at start-up before the app serves requests.</summary>
     public static async Task MigrateLeadlineDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)

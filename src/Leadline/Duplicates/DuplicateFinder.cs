@@ -35,7 +35,7 @@ public sealed class DuplicateFinder(LeadlineDb db, LeadService leads, IMemoryCac
         var keys = typed.BlockingKeys.Select(LeadMatchKey.Stored).Distinct().ToList();
         if (keys.Count == 0)
             return [];
-        var (counts, _, candidates) = await LookUpAsync(keys, withOwners: true, ct);
+        var (counts, _, candidates) = await LookUpAsync(keys, ct);
         if (candidates.Count == 0)
             return [];
         var scorer = await ScorerAsync(counts, ct);
@@ -61,7 +61,7 @@ public sealed class DuplicateFinder(LeadlineDb db, LeadService leads, IMemoryCac
         var keys = records.SelectMany(ExactKeys).Distinct(StringComparer.Ordinal).ToList();
         if (keys.Count == 0)
             return found;
-        var (counts, pairs, leads) = await LookUpAsync(keys, withOwners: false, ct);
+        var (counts, pairs, leads) = await LookUpAsync(keys, ct);
         if (leads.Count == 0)
             return found;
         var byKey = pairs.ToLookup(p => p.Key, p => (long)p.LeadId, StringComparer.Ordinal);
@@ -92,11 +92,11 @@ public sealed class DuplicateFinder(LeadlineDb db, LeadService leads, IMemoryCac
     /// How many leads hold each key, the (key, lead) pairs of the keys held by at most <see cref="MaxPerKey"/> leads, and
     /// those leads (not archived) with the columns the scorer reads: one query, a round trip per check being most of its time
     /// at a million leads (keys known to be frequent are not asked again). The key counts come from the covering key index
-    /// (grouped), each usable key is joined back to its leads on the same index, and each lead on its primary key. The key
-    /// list goes as one parameter (EF.Parameter: json_each on SQLite, = ANY on PostgreSQL) instead of one parameter per key.
+    /// (grouped), each usable key is joined back to its leads on the same index, each lead on its primary key, and its owner
+    /// (<see cref="CompileLookUp"/>).
     /// </summary>
     private async Task<(Dictionary<string, int> Counts, List<(string Key, int LeadId)> Pairs, Dictionary<int, Candidate> Leads)> LookUpAsync(
-        List<string> keys, bool withOwners, CancellationToken ct)
+        List<string> keys, CancellationToken ct)
     {
         var keyCounts = new Dictionary<string, int>(StringComparer.Ordinal);
         var pairs = new List<(string Key, int LeadId)>();
@@ -112,30 +112,8 @@ public sealed class DuplicateFinder(LeadlineDb db, LeadService leads, IMemoryCac
         if (unknown.Count == 0)
             return (keyCounts, pairs, leads);
 
-        var counts = db.LeadMatchKeys.Where(k => EF.Parameter(unknown).Contains(k.Key)).GroupBy(k => k.Key).Select(g => new { g.Key, Count = g.Count() });
-        var rows = await (
-            from c in counts
-            // a key over the cap joins nothing: as NULL in the index condition, not a filter after walking its entries
-            join k in db.LeadMatchKeys on c.Count <= MaxPerKey ? c.Key : null equals k.Key into held
-            from k in held.DefaultIfEmpty()
-            join l in db.Leads.Where(l => l.ArchivedAt == null) on (int?)k.LeadId equals l.Id into found
-            from l in found.DefaultIfEmpty()
-            select new
-            {
-                c.Key,
-                c.Count,
-                LeadId = (int?)k.LeadId,
-                // only the columns the scorer reads (a lead row has over fifty), and the owner's name when it is shown
-                Lead = l == null ? null : new Lead
-                {
-                    Id = l.Id, Name = l.Name, Company = l.Company, Email = l.Email, Phone = l.Phone, PhoneE164 = l.PhoneE164, Mobile = l.Mobile,
-                    MobileE164 = l.MobileE164, Website = l.Website, Street = l.Street, City = l.City, State = l.State, PostalCode = l.PostalCode,
-                    DateOfBirth = l.DateOfBirth, Country = l.Country, OwnerId = l.OwnerId,
-                },
-                OwnerName = withOwners && l != null && l.OwnerId != null ? db.Users.Where(u => u.Id == l.OwnerId).Select(u => u.Name).FirstOrDefault() : null,
-            }).AsNoTracking().ToListAsync(ct);
-
-        foreach (var row in rows)
+        var query = db.Database.IsNpgsql() ? LookUpPostgres : LookUpSqlite;
+        await foreach (var row in query(db, unknown).WithCancellation(ct))
         {
             if (row.Count > MaxPerKey)   // one row: it joins no leads
                 cache.Set(FrequentKey(row.Key), row.Count, FrequentKeyLifetime);
@@ -163,6 +141,49 @@ public sealed class DuplicateFinder(LeadlineDb db, LeadService leads, IMemoryCac
         new(MatchStatistics.Default(Math.Max(MinPopulation, await CountAsync(ct)), key => counts.GetValueOrDefault(key, 1)));
 
     private sealed record Candidate(Lead Lead, string? OwnerName);
+
+    private sealed class KeyRow
+    {
+        public required string Key { get; init; }
+        public int Count { get; init; }
+        public int? LeadId { get; init; }
+        public Lead? Lead { get; init; }
+        public string? OwnerName { get; init; }
+    }
+
+    /// <summary>
+    /// <see cref="LookUpAsync"/>'s query, compiled once per database kind (a compiled query keeps the SQL of the first
+    /// context it ran with): translating the LINQ tree on every call cost about a millisecond, as much as running the
+    /// query. The key list goes as one parameter (= ANY on PostgreSQL, json_each on SQLite: see DataFeature), however
+    /// many keys an import batch brings.
+    /// </summary>
+    private static readonly Func<LeadlineDb, List<string>, IAsyncEnumerable<KeyRow>> LookUpPostgres = CompileLookUp(), LookUpSqlite = CompileLookUp();
+
+    private static Func<LeadlineDb, List<string>, IAsyncEnumerable<KeyRow>> CompileLookUp() => EF.CompileAsyncQuery(
+        (LeadlineDb db, List<string> unknown) =>
+            from c in db.LeadMatchKeys.Where(k => unknown.Contains(k.Key)).GroupBy(k => k.Key).Select(g => new { g.Key, Count = g.Count() })
+            // a key over the cap joins nothing: as NULL in the index condition, not a filter after walking its entries
+            join k in db.LeadMatchKeys on c.Count <= MaxPerKey ? c.Key : null equals k.Key into held
+            from k in held.DefaultIfEmpty()
+            join l in db.Leads.Where(l => l.ArchivedAt == null) on (int?)k.LeadId equals l.Id into found
+            from l in found.DefaultIfEmpty()
+            // a join, not a subquery per candidate: that cost as much as the rest of the query
+            join u in db.Users on l.OwnerId equals (int?)u.Id into owners
+            from u in owners.DefaultIfEmpty()
+            select new KeyRow
+            {
+                Key = c.Key,
+                Count = c.Count,
+                LeadId = (int?)k.LeadId,
+                // only the columns the scorer reads (a lead row has over fifty), and the owner's name when it is shown
+                Lead = l == null ? null : new Lead
+                {
+                    Id = l.Id, Name = l.Name, Company = l.Company, Email = l.Email, Phone = l.Phone, PhoneE164 = l.PhoneE164, Mobile = l.Mobile,
+                    MobileE164 = l.MobileE164, Website = l.Website, Street = l.Street, City = l.City, State = l.State, PostalCode = l.PostalCode,
+                    DateOfBirth = l.DateOfBirth, Country = l.Country, OwnerId = l.OwnerId,
+                },
+                OwnerName = u == null ? null : u.Name,
+            });
 
     /// <summary>
     /// The workspace's default country (phone numbers typed without a country code are read in it), cached for a minute:

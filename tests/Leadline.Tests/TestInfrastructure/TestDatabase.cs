@@ -79,10 +79,7 @@ public sealed class TestDatabase : IAsyncDisposable
     public DbContextOptions<LeadlineDb> Options()
     {
         var options = new DbContextOptionsBuilder<LeadlineDb>();
-        if (Kind == Db.Sqlite)
-            options.UseSqlite(ConnectionString);
-        else
-            options.UseNpgsql(ConnectionString);
+        options.UseLeadlineDatabase(Provider, ConnectionString);
         return options.Options;
     }
 
