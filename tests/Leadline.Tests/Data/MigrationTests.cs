@@ -28,6 +28,25 @@ public sealed class MigrationTests
         Assert.Equal(["Admin", "Agent", "Manager"], await db.Roles.Select(r => r.Name!).OrderBy(n => n).ToListAsync());
     }
 
+    [Fact]
+    public async Task On_PostgreSQL_the_leads_and_their_match_keys_are_vacuumed_after_one_percent_of_changes()
+    {
+        if (!TestDatabase.PostgresAvailable)
+            return; // a PostgreSQL table setting; CI always has a server
+        await using var database = await TestDatabase.CreateAsync(Db.Postgres);
+        await using var db = new LeadlineDb(database.Options());
+        await Migrator(database, db).MigrateAsync();
+
+        var options = await db.Database.SqlQueryRaw<string>(
+            "SELECT relname || ' ' || array_to_string(reloptions, ',') AS \"Value\" FROM pg_class WHERE relname IN ('leads', 'lead_match_keys') ORDER BY relname").ToListAsync();
+
+        Assert.Equal(
+        [
+            "lead_match_keys autovacuum_vacuum_scale_factor=0.01,autovacuum_vacuum_insert_scale_factor=0.01",
+            "leads autovacuum_vacuum_scale_factor=0.01,autovacuum_vacuum_insert_scale_factor=0.01",
+        ], options);
+    }
+
     [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
     public async Task Migrate_on_migrated_database_is_a_no_op(Db kind)
     {

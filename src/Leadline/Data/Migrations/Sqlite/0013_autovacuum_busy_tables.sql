@@ -1,0 +1,2 @@
+-- 0013: nothing to do on SQLite. PostgreSQL's 0013 has autovacuum visit the leads and their match keys after 1 % of their
+-- rows changed; SQLite reuses a deleted row's space at once and has no visibility map for its index-only reads to consult.
