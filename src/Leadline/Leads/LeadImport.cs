@@ -120,8 +120,9 @@ public sealed class LeadImport(
         var country = run.Workspace.DefaultCountry;
         var records = rows.Select(r => Duplicates.NormalizedRecord.From(MatchRecordOf(r), country)).ToList();
         var existing = run.Policy == DuplicatePolicy.Create ? [] : await duplicates.FindExactAsync(records, country, ct);
+        var existingIds = existing.Values.Distinct().ToList();
         var tracked = run.Policy == DuplicatePolicy.Update && existing.Count > 0
-            ? await db.Leads.Where(l => EF.Parameter(existing.Values.Distinct().ToList()).Contains(l.Id)).ToDictionaryAsync(l => l.Id, ct)
+            ? await db.Leads.Where(l => existingIds.Contains(l.Id)).ToDictionaryAsync(l => l.Id, ct)
             : [];
         await writer.PrefetchCodesAsync(run.Lookups, rows.Where(r => r.Present.Contains("code") && !string.IsNullOrWhiteSpace(r.Input.Code)).Select(r => r.Input.Code!.Trim()), ct);
 

@@ -279,7 +279,7 @@ public sealed class LeadWriter(LeadlineDb db, TimeProvider clock)
         var unknown = codes.Where(c => !lookups.CodesChecked.Contains(c)).Distinct(StringComparer.Ordinal).ToList();
         if (unknown.Count == 0)
             return;
-        foreach (var taken in await db.Leads.Where(l => l.Code != null && EF.Parameter(unknown).Contains(l.Code)).Select(l => new { l.Code, l.Id }).ToListAsync(ct))
+        foreach (var taken in await db.Leads.Where(l => l.Code != null && unknown.Contains(l.Code)).Select(l => new { l.Code, l.Id }).ToListAsync(ct))
             lookups.TakenCodes[taken.Code!] = taken.Id;
         lookups.CodesChecked.UnionWith(unknown);
     }
