@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Leadline.Bench;
 
-internal sealed record ImportFigures(int Rows, int Created, int Skipped, int Errors, TimeSpan Elapsed, bool TimedOut)
+internal sealed record ImportFigures(int Rows, int Created, int Skipped, int Errors, TimeSpan Elapsed, bool TimedOut, TimeSpan BenchCpu)
 {
     public double RowsPerSecond => (Created + Skipped + Errors) / Elapsed.TotalSeconds;
 }
@@ -20,44 +20,52 @@ internal sealed record ExportFigures(long Rows, long Bytes, TimeSpan Elapsed, lo
 /// <summary>CSV import through <see cref="LeadImport"/> and CSV export through <see cref="LeadExport"/>, as the API runs them.</summary>
 internal sealed class ImportExportBench(BenchDatabase database, int workspaceId, int adminId)
 {
-    /// <summary>Generated rows with unique e-mails and phones (so none is a duplicate), imported with the API's default policy (skip duplicates).</summary>
+    /// <summary>
+    /// Generated rows with unique e-mails and phones (so none is a duplicate), imported with the API's default policy (skip
+    /// duplicates). Rows are numbered after the leads earlier imports wrote, so a kept database (<c>--reuse</c>) can import again.
+    /// </summary>
     public async Task<ImportFigures> ImportAsync(int rows, TimeSpan timeout, CancellationToken ct)
     {
-        var csv = GenerateCsv(rows);
         await using var scope = database.Scope(workspaceId);
+        var earlier = await scope.ServiceProvider.GetRequiredService<LeadlineDb>().Leads.CountAsync(l => l.SourceDetail == BenchSourceDetail, ct);
+        var csv = GenerateCsv(earlier, rows);
         var import = scope.ServiceProvider.GetRequiredService<LeadImport>();
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
         limit.CancelAfter(timeout);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         try
         {
             using var reader = new StringReader(csv);
             var result = await import.ImportAsync(reader, DuplicatePolicy.Skip, null, limit.Token);
-            return new ImportFigures(rows, result.Created, result.Skipped, result.Errors.Count, watch.Elapsed, false);
+            return new ImportFigures(rows, result.Created, result.Skipped, result.Errors.Count, watch.Elapsed, false, Process.GetCurrentProcess().TotalProcessorTime - cpu);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             var elapsed = watch.Elapsed;
             await using var countScope = database.Scope(workspaceId);
-            var written = await countScope.ServiceProvider.GetRequiredService<LeadlineDb>().Leads.CountAsync(l => l.Source == LeadSource.Import, ct);
-            return new ImportFigures(rows, written, 0, 0, elapsed, true);
+            var written = await countScope.ServiceProvider.GetRequiredService<LeadlineDb>().Leads.CountAsync(l => l.SourceDetail == BenchSourceDetail, ct) - earlier;
+            return new ImportFigures(rows, written, 0, 0, elapsed, true, Process.GetCurrentProcess().TotalProcessorTime - cpu);
         }
     }
 
-    private static string GenerateCsv(int rows)
+    // marks the bench's imported rows, so a later import on the same database numbers its rows after them
+    private const string BenchSourceDetail = "bench import";
+
+    private static string GenerateCsv(int first, int rows)
     {
-        var faker = new Faker("en") { Random = new Randomizer(7) };
-        var csv = new StringBuilder("name,company,title,email,phone,city,state,postalCode,country,source,tags,score\n");
-        for (var i = 0; i < rows; i++)
+        var faker = new Faker("en") { Random = new Randomizer(7 + first) };
+        var csv = new StringBuilder("name,company,title,email,phone,city,state,postalCode,country,source,sourceDetail,tags,score\n");
+        for (var i = first; i < first + rows; i++)
         {
-            var first = faker.Name.FirstName();
+            var given = faker.Name.FirstName();
             var last = faker.Name.LastName();
             var company = faker.Random.Bool(0.8f) ? faker.Company.CompanyName().Replace(",", "", StringComparison.Ordinal) : "";
             // +1 646 7xx xxxx: a range the demo data never uses, so no row is a duplicate of a seeded lead
             var phone = faker.Random.Bool(0.7f) ? string.Create(CultureInfo.InvariantCulture, $"+1 646 7{i / 10000 % 100:00} {i % 10000:0000}") : "";
-            var email = faker.Random.Bool(0.85f) ? string.Create(CultureInfo.InvariantCulture, $"{first}.{last}.{i}@import.example").ToLowerInvariant() : "";
-            csv.Append(CultureInfo.InvariantCulture, $"{first} {last},{company},{(company.Length > 0 ? faker.Name.JobTitle() : "")},{email},{phone},")
-                .Append(CultureInfo.InvariantCulture, $"{faker.Address.City()},{faker.Address.StateAbbr()},{faker.Address.ZipCode("#####")},US,webForm,")
+            var email = faker.Random.Bool(0.85f) ? string.Create(CultureInfo.InvariantCulture, $"{given}.{last}.{i}@import.example").ToLowerInvariant() : "";
+            csv.Append(CultureInfo.InvariantCulture, $"{given} {last},{company},{(company.Length > 0 ? faker.Name.JobTitle() : "")},{email},{phone},")
+                .Append(CultureInfo.InvariantCulture, $"{faker.Address.City()},{faker.Address.StateAbbr()},{faker.Address.ZipCode("#####")},US,webForm,{BenchSourceDetail},")
                 .Append(CultureInfo.InvariantCulture, $"{(faker.Random.Bool(0.5f) ? "expo;b2b" : "")},{faker.Random.Int(0, 100)}\n");
         }
         return csv.ToString();

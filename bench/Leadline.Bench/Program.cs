@@ -48,6 +48,11 @@ internal static class BenchProgram
                 {
                     var keptReport = new Report(kept.Name);
                     await RunListAsync(kept, keptWorkspace, keptAdmin, keptReport, options, log, ct);
+                    if (options.ImportRows > 0 && !options.Skip.Contains("import"))
+                    {
+                        await log.WriteLineAsync($"{kept.Name}: import {options.ImportRows:N0} rows");
+                        keptReport.Import(await new ImportExportBench(kept, keptWorkspace, keptAdmin).ImportAsync(options.ImportRows, options.ImportTimeout, ct));
+                    }
                     keptReport.Print(Console.Out, options.Explain);
                 }
                 if (options.Suite is "pipeline" or "all")

@@ -3,6 +3,7 @@ using Leadline.Common;
 using Leadline.Common.Security;
 using Leadline.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Leadline.Leads;
 
@@ -27,9 +28,11 @@ public sealed record ImportResult(int Created, int Updated, int Skipped, IReadOn
 /// Fast at scale: a batch looks its duplicates and codes up in a few queries, the writer answers its other look-ups
 /// from memory (<see cref="LeadWriteLookups"/>), and new leads go in through <see cref="LeadBulkWriter"/> with their
 /// "created" history rows; updates go through EF, so <see cref="LeadHistoryInterceptor"/> records them field by field.
+/// While one batch is written, the next is read, checked and validated on a context of its own (<see cref="BatchCheck"/>):
+/// the database's work and the app's overlap on two cores instead of taking turns.
 /// </summary>
 public sealed class LeadImport(
-    LeadlineDb db, LeadWriter writer, LeadService leads, CurrentUser user, TimeProvider clock, LeadChangeNotifier notifier, Duplicates.DuplicateFinder duplicates)
+    LeadlineDb db, LeadWriter writer, LeadService leads, CurrentUser user, TimeProvider clock, LeadChangeNotifier notifier, IServiceProvider services)
 {
     // rows checked and committed together: on SQLite a commit writes every page the batch dirtied, and 2,000 random
     // inserts into 16 lead indexes and the key index dirty nearly as many pages as 10,000 do (import 3,500 → 5,100 rows/s
@@ -62,33 +65,61 @@ public sealed class LeadImport(
         var workspace = await leads.WorkspaceAsync(ct);
         var stages = await db.Stages.AsNoTracking().ToListAsync(ct);
         var owners = await db.Users.AsNoTracking().Where(u => u.IsActive).ToDictionaryAsync(u => u.NormalizedEmail!, u => u.Id, ct);
-        var run = new Run(policy, workspace, await writer.LookupsAsync(ct));
+        var run = new Run(policy, workspace, await writer.LookupsAsync(ct), user.IsAuthenticated ? (user.Id, user.Name) : (null, "System"));
         var rows = new List<ParsedRow>(BatchSize);
 
+        await using var checkDb = ActivatorUtilities.CreateInstance<LeadlineDb>(services);
+        var check = new BatchCheck(ActivatorUtilities.CreateInstance<Duplicates.DuplicateFinder>(services, checkDb), ActivatorUtilities.CreateInstance<LeadWriter>(services, checkDb));
         await using (var bulk = await LeadBulkWriter.OpenAsync(db, refreshStatistics: false, ct))
         {
-            while (await csv.ReadAsync(ct))
+            try
             {
-                var values = map.ToDictionary(kv => kv.Value, kv => kv.Key < csv.FieldCount ? csv.GetString(kv.Key) : "");
-                var (input, present, rowError) = ToInput(values, stages, owners);
-                if (rowError is not null)
+                while (await csv.ReadAsync(ct))
                 {
-                    run.Errors.Add(new ImportError(csv.RowNumber, rowError));
-                    continue;
+                    var values = map.ToDictionary(kv => kv.Value, kv => kv.Key < csv.FieldCount ? csv.GetString(kv.Key) : "");
+                    var (input, present, rowError) = ToInput(values, stages, owners);
+                    if (rowError is not null)
+                    {
+                        run.Errors.Add(new ImportError(csv.RowNumber, rowError));
+                        continue;
+                    }
+                    rows.Add(new ParsedRow(csv.RowNumber, input, present));
+                    if (rows.Count >= BatchSize)
+                        await ImportBatchAsync(rows, run, check, bulk, ct);
                 }
-                rows.Add(new ParsedRow(csv.RowNumber, input, present));
-                if (rows.Count >= BatchSize)
-                    await ImportBatchAsync(rows, run, bulk, ct);
+                await ImportBatchAsync(rows, run, check, bulk, ct);
+                await FinishWriteAsync(run, ct);
             }
-            await ImportBatchAsync(rows, run, bulk, ct);
+            finally
+            {
+                // never close the writer's connection under a write still running (the import failed meanwhile: that is the error to report)
+                if (run.Writing is { } writing)
+                    await writing.Task.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            }
         }
         return new ImportResult(run.Created, run.Updated, run.Skipped, run.Errors.OrderBy(e => e.Row).ToList());
     }
 
+    /// <summary>
+    /// What checks a batch while the previous one is written: the duplicate check and the writer over a context of their own
+    /// (a context runs one query at a time; the import's own context is busy writing). Reading is safe meanwhile: the rows
+    /// of the batch being written are in <see cref="Run.Taken"/> and their codes in the run's lookups.
+    /// </summary>
+    private sealed record BatchCheck(Duplicates.DuplicateFinder Duplicates, LeadWriter Writer);
+
+    /// <summary>A batch whose write runs in the background on the import's context.</summary>
+    private sealed record Write(List<PendingRow> Batch, List<Lead> Added, Task Task);
+
     /// <summary>One import's state across its batches: counts, errors, and the keys of the rows already taken from the file.</summary>
-    private sealed class Run(DuplicatePolicy policy, Workspaces.Workspace workspace, LeadWriteLookups lookups)
+    private sealed class Run(DuplicatePolicy policy, Workspaces.Workspace workspace, LeadWriteLookups lookups, (int? Id, string Name) user)
     {
         public DuplicatePolicy Policy { get; } = policy;
+
+        /// <summary>Who the history rows of new leads name.</summary>
+        public (int? Id, string Name) User { get; } = user;
+
+        /// <summary>The batch being written, if any; its counts, codes and errors are taken in by <see cref="FinishWriteAsync"/>.</summary>
+        public Write? Writing { get; set; }
 
         public Workspaces.Workspace Workspace { get; } = workspace;
 
@@ -111,7 +142,8 @@ public sealed class LeadImport(
     /// <summary>A validated row waiting for its batch: kept as input, so a refused batch can be replayed row by row.</summary>
     private sealed record PendingRow(long Row, LeadInput Input, HashSet<string> Present, int? ExistingId, Lead Lead);
 
-    private async Task ImportBatchAsync(List<ParsedRow> parsed, Run run, LeadBulkWriter bulk, CancellationToken ct)
+    /// <summary>Checks and validates a batch (while the previous one is still being written), then starts writing it.</summary>
+    private async Task ImportBatchAsync(List<ParsedRow> parsed, Run run, BatchCheck check, LeadBulkWriter bulk, CancellationToken ct)
     {
         if (parsed.Count == 0)
             return;
@@ -119,12 +151,16 @@ public sealed class LeadImport(
         parsed.Clear();
         var country = run.Workspace.DefaultCountry;
         var records = rows.Select(r => Duplicates.NormalizedRecord.From(MatchRecordOf(r), country)).ToList();
-        var existing = run.Policy == DuplicatePolicy.Create ? [] : await duplicates.FindExactAsync(records, country, ct);
+        var existing = run.Policy == DuplicatePolicy.Create ? [] : await check.Duplicates.FindExactAsync(records, country, ct);
         var existingIds = existing.Values.Distinct().ToList();
-        var tracked = run.Policy == DuplicatePolicy.Update && existing.Count > 0
-            ? await db.Leads.Where(l => existingIds.Contains(l.Id)).ToDictionaryAsync(l => l.Id, ct)
-            : [];
-        await writer.PrefetchCodesAsync(run.Lookups, rows.Where(r => r.Present.Contains("code") && !string.IsNullOrWhiteSpace(r.Input.Code)).Select(r => r.Input.Code!.Trim()), ct);
+        Dictionary<int, Lead> tracked = [];
+        if (run.Policy == DuplicatePolicy.Update && existing.Count > 0)
+        {
+            // the leads to update are tracked by the import's context, which saves them: it must be done with the last batch
+            await FinishWriteAsync(run, ct);
+            tracked = await db.Leads.Where(l => existingIds.Contains(l.Id)).ToDictionaryAsync(l => l.Id, ct);
+        }
+        await check.Writer.PrefetchCodesAsync(run.Lookups, rows.Where(r => r.Present.Contains("code") && !string.IsNullOrWhiteSpace(r.Input.Code)).Select(r => r.Input.Code!.Trim()), ct);
 
         var batch = new List<PendingRow>(rows.Count);
         var updating = new HashSet<int>();
@@ -153,7 +189,7 @@ public sealed class LeadImport(
             var lead = match ?? new Lead { Source = LeadSource.Import };
             if (match is not null && string.IsNullOrWhiteSpace(r.Input.Name))
                 r.Present.Remove("name");   // an update without a name in its row keeps the lead's name
-            var rowErrors = await writer.ApplyAsync(lead, r.Input, r.Present, run.Workspace, run.Lookups, ct);
+            var rowErrors = await check.Writer.ApplyAsync(lead, r.Input, r.Present, run.Workspace, run.Lookups, ct);
             if (rowErrors.Any)
             {
                 run.Errors.Add(new ImportError(r.Row, string.Join(" ", rowErrors.ToDictionary().Select(kv => $"{kv.Key}: {string.Join(" ", kv.Value)}"))));
@@ -167,7 +203,13 @@ public sealed class LeadImport(
                 run.Lookups.Taken(code, match?.Id ?? (int)-r.Row);   // a later row of the batch may not take it too
             batch.Add(new PendingRow(r.Row, r.Input, r.Present, match?.Id, lead));
         }
-        await FlushAsync(batch, run, bulk, ct);
+        await FinishWriteAsync(run, ct);
+        if (batch.Count == 0)
+            return;
+        var added = batch.Where(p => p.ExistingId is null).Select(p => p.Lead).ToList();
+        var now = clock.GetUtcNow().UtcDateTime;
+        // on a pool thread: SQLite's inserts are synchronous calls, which would otherwise hold up the next batch's check
+        run.Writing = new Write(batch, added, Task.Run(() => WriteAsync(batch, added, now, run.User, bulk, ct), ct));
     }
 
     /// <summary>
@@ -184,37 +226,43 @@ public sealed class LeadImport(
 
     /// <summary>
     /// New leads through the bulk writer (with their "created" history rows), updates through EF (history per field),
-    /// both in one transaction. A batch the database refuses (a code taken meanwhile, say) is replayed row by row to name
-    /// the culprit; each replayed row goes through the writer again, so its history is recorded like any other change.
+    /// both in one transaction on the import's context. Touches nothing of the run: <see cref="FinishWriteAsync"/> does.
     /// </summary>
-    private async Task FlushAsync(List<PendingRow> batch, Run run, LeadBulkWriter bulk, CancellationToken ct)
+    private async Task WriteAsync(List<PendingRow> batch, List<Lead> added, DateTime now, (int? Id, string Name) by, LeadBulkWriter bulk, CancellationToken ct)
     {
-        if (batch.Count == 0)
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await bulk.WriteAsync(added, now, by.Id, by.Name, ct);
+        if (added.Count < batch.Count)
+            await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// Waits for the batch being written and takes in its outcome: counts, codes now held, the live event. A batch the
+    /// database refused (a code taken meanwhile, say) is replayed row by row to name the culprit; each replayed row goes
+    /// through the writer again, so its history is recorded like any other change.
+    /// </summary>
+    private async Task FinishWriteAsync(Run run, CancellationToken ct)
+    {
+        if (run.Writing is not { } write)
             return;
-        var added = batch.Where(p => p.ExistingId is null).Select(p => p.Lead).ToList();
+        run.Writing = null;
         try
         {
-            await using (var tx = await db.Database.BeginTransactionAsync(ct))
-            {
-                var (userId, userName) = user.IsAuthenticated ? ((int?)user.Id, user.Name) : (null, "System");
-                await bulk.WriteAsync(added, clock.GetUtcNow().UtcDateTime, userId, userName, ct);
-                if (added.Count < batch.Count)
-                    await db.SaveChangesAsync(ct);
-                await tx.CommitAsync(ct);
-            }
-            Count(run, batch);
-            foreach (var lead in added.Where(l => l.Code is not null))
+            await write.Task;
+            Count(run, write.Batch);
+            foreach (var lead in write.Added.Where(l => l.Code is not null))
                 run.Lookups.Taken(lead.Code!, lead.Id);
-            if (added.Count > 0)
-                await notifier.PublishAsync(run.Workspace.Id, added.Select(l => l.Id), ct);
+            if (write.Added.Count > 0)
+                await notifier.PublishAsync(run.Workspace.Id, write.Added.Select(l => l.Id), ct);
         }
         catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException)
         {
             db.ChangeTracker.Clear();
-            foreach (var item in batch.Where(p => p.Lead.Code is not null))
+            foreach (var item in write.Batch.Where(p => p.Lead.Code is not null))
                 run.Lookups.Forget(item.Lead.Code!);   // the replay below goes to the database for codes
             var saved = new List<PendingRow>();
-            foreach (var item in batch)
+            foreach (var item in write.Batch)
             {
                 try
                 {

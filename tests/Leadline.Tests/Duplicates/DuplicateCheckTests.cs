@@ -144,6 +144,23 @@ public sealed class DuplicateCheckTests(AppFixture fixture) : IClassFixture<AppF
     }
 
     [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task A_hard_deleted_lead_takes_its_keys_with_it(Db db)
+    {
+        // PostgreSQL: a trigger (script 0014, which dropped the foreign key for the import's speed); SQLite: ON DELETE CASCADE
+        var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
+        var gone = (await ws.Admin.CreateLeadAsync(new { name = "Gina Gone", email = "gina@gone.example" })).GetProperty("id").GetInt32();
+        var kept = (await ws.Admin.CreateLeadAsync(new { name = "Kurt Kept", email = "kurt@kept.example" })).GetProperty("id").GetInt32();
+        await using var scope = ws.Scope(out var ctx);
+        Assert.True(await ctx.LeadMatchKeys.CountAsync(k => k.LeadId == gone) > 0);
+
+        await ctx.Leads.Where(l => l.Id == gone).ExecuteDeleteAsync();   // the app archives; a workspace's removal deletes
+
+        Assert.Equal(0, await ctx.LeadMatchKeys.CountAsync(k => k.LeadId == gone));
+        Assert.True(await ctx.LeadMatchKeys.CountAsync(k => k.LeadId == kept) > 0);
+        Assert.Empty(await CheckAsync(ws.Admin, new { email = "gina@gone.example" }));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
     public async Task Imported_leads_are_found_at_once(Db db)
     {
         var ws = await TestWorkspace.CreateAsync(await fixture.For(db));

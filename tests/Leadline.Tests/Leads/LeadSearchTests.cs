@@ -118,10 +118,11 @@ public sealed class LeadSearchTests(AppFixture fixture) : IClassFixture<AppFixtu
         var ws = await TestWorkspace.CreateAsync(app);
         await ws.Admin.CreateLeadAsync(new { name = "Person Bulk 7", email = "Row7@Bulk.example" });   // row 7, typed otherwise
         var csv = new StringBuilder("name,email,phone,code\n");
-        for (var i = 1; i <= 4500; i++)   // more than two batches
-            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"Bulk Person {i},row{i}@bulk.example,+1 646 555 {i:0000},{(i == 10 ? "B-10" : "")}\n");
+        for (var i = 1; i <= 20_500; i++)   // three batches of 10,000 rows: each is checked while the one before is written
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"Bulk Person {i},row{i}@bulk.example,+1 646 55{i / 10000:0} {i % 10000:0000},{(i == 10 ? "B-10" : "")}\n");
         csv.Append("Bad Phone,bad@bulk.example,not a phone,\n");
-        csv.Append("Second Ten,ten2@bulk.example,,B-10\n");   // the code of row 11, in a later batch
+        csv.Append("Second Ten,ten2@bulk.example,,B-10\n");   // the code of row 11, in the third batch, checked while the second is written
+        csv.Append("Bulk Person 5,ROW5@bulk.example,,\n");   // row 6 again, in the third batch: the first row wins
         var events = new List<string>();
         using var listening = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var subscribed = new TaskCompletionSource();
@@ -142,23 +143,24 @@ public sealed class LeadSearchTests(AppFixture fixture) : IClassFixture<AppFixtu
         var result = await response.Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal((4499, 0, 1), (result.GetProperty("created").GetInt32(), result.GetProperty("updated").GetInt32(), result.GetProperty("skipped").GetInt32()));
-        Assert.Equal([4502L, 4503L], result.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("row").GetInt64()));
+        Assert.Equal((20_499, 0, 2), (result.GetProperty("created").GetInt32(), result.GetProperty("updated").GetInt32(), result.GetProperty("skipped").GetInt32()));
+        Assert.Equal([20_502L, 20_503L], result.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("row").GetInt64()));
         Assert.Contains("B-10", result.GetProperty("errors")[1].GetProperty("message").GetString(), StringComparison.Ordinal);
         await using (var scope = ws.Scope(out var leadlineDb))
         {
             var imported = leadlineDb.Leads.Where(l => l.Source == LeadSource.Import);
-            Assert.Equal(4499, await imported.CountAsync());
-            Assert.Equal(4499, await leadlineDb.LeadHistory.CountAsync(h => h.Field == "created" && imported.Any(l => l.Id == h.LeadId)));
-            Assert.Equal(4499, await imported.Select(l => l.Position).Distinct().CountAsync());   // each appended below the last
+            Assert.Equal(20_499, await imported.CountAsync());
+            Assert.Equal(20_499, await leadlineDb.LeadHistory.CountAsync(h => h.Field == "created" && imported.Any(l => l.Id == h.LeadId)));
+            Assert.Equal(20_499, await imported.Select(l => l.Position).Distinct().CountAsync());   // each appended below the last
+            Assert.Equal(20_499, await leadlineDb.LeadMatchKeys.Where(k => imported.Any(l => l.Id == k.LeadId)).Select(k => k.LeadId).Distinct().CountAsync());
             var row = await imported.SingleAsync(l => l.EmailNormalized == "row42@bulk.example");
-            Assert.Equal(("+16465550042", true, 0), (row.PhoneE164, row.HasContactInfo, row.Version));
+            Assert.Equal(("+16465500042", true, 0), (row.PhoneE164, row.HasContactInfo, row.Version));
             Assert.Equal(ws.App.Clock.GetUtcNow().UtcDateTime, row.CreatedAt);
             var history = await leadlineDb.LeadHistory.SingleAsync(h => h.LeadId == row.Id);
             Assert.Equal(("created", "Bulk Person 42"), (history.Field, history.To));
             Assert.NotNull(history.UserId);   // the admin who imported, as the interceptor would record
         }
-        Assert.Equal(["Bulk Person 4321"], await ws.Admin.LeadNamesAsync("q=person%204321"));   // in the search index too
+        Assert.Equal(["Bulk Person 14321"], await ws.Admin.LeadNamesAsync("q=person%2014321"));   // in the search index too
         int Heard()
         {
             lock (events)
@@ -176,7 +178,38 @@ public sealed class LeadSearchTests(AppFixture fixture) : IClassFixture<AppFixtu
         {
             // the subscription may end either way when cancelled
         }
-        Assert.InRange(Heard(), 1, 2);   // one per batch (10,000 rows), not one per lead
+        Assert.InRange(Heard(), 1, 3);   // one per batch (10,000 rows), not one per lead
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task Updates_in_a_later_batch_wait_for_the_batch_being_written_and_keep_their_history(Db db)
+    {
+        var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
+        var existing = new List<int>();
+        foreach (var who in new[] { "Uma", "Ulf", "Una" })
+            existing.Add((await ws.Admin.CreateLeadAsync(new { name = $"{who} Update", email = $"{who.ToLowerInvariant()}@update.example", company = "Old Co" })).GetProperty("id").GetInt32());
+        var csv = new StringBuilder("name,email,company\n");
+        for (var i = 1; i <= 10_000; i++)   // the first batch: new leads, written while the second is checked
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"New Person {i},new{i}@update.example,New Co\n");
+        foreach (var who in new[] { "Uma", "Ulf", "Una" })   // the second batch: the leads above, to update
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"{who} Update,{who.ToLowerInvariant()}@update.example,Moved Co\n");
+        csv.Append("Last New,last@update.example,New Co\n");
+
+        var response = await ws.Admin.PostAsync("/api/v1/leads/import?onDuplicate=update", new StringContent(csv.ToString(), Encoding.UTF8, "text/csv"));
+        var result = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal((10_001, 3, 0), (result.GetProperty("created").GetInt32(), result.GetProperty("updated").GetInt32(), result.GetProperty("skipped").GetInt32()));
+        Assert.Empty(result.GetProperty("errors").EnumerateArray());
+        Assert.Equal(["Ulf Update", "Uma Update", "Una Update"], await ws.Admin.LeadNamesAsync("company=Moved%20Co&sort=name"));
+        foreach (var id in existing)
+        {
+            var history = await ws.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/leads/{id}/history");
+            var change = history.GetProperty("items").EnumerateArray().Single(h => h.GetProperty("field").GetString() == "company");
+            Assert.Equal(("Old Co", "Moved Co"), (change.GetProperty("from").GetString(), change.GetProperty("to").GetString()));
+        }
+        await using var scope = ws.Scope(out var leadlineDb);
+        Assert.Equal(10_004, await leadlineDb.Leads.CountAsync());
     }
 
     [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]

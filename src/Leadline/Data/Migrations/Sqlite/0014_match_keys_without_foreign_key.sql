@@ -1,0 +1,2 @@
+-- 0014: nothing to do on SQLite. PostgreSQL's 0014 drops the match keys' foreign key, whose check locked the lead of
+-- every key row; SQLite's check is a primary-key lookup without a lock, and its ON DELETE CASCADE stays.
