@@ -35,11 +35,10 @@ internal sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
         b.HasIndex(l => new { l.WorkspaceId, l.OwnerId, l.CreatedAt });
         b.HasIndex(l => new { l.WorkspaceId, l.Score });
         b.HasIndex(l => new { l.WorkspaceId, l.StageId, l.Position });
+        // SQLite's search for an e-mail address (LeadQueries.Search). A lead by its phone or e-mail, as the duplicate check and
+        // the import ask, comes from the match keys' index (lead_match_keys: "p:" and "e:" keys); script 0015 dropped the
+        // phone and mobile indexes, which nothing read any more and every write paid for.
         b.HasIndex(l => new { l.WorkspaceId, l.EmailNormalized });
-        b.HasIndex(l => new { l.WorkspaceId, l.PhoneE164 });
-        // the import's duplicate check asks for e-mail OR phone OR mobile: without this index the OR scans every lead of the
-        // workspace. Partial, as most leads have no mobile; "mobile_e164 = @x" implies IS NOT NULL on both databases.
-        b.HasIndex(l => new { l.WorkspaceId, l.MobileE164 }).HasFilter("\"mobile_e164\" IS NOT NULL");
         b.HasIndex(l => new { l.WorkspaceId, l.Code }).IsUnique();
         // the leadFlow filter; the work queue's order (never contacted first, then oldest contact)
         b.HasIndex(l => new { l.WorkspaceId, l.LeadFlow, l.CreatedAt });
