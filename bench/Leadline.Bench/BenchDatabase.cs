@@ -65,9 +65,14 @@ internal sealed class BenchDatabase : IAsyncDisposable
         return new BenchDatabase(DatabaseProvider.Postgres, cs, folder, pgServer, name, keep);
     }
 
-    /// <summary>An earlier run's kept PostgreSQL database (<c>--reuse NAME</c>), already seeded; disposing leaves it alone.</summary>
-    public static BenchDatabase Reuse(string pgServer, string name) =>
-        new(DatabaseProvider.Postgres, new NpgsqlConnectionStringBuilder(pgServer) { Database = name }.ConnectionString,
+    /// <summary>
+    /// An earlier run's kept database, already seeded: <c>--reuse NAME</c> names a PostgreSQL database on the server,
+    /// <c>--reuse PATH --db sqlite</c> a SQLite file. Disposing leaves it alone.
+    /// </summary>
+    public static BenchDatabase Reuse(string kind, string? pgServer, string name) => kind == "sqlite"
+        ? new(DatabaseProvider.Sqlite, $"Data Source={Path.GetFullPath(name)}", Directory.CreateTempSubdirectory("leadline-bench-").FullName, null, null, keep: true)
+        : new(DatabaseProvider.Postgres,
+            new NpgsqlConnectionStringBuilder(pgServer ?? throw new ArgumentException($"--reuse needs --pg or {BenchOptions.PostgresVariable}.")) { Database = name }.ConnectionString,
             Directory.CreateTempSubdirectory("leadline-bench-").FullName, null, null, keep: true);
 
     /// <summary>The bench workspace and its admin in a reused database: (workspace id, admin user id).</summary>

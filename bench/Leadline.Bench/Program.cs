@@ -41,8 +41,10 @@ internal static class BenchProgram
         {
             if (options.Reuse is { } reused)
             {
-                // measure again on a kept database (PostgreSQL): no seeding, no load figures
-                await using var kept = BenchDatabase.Reuse(options.Postgres ?? throw new ArgumentException($"--reuse needs --pg or {BenchOptions.PostgresVariable}."), reused);
+                // measure again on a kept database: no seeding, no load figures
+                if (options.Databases.Count > 1)
+                    throw new ArgumentException("--reuse needs --db sqlite or --db postgres.");
+                await using var kept = BenchDatabase.Reuse(kind, options.Postgres, reused);
                 var (keptWorkspace, keptAdmin) = await kept.FindAsync(ct);
                 if (options.Suite is "leads" or "all")
                 {
