@@ -40,6 +40,8 @@ public sealed class LeadWriter(LeadlineDb db, TimeProvider clock)
             var trimmed = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
             if (trimmed is { Length: var n } && n > max)
                 errors.Add(path, $"{label} must be at most {max} characters.");
+            if (PlainText.ControlCharacter(trimmed) is { } control)
+                errors.Add(path, $"{label} contains a control character ({PlainText.Describe(control)}): remove it.");
             return trimmed;
         }
 
@@ -294,6 +296,8 @@ public sealed class LeadWriter(LeadlineDb db, TimeProvider clock)
                 continue;
             if (t.Length > 50)
                 errors.Add("tags", $"Tag '{t[..20]}…' is longer than 50 characters.");
+            else if (PlainText.ControlCharacter(t) is { } control)
+                errors.Add("tags", $"A tag contains a control character ({PlainText.Describe(control)}): remove it.");
             else if (!result.Contains(t))
                 result.Add(t);
         }

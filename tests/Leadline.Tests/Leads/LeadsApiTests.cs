@@ -58,6 +58,31 @@ public sealed class LeadsApiTests(AppFixture fixture) : IClassFixture<AppFixture
     }
 
     [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task Control_characters_in_text_get_400_on_both_databases(Db db)
+    {
+        // PostgreSQL cannot store a NUL character in text at all; SQLite would. The same rule for both: refused at the edge.
+        var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
+
+        var created = await ws.Admin.PostAsJsonAsync("/api/v1/leads", new { name = "Nul\u0000Name", company = "Bell\u0007 Co", city = "Tab\tTown" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, created.StatusCode);
+        var errors = await created.ErrorsAsync();
+        Assert.True(errors.TryGetProperty("name", out _));
+        Assert.True(errors.TryGetProperty("company", out _));
+        Assert.Contains("U+0000", errors.GetProperty("name")[0].GetString(), StringComparison.Ordinal);
+        Assert.Empty(await ws.Admin.LeadNamesAsync(""));
+
+        // the import reports such a row by number and writes the others
+        var import = await ws.Admin.PostAsync("/api/v1/leads/import",
+            new StringContent("name,company,tags\nGood Row,Fine Co,vip\nBad\u0000Row,Co,\nTagged Row,Co,ok;b\u0001d\n", Encoding.UTF8, "text/csv"));
+        var result = await import.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(HttpStatusCode.OK, import.StatusCode);
+        Assert.Equal(1, result.GetProperty("created").GetInt32());
+        Assert.Equal([3L, 4L], result.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("row").GetInt64()));
+        Assert.Equal(["Good Row"], await ws.Admin.LeadNamesAsync(""));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
     public async Task Codes_are_unique_and_generated_codes_skip_taken_ones(Db db)
     {
         var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
