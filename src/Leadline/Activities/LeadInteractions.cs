@@ -41,6 +41,7 @@ public sealed class LeadInteractions(LeadlineDb db, CurrentUser me, TimeProvider
         var subject = request.Subject?.Trim();
         if (subject is { Length: > 300 })
             errors.Add("subject", "The subject must be at most 300 characters.");
+        errors.CheckPlainText("subject", subject, "The subject");
         activity.Subject = string.IsNullOrEmpty(subject) ? DefaultSubject(activity.Type) : subject;
         if (request.Outcome is not null)
         {
@@ -144,6 +145,7 @@ public sealed class LeadInteractions(LeadlineDb db, CurrentUser me, TimeProvider
             errors.Add("text", "Write the note (or choose a predefined note).");
         if (note.Text.Length > Note.MaxLength)
             errors.Add("text", $"A note must be at most {Note.MaxLength:N0} characters.");
+        errors.CheckPlainText("text", note.Text, "The note");
         if (request.Outcome is not null)
         {
             if (TryParseEnum<Outcome>(request.Outcome, out var outcome))

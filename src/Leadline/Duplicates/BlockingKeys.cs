@@ -57,7 +57,9 @@ public static class BlockingKeys
         // wn: website domain + name sound: people of one large company's domain, narrowed to the name
         if (r.WebsiteDomain is not null && nameCodes.Count > 0)
             keys.Add("wn:" + r.WebsiteDomain + "|" + nameCodes[^1]);
-        return [.. keys];
+        // a typed text the check is given may hold a control character; no stored lead has one (the writers refuse them),
+        // and PostgreSQL cannot take a NUL in a query parameter at all
+        return [.. keys.Where(k => Common.PlainText.ControlCharacter(k) is null)];
     }
 
     // Soundex codes of the name tokens longer than an initial

@@ -34,6 +34,7 @@ public sealed class UserService(LeadlineDb db, UserManager<User> userManager, Ap
             errors.Add("name", "Name is required.");
         else if (name.Length > 200)
             errors.Add("name", "Name must be at most 200 characters.");
+        errors.CheckPlainText("name", name, "Name");
         if (email.Length == 0)
             errors.Add("email", "E-mail is required.");
         else if (!EmailAddresses.IsValid(email))
@@ -91,6 +92,7 @@ public sealed class UserService(LeadlineDb db, UserManager<User> userManager, Ap
             errors.Add("name", "Name cannot be empty.");
         else if (name is { Length: > 200 })
             errors.Add("name", "Name must be at most 200 characters.");
+        errors.CheckPlainText("name", name, "Name");
         var role = request.Role is null ? null : Roles.Canonical(request.Role);
         if (request.Role is not null && role is null)
             errors.Add("role", "Role must be Admin, Manager or Agent.");

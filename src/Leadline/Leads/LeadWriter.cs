@@ -40,8 +40,7 @@ public sealed class LeadWriter(LeadlineDb db, TimeProvider clock)
             var trimmed = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
             if (trimmed is { Length: var n } && n > max)
                 errors.Add(path, $"{label} must be at most {max} characters.");
-            if (PlainText.ControlCharacter(trimmed) is { } control)
-                errors.Add(path, $"{label} contains a control character ({PlainText.Describe(control)}): remove it.");
+            errors.CheckPlainText(path, trimmed, label);
             return trimmed;
         }
 
@@ -190,7 +189,8 @@ public sealed class LeadWriter(LeadlineDb db, TimeProvider clock)
         if (Has("code"))
         {
             var code = Text("code", input.Code, 50, "Code");
-            if (code is not null && await CodeTakenAsync(code, lead.Id, lookups, ct))
+            // a code with a control character is refused by Text already; PostgreSQL could not even look it up
+            if (code is not null && PlainText.ControlCharacter(code) is null && await CodeTakenAsync(code, lead.Id, lookups, ct))
                 errors.Add("code", $"The code {code} is already used by another lead.");
             changes.Add(() => lead.Code = code);
         }
@@ -278,7 +278,8 @@ public sealed class LeadWriter(LeadlineDb db, TimeProvider clock)
     /// <summary>One query for the codes a run of rows is about to use: which of them other leads already have.</summary>
     public async Task PrefetchCodesAsync(LeadWriteLookups lookups, IEnumerable<string> codes, CancellationToken ct)
     {
-        var unknown = codes.Where(c => !lookups.CodesChecked.Contains(c)).Distinct(StringComparer.Ordinal).ToList();
+        // codes with a control character are refused at validation, and PostgreSQL cannot take a NUL in a parameter
+        var unknown = codes.Where(c => !lookups.CodesChecked.Contains(c) && PlainText.ControlCharacter(c) is null).Distinct(StringComparer.Ordinal).ToList();
         if (unknown.Count == 0)
             return;
         foreach (var taken in await db.Leads.Where(l => l.Code != null && unknown.Contains(l.Code)).Select(l => new { l.Code, l.Id }).ToListAsync(ct))
@@ -294,10 +295,9 @@ public sealed class LeadWriter(LeadlineDb db, TimeProvider clock)
             var t = string.Join(' ', (tag ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToLowerInvariant();
             if (t.Length == 0)
                 continue;
+            errors.CheckPlainText("tags", t, "A tag");
             if (t.Length > 50)
                 errors.Add("tags", $"Tag '{t[..20]}…' is longer than 50 characters.");
-            else if (PlainText.ControlCharacter(t) is { } control)
-                errors.Add("tags", $"A tag contains a control character ({PlainText.Describe(control)}): remove it.");
             else if (!result.Contains(t))
                 result.Add(t);
         }

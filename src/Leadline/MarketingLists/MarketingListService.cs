@@ -27,6 +27,8 @@ public sealed class MarketingListService(LeadlineDb db, LeadQueries queries, Tim
             return Result<MarketingListResponse>.Invalid("name", "Give the list a name.");
         if (trimmed.Length > 200)
             return Result<MarketingListResponse>.Invalid("name", "The name must be at most 200 characters.");
+        if (new Errors().CheckPlainText("name", trimmed, "The name") is { Any: true } controls)
+            return Result<MarketingListResponse>.Invalid(controls);
         if (await db.MarketingLists.AnyAsync(l => l.Name == trimmed, ct))
             return Result<MarketingListResponse>.Invalid("name", $"A list called \"{trimmed}\" already exists.");
         var list = new MarketingList { Name = trimmed };

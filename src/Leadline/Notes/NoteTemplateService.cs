@@ -1,4 +1,5 @@
 using Leadline.Activities;
+using Leadline.Common;
 using Leadline.Common.Api;
 using Leadline.Data;
 using Microsoft.EntityFrameworkCore;
@@ -41,6 +42,8 @@ public sealed class NoteTemplateService(LeadlineDb db)
             errors.Add("title", "Give the template a title.");
         else if (title.Length > 200)
             errors.Add("title", "The title must be at most 200 characters.");
+        else if (PlainText.ControlCharacter(title) is not null)
+            errors.CheckPlainText("title", title, "The title");   // before the query: PostgreSQL cannot take a NUL as a parameter
         else if (await db.NoteTemplates.AnyAsync(t => t.Title == title && t.Id != template.Id, ct))
             errors.Add("title", $"A template called \"{title}\" already exists.");
         if (text.Length == 0)
@@ -50,6 +53,9 @@ public sealed class NoteTemplateService(LeadlineDb db)
         var tags = (request.Tags ?? []).Select(t => t.Trim().ToLowerInvariant()).Where(t => t.Length > 0).Distinct().ToList();
         if (tags.Any(t => t.Length > 50))
             errors.Add("tags", "A tag must be at most 50 characters.");
+        errors.CheckPlainText("text", text, "The text");
+        foreach (var tag in tags)
+            errors.CheckPlainText("tags", tag, "A tag");
         Outcome? outcome = null;
         if (!string.IsNullOrWhiteSpace(request.Outcome))
         {

@@ -30,6 +30,7 @@ public sealed class ReminderService(LeadlineDb db, CurrentUser me, TimeProvider 
         var message = string.IsNullOrWhiteSpace(request.Message) ? null : request.Message.Trim();
         if (message is { Length: > 1000 })
             errors.Add("message", "The message must be at most 1,000 characters.");
+        errors.CheckPlainText("message", message, "The message");
         if (kind == ReminderKind.WhatsappTemplate)
         {
             if (string.IsNullOrWhiteSpace(request.TemplateName))

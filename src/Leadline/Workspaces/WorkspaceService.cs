@@ -78,6 +78,7 @@ public sealed class WorkspaceService(LeadlineDb db, IServiceScopeFactory scopes,
             errors.Add("name", "Workspace name is required.");
         else if (name.Length > 200)
             errors.Add("name", "Workspace name must be at most 200 characters.");
+        errors.CheckPlainText("name", name, "Workspace name");
         if (!TimeZones.IsKnown(request.TimeZone?.Trim()))
             errors.Add("timeZone", "Choose a time zone such as Europe/Berlin or America/New_York.");
         if (!Countries.IsKnown(request.DefaultCountry?.Trim().ToUpperInvariant()))

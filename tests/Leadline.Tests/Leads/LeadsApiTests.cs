@@ -74,12 +74,24 @@ public sealed class LeadsApiTests(AppFixture fixture) : IClassFixture<AppFixture
 
         // the import reports such a row by number and writes the others
         var import = await ws.Admin.PostAsync("/api/v1/leads/import",
-            new StringContent("name,company,tags\nGood Row,Fine Co,vip\nBad\u0000Row,Co,\nTagged Row,Co,ok;b\u0001d\n", Encoding.UTF8, "text/csv"));
+            new StringContent(
+                "name,company,tags,postalCode,email,code\n" +
+                "Good Row,Fine Co,vip,10115,good@row.example,\n" +
+                "Bad\u0000Row,Co,,,,\n" +
+                "Tagged Row,Co,ok;b\u0001d,,,\n" +
+                "Zip Row,Co,,101\u000015,zip@row.example,\n" +      // the duplicate check's keys come from these columns
+                "Mail Row,Nul\u0000 Co,,,mail\u0000@row.example,\n" +
+                "Code Row,Co,,,,C\u0000-1\n",                       // the codes are looked up before the rows are written
+                Encoding.UTF8, "text/csv"));
         var result = await import.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(HttpStatusCode.OK, import.StatusCode);
         Assert.Equal(1, result.GetProperty("created").GetInt32());
-        Assert.Equal([3L, 4L], result.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("row").GetInt64()));
+        Assert.Equal([3L, 4L, 5L, 6L, 7L], result.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("row").GetInt64()));
         Assert.Equal(["Good Row"], await ws.Admin.LeadNamesAsync(""));
+
+        // the check while typing takes any text and finds nothing for such a one
+        var check = await ws.Admin.PostAsJsonAsync("/api/v1/leads/duplicates/check", new { name = "Good\u0000Row", email = "good@row.example\u0000", postalCode = "10\u0000115" });
+        Assert.Equal(HttpStatusCode.OK, check.StatusCode);
     }
 
     [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]

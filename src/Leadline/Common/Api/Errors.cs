@@ -18,6 +18,17 @@ public sealed class Errors
         return this;
     }
 
+    /// <summary>
+    /// Refuses a text with a control character other than tab and line breaks (<see cref="PlainText"/>): PostgreSQL cannot
+    /// store a NUL at all, and no name, note or address means one.
+    /// </summary>
+    public Errors CheckPlainText(string field, string? value, string label)
+    {
+        if (PlainText.ControlCharacter(value) is { } control)
+            Add(field, $"{label} contains a control character ({PlainText.Describe(control)}): remove it.");
+        return this;
+    }
+
     public IReadOnlyList<string> For(string field) => _byField.TryGetValue(field, out var list) ? list : [];
 
     public IEnumerable<string> All => _byField.Values.SelectMany(v => v);
