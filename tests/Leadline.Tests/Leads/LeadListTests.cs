@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Leadline.Tests.TestInfrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace Leadline.Tests.Leads;
 
@@ -159,6 +160,47 @@ public sealed class LeadListTests(AppFixture fixture) : IClassFixture<AppFixture
         var id = (await ws.Admin.GetFromJsonAsync<JsonElement>("/api/v1/leads?q=first")).GetProperty("items")[0].GetProperty("id").GetInt32();
         var history = await ws.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/leads/{id}/history");
         Assert.Equal("created", Assert.Single(history.GetProperty("items").EnumerateArray()).GetProperty("field").GetString());
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task A_row_the_database_refuses_after_validation_is_named_and_the_rest_of_its_batch_written(Db db)
+    {
+        // What validation cannot foresee (a code another writer took meanwhile, a rule of the database's own) refuses the
+        // whole bulk write of a batch; it is replayed row by row. A trigger stands in for such a rule here. The refused row
+        // is in the second of two batches, checked while the first was being written (and short: a replay goes through EF).
+        var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
+        var (create, drop) = db == Db.Sqlite
+            ? ("CREATE TRIGGER IF NOT EXISTS refuse_in_test BEFORE INSERT ON leads WHEN NEW.name = 'Refused Row' BEGIN SELECT RAISE(ABORT, 'refused in test'); END",
+                "DROP TRIGGER refuse_in_test")
+            : ("""
+               CREATE OR REPLACE FUNCTION refuse_in_test() RETURNS trigger LANGUAGE plpgsql AS $$
+               BEGIN IF NEW.name = 'Refused Row' THEN RAISE EXCEPTION 'refused in test'; END IF; RETURN NEW; END $$;
+               CREATE OR REPLACE TRIGGER refuse_in_test BEFORE INSERT ON leads FOR EACH ROW EXECUTE FUNCTION refuse_in_test();
+               """, "DROP TRIGGER refuse_in_test ON leads; DROP FUNCTION refuse_in_test();");
+        await using (var scope = ws.Scope(out var leadlineDb))
+            await leadlineDb.Database.ExecuteSqlRawAsync(create);
+        try
+        {
+            var csv = new StringBuilder("name,email\n");
+            for (var i = 1; i <= 10_002; i++)
+                csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"{(i == 10_001 ? "Refused Row" : $"Replayed {i}")},r{i}@replay.example\n");
+
+            var result = await ImportAsync(ws, csv.ToString(), "skip");
+
+            Assert.Equal(10_001, result.GetProperty("created").GetInt32());
+            var error = Assert.Single(result.GetProperty("errors").EnumerateArray());
+            Assert.Equal(10_002, error.GetProperty("row").GetInt64());
+            Assert.Contains("refused", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+            await using var scope = ws.Scope(out var leadlineDb);
+            Assert.Equal(10_001, await leadlineDb.Leads.CountAsync());
+            Assert.Equal(10_001, await leadlineDb.LeadHistory.CountAsync(h => h.Field == "created"));   // replayed rows too
+            Assert.Equal(10_001, await leadlineDb.LeadMatchKeys.Select(k => k.LeadId).Distinct().CountAsync());
+        }
+        finally
+        {
+            await using var scope = ws.Scope(out var leadlineDb);
+            await leadlineDb.Database.ExecuteSqlRawAsync(drop);
+        }
     }
 
     [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
