@@ -189,8 +189,8 @@ public sealed class LeadWriter(LeadlineDb db, TimeProvider clock)
         if (Has("code"))
         {
             var code = Text("code", input.Code, 50, "Code");
-            // a code with a control character is refused by Text already; PostgreSQL could not even look it up
-            if (code is not null && PlainText.ControlCharacter(code) is null && await CodeTakenAsync(code, lead.Id, lookups, ct))
+            // only a code validation accepted is looked up (PostgreSQL cannot even take a NUL as a parameter)
+            if (code is not null && errors.For("code").Count == 0 && await CodeTakenAsync(code, lead.Id, lookups, ct))
                 errors.Add("code", $"The code {code} is already used by another lead.");
             changes.Add(() => lead.Code = code);
         }

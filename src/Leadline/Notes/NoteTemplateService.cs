@@ -1,5 +1,4 @@
 using Leadline.Activities;
-using Leadline.Common;
 using Leadline.Common.Api;
 using Leadline.Data;
 using Microsoft.EntityFrameworkCore;
@@ -38,13 +37,13 @@ public sealed class NoteTemplateService(LeadlineDb db)
         var errors = new Errors();
         var title = request.Title?.Trim() ?? "";
         var text = request.Text?.Trim() ?? "";
+        errors.CheckPlainText("title", title, "The title");
         if (title.Length == 0)
             errors.Add("title", "Give the template a title.");
         else if (title.Length > 200)
             errors.Add("title", "The title must be at most 200 characters.");
-        else if (PlainText.ControlCharacter(title) is not null)
-            errors.CheckPlainText("title", title, "The title");   // before the query: PostgreSQL cannot take a NUL as a parameter
-        else if (await db.NoteTemplates.AnyAsync(t => t.Title == title && t.Id != template.Id, ct))
+        // only a title validation accepted is looked up (PostgreSQL cannot even take a NUL as a parameter)
+        else if (errors.For("title").Count == 0 && await db.NoteTemplates.AnyAsync(t => t.Title == title && t.Id != template.Id, ct))
             errors.Add("title", $"A template called \"{title}\" already exists.");
         if (text.Length == 0)
             errors.Add("text", "Write the note text.");
