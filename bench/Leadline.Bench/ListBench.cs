@@ -75,6 +75,17 @@ internal sealed class ListBench(BenchDatabase database, int workspaceId, int adm
                 await queries.PageAsync(queries.Filter(c.Filter, adminId, clock, forPage: true), c.Filter.Sort, null, PageSize, ct);
     }
 
+    /// <summary>The start page's lead figures (<see cref="Home.HomeFigures.LeadsAsync"/>), as the signed-in admin sees them.</summary>
+    public async Task<(Timings Times, Home.LeadFigures Figures)> HomeFiguresAsync(CancellationToken ct)
+    {
+        await using var scope = database.Scope(workspaceId);
+        var figures = scope.ServiceProvider.GetRequiredService<Home.HomeFigures>();
+        var clock = new WorkspaceClock(TimeProvider.System, "UTC");
+        Home.LeadFigures? last = null;
+        var (times, _) = await Timings.PairAsync(async () => last = await figures.LeadsAsync(adminId, clock, ct), () => Task.CompletedTask, options.Warmup, options.Runs, options.Budget);
+        return (times, last!);
+    }
+
     public async Task<ListResult> RunAsync(ListCase c, bool explain, CancellationToken ct)
     {
         await using var scope = database.Scope(workspaceId);

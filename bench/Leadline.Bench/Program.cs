@@ -116,6 +116,11 @@ internal static class BenchProgram
             await log.WriteLineAsync($"{database.Name}: {c.Name}");
             report.List(await list.RunAsync(c, options.Explain, ct));
         }
+        if (!options.Skip.Contains("home"))
+        {
+            await log.WriteLineAsync($"{database.Name}: start page figures");
+            report.Home(await list.HomeFiguresAsync(ct));
+        }
     }
 
     private static async Task RunPipelineSuiteAsync(BenchDatabase database, int workspaceId, int adminId, BenchOptions options, TextWriter log, CancellationToken ct)

@@ -31,6 +31,13 @@ internal sealed class Report(string database)
 
     public void List(ListResult result) => _lists.Add(result);
 
+    public void Home((Timings Times, Home.LeadFigures Figures) home)
+    {
+        var (t, f) = home;
+        _other.Add($"| start page figures (HomeFigures.LeadsAsync: all, by status, new this week {f.NewThisWeek}, hot {f.Hot}, overdue {f.OverdueFollowUps}, mine {f.Mine}) " +
+                   $"| p50 {t.P50:N1} ms / p95 {t.P95:N1} ms ({t.Count} runs) | none (issue 3 sets none) | |");
+    }
+
     public void Export(ExportFigures e) => _other.Add(
         $"| export (LeadExport, all leads, in a process of its own) | {e.Rows:N0} rows, {Mb(e.Bytes)} of CSV in {e.Elapsed.TotalSeconds:N1} s ({e.Rows / e.Elapsed.TotalSeconds:N0} rows/s); " +
         $"**peak working set of the process {Mb(e.ProcessPeakWorkingSet)}** (PeakWorkingSet64; {Mb(e.BaselineWorkingSet)} when the export began), " +

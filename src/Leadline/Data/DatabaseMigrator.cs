@@ -88,6 +88,8 @@ public sealed class DatabaseMigrator(LeadlineDb db, DatabaseOptions options, Tim
             }
             if (count == 0)
                 log.LogInformation("Database schema is up to date at version {Version}", known);
+            else if (options.Provider == DatabaseProvider.Sqlite)
+                await AnalyzeNewSqliteIndexesAsync(connection, ct);
             return count;
         }
         finally
@@ -115,6 +117,35 @@ public sealed class DatabaseMigrator(LeadlineDb db, DatabaseOptions options, Tim
         var folder = Path.GetDirectoryName(Path.GetFullPath(file));
         if (!string.IsNullOrEmpty(folder) && file != ":memory:")
             Directory.CreateDirectory(folder);
+    }
+
+    /// <summary>
+    /// Once SQLite has statistics for a table (sqlite_stat1, written by ANALYZE: the bulk writer runs it), it plans from them,
+    /// and an index a script added later has none: the planner then guesses that index finds ten rows a key and prefers it to
+    /// the analysed ones (the start page's count per stage took 3.7 s instead of 0.1 s at a million leads, reading every lead
+    /// through the score index). Such a table is analysed again after the scripts; one that never was stays as it was.
+    /// </summary>
+    private async Task AnalyzeNewSqliteIndexesAsync(DbConnection connection, CancellationToken ct)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'";
+        if (Convert.ToInt64(await cmd.ExecuteScalarAsync(ct)) == 0)
+            return;
+        cmd.CommandText = """
+            SELECT DISTINCT i.tbl_name FROM sqlite_master i
+            WHERE i.type = 'index' AND i.sql IS NOT NULL
+              AND EXISTS (SELECT 1 FROM sqlite_stat1 s WHERE s.tbl = i.tbl_name)
+              AND NOT EXISTS (SELECT 1 FROM sqlite_stat1 s WHERE s.idx = i.name)
+            """;
+        var tables = new List<string>();
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct))
+                tables.Add(reader.GetString(0));
+        foreach (var table in tables)
+        {
+            await ExecuteAsync(connection, null, $"ANALYZE \"{table.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", ct);
+            log.LogInformation("Analysed {Table}: a new index had no planner statistics beside analysed ones", table);
+        }
     }
 
     private static async Task<HashSet<int>> AppliedVersionsAsync(DbConnection connection, DbTransaction? tx, CancellationToken ct)

@@ -29,11 +29,23 @@ internal sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
         b.HasOne<Pipeline.PipelineDefinition>().WithMany().HasForeignKey(l => l.PipelineId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Identity.User>().WithMany().HasForeignKey(l => l.OwnerId).OnDelete(DeleteBehavior.SetNull);
 
-        // the list's default order and keyset paging, the smart filters, the board column order
-        b.HasIndex(l => new { l.WorkspaceId, l.CreatedAt, l.Id });
-        b.HasIndex(l => new { l.WorkspaceId, l.Status, l.CreatedAt });
-        b.HasIndex(l => new { l.WorkspaceId, l.OwnerId, l.CreatedAt });
-        b.HasIndex(l => new { l.WorkspaceId, l.Score });
+        // the list's default order and keyset paging, the smart filters, the board column order. archived_at comes last in
+        // the indexes of the smart filters, after the id that settles the order (SQLite keeps a row's id at the end of each
+        // index entry: archived_at before it would break the order by created_at, id and cost a sort): the orders they give
+        // are unchanged, and the capped count of a filter (the list's total, the start page's figures) is read from the index
+        // alone, 10,001 entries in about a millisecond, where looking each lead up for its archive date took 30-40 ms on
+        // SQLite at a million leads (migration 0016)
+        b.HasIndex(l => new { l.WorkspaceId, l.CreatedAt, l.Id, l.ArchivedAt });
+        b.HasIndex(l => new { l.WorkspaceId, l.Status, l.CreatedAt, l.Id, l.ArchivedAt });
+        b.HasIndex(l => new { l.WorkspaceId, l.OwnerId, l.CreatedAt, l.Id, l.ArchivedAt });
+        b.HasIndex(l => new { l.WorkspaceId, l.Score, l.Id, l.ArchivedAt });
+        // the "No info" tab and the Enterprise filter, in the list's order: partial, so other leads cost nothing, and the list
+        // no longer walks past every other lead to fill a page (100,000 imported small companies on top: 53 ms on SQLite).
+        // SQLite uses a partial index only for a query that holds its condition word for word: LeadQueries.Filter writes
+        // both as these (LeadQueryPlanTests)
+        b.HasIndex(l => new { l.WorkspaceId, l.CreatedAt, l.Id, l.ArchivedAt }, "ix_leads_no_contact_info").HasFilter("NOT \"has_contact_info\"");
+        b.HasIndex(l => new { l.WorkspaceId, l.CreatedAt, l.Id, l.ArchivedAt }, "ix_leads_enterprise")
+            .HasFilter($"\"company_size\" >= {LeadFilter.EnterpriseEmployees} OR \"account_type\" = 'enterprise'");
         b.HasIndex(l => new { l.WorkspaceId, l.StageId, l.Position });
         // SQLite's search for an e-mail address (LeadQueries.Search). A lead by its phone or e-mail, as the duplicate check and
         // the import ask, comes from the match keys' index (lead_match_keys: "p:" and "e:" keys); script 0015 dropped the
@@ -43,6 +55,8 @@ internal sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
         // the leadFlow filter; the work queue's order (never contacted first, then oldest contact)
         b.HasIndex(l => new { l.WorkspaceId, l.LeadFlow, l.CreatedAt });
         b.HasIndex(l => new { l.WorkspaceId, l.LastActivityAt });
+        // the followUp filter (overdue, today) and the start page's count of it: partial, only the leads with a follow-up
+        b.HasIndex(l => new { l.WorkspaceId, l.NextFollowUpAt, l.ArchivedAt }).HasFilter("\"next_follow_up_at\" IS NOT NULL");
         // the reservation release sweep
         b.HasIndex(l => l.ReservedAt).HasFilter("\"reserved_at\" IS NOT NULL");
         // the board (BoardQueries, LeadMover): per-stage counts, a column's cards in order and a move's neighbours from the

@@ -33,6 +33,7 @@ public sealed class LeadQueries(LeadlineDb db)
             var id => q.Where(l => l.OwnerId == int.Parse(id, CultureInfo.InvariantCulture)),
         };
         if (f.Hot) q = q.Where(l => l.Score >= LeadFilter.HotScore);
+        // written as the condition of the partial index ix_leads_enterprise (migration 0016), which SQLite matches word for word
         if (f.Enterprise) q = q.Where(l => l.CompanySize >= LeadFilter.EnterpriseEmployees || l.AccountType == "enterprise");
         if (f.Primary is { } primary) q = q.Where(l => l.Primary == primary);
         if (f.Created is { } created)
@@ -42,7 +43,9 @@ public sealed class LeadQueries(LeadlineDb db)
         }
         if (f.Source is { } source) q = q.Where(l => l.Source == source);
         if (f.Active is { } active) q = q.Where(l => l.Active == active);
-        if (f.HasInfo is { } hasInfo) q = q.Where(l => l.HasContactInfo == hasInfo);
+        // two constant conditions rather than one parameter: "No info" is then the condition of the partial index
+        // ix_leads_no_contact_info (migration 0016), which SQLite matches word for word
+        if (f.HasInfo is { } hasInfo) q = hasInfo ? q.Where(l => l.HasContactInfo) : q.Where(l => !l.HasContactInfo);
         if (f.Gender is { } gender) q = q.Where(l => l.Gender == gender);
         if (f.MaritalStatus is { } marital) q = q.Where(l => l.MaritalStatus == marital);
         if (f.AgeMin is { } ageMin)
