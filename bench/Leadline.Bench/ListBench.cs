@@ -47,6 +47,7 @@ internal sealed class ListBench(BenchDatabase database, int workspaceId, int adm
             new("enterprise=true", new LeadFilter { Enterprise = true }),
             new("hasInfo=true", new LeadFilter { HasInfo = true }),
             new("hasInfo=false", new LeadFilter { HasInfo = false }),
+            new("followUp=overdue (the start page's link)", new LeadFilter { FollowUp = "overdue" }),
             new("q=smith (common surname)", new LeadFilter { Q = "smith" }),
             new("all, page 2 (cursor)", new LeadFilter(), SecondPage: true),
             new("status=new, page 2 (cursor)", new LeadFilter { Status = StageCategory.New }, SecondPage: true),

@@ -55,8 +55,10 @@ internal sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
         // the leadFlow filter; the work queue's order (never contacted first, then oldest contact)
         b.HasIndex(l => new { l.WorkspaceId, l.LeadFlow, l.CreatedAt });
         b.HasIndex(l => new { l.WorkspaceId, l.LastActivityAt });
-        // the followUp filter (overdue, today) and the start page's count of it: partial, only the leads with a follow-up
-        b.HasIndex(l => new { l.WorkspaceId, l.NextFollowUpAt, l.ArchivedAt }).HasFilter("\"next_follow_up_at\" IS NOT NULL");
+        // the followUp filter (overdue, today) and the start page's count of it: partial, only the leads with a follow-up,
+        // in the list's order with the date last, so a page walks it in order and a count reads it alone (an index on the
+        // date itself made SQLite sort every overdue lead for a page: 70 ms at a million)
+        b.HasIndex(l => new { l.WorkspaceId, l.CreatedAt, l.Id, l.ArchivedAt, l.NextFollowUpAt }, "ix_leads_follow_up").HasFilter("\"next_follow_up_at\" IS NOT NULL");
         // the reservation release sweep
         b.HasIndex(l => l.ReservedAt).HasFilter("\"reserved_at\" IS NOT NULL");
         // the board (BoardQueries, LeadMover): per-stage counts, a column's cards in order and a move's neighbours from the

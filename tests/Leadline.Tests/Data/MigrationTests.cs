@@ -120,7 +120,7 @@ public sealed class MigrationTests
         DROP INDEX ix_leads_workspace_id_score_id_archived_at;
         DROP INDEX ix_leads_no_contact_info;
         DROP INDEX ix_leads_enterprise;
-        DROP INDEX ix_leads_workspace_id_next_follow_up_at_archived_at;
+        DROP INDEX ix_leads_follow_up;
         CREATE INDEX ix_leads_workspace_id_created_at_id ON leads (workspace_id, created_at, id);
         CREATE INDEX ix_leads_workspace_id_status_created_at ON leads (workspace_id, status, created_at);
         CREATE INDEX ix_leads_workspace_id_owner_id_created_at ON leads (workspace_id, owner_id, created_at);

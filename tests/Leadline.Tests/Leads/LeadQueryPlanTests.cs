@@ -15,7 +15,10 @@ public sealed class LeadQueryPlanTests(AppFixture fixture) : IClassFixture<AppFi
     [Theory]
     [InlineData("hasInfo=false", "ix_leads_no_contact_info")]
     [InlineData("enterprise=true", "ix_leads_enterprise")]
-    public async Task On_SQLite_a_page_of_a_filter_with_a_partial_index_reads_that_index(string query, string index)
+    // without statistics SQLite walks the list's order for these; analysed, the partial index in the same order: never a sort
+    [InlineData("followUp=overdue", null)]
+    [InlineData("followUp=today", null)]
+    public async Task On_SQLite_a_page_of_a_filter_with_a_partial_index_reads_an_index_in_the_lists_order(string query, string? index)
     {
         var ws = await TestWorkspace.CreateAsync(await fixture.For(Db.Sqlite));
         await using var scope = ws.Scope(out _);
@@ -24,13 +27,14 @@ public sealed class LeadQueryPlanTests(AppFixture fixture) : IClassFixture<AppFi
 
         var page = LeadQueries.Order(queries.Filter(filter, 0, Clock(ws), forPage: true), filter.Sort).Take(51);
 
-        Assert.Contains($"USING INDEX {index} ", await PlanAsync(page));
+        var plan = await PlanAsync(page);
+        Assert.True((index is null || plan.Contains($"USING INDEX {index} ", StringComparison.Ordinal)) && !plan.Contains("TEMP B-TREE", StringComparison.Ordinal), plan);
     }
 
-    // the capped count reads the filter's index alone (archived_at is in it); the two partial indexes above serve their
+    // the capped count reads the filter's index alone (archived_at is in it); the No info and Enterprise indexes serve their
     // counts too, from the index's rows and the leads' own
     [Theory]
-    [InlineData("followUp=overdue", "ix_leads_workspace_id_next_follow_up_at_archived_at")]
+    [InlineData("followUp=overdue", "ix_leads_follow_up")]
     [InlineData("status=qualified", "ix_leads_workspace_id_status_created_at_id_archived_at")]
     [InlineData("owner=unassigned", "ix_leads_workspace_id_owner_id_created_at_id_archived_at")]
     [InlineData("hot=true", "ix_leads_workspace_id_score_id_archived_at")]

@@ -5,7 +5,8 @@
 -- the count is answered from the index. Three partial indexes cover the "No info" tab, the Enterprise filter and the
 -- follow-up filter (the start page's "Overdue follow-ups"), which had none and read the list's order until a page or
 -- 10,001 matches were found (a few hundred thousand rows for a count; a page of Enterprise leads took 53 ms on SQLite
--- under 100,000 imported small companies); each holds only the leads it is about.
+-- under 100,000 imported small companies); each holds only the leads it is about, in the list's order (the follow-up
+-- date last, so that a count reads the index alone).
 CREATE INDEX ix_leads_workspace_id_created_at_id_archived_at ON leads (workspace_id, created_at, id, archived_at);
 DROP INDEX ix_leads_workspace_id_created_at_id;
 CREATE INDEX ix_leads_workspace_id_status_created_at_id_archived_at ON leads (workspace_id, status, created_at, id, archived_at);
@@ -15,5 +16,5 @@ DROP INDEX ix_leads_workspace_id_owner_id_created_at;
 CREATE INDEX ix_leads_workspace_id_score_id_archived_at ON leads (workspace_id, score, id, archived_at);
 DROP INDEX ix_leads_workspace_id_score;
 CREATE INDEX ix_leads_no_contact_info ON leads (workspace_id, created_at, id, archived_at) WHERE NOT "has_contact_info";
-CREATE INDEX ix_leads_workspace_id_next_follow_up_at_archived_at ON leads (workspace_id, next_follow_up_at, archived_at) WHERE "next_follow_up_at" IS NOT NULL;
+CREATE INDEX ix_leads_follow_up ON leads (workspace_id, created_at, id, archived_at, next_follow_up_at) WHERE "next_follow_up_at" IS NOT NULL;
 CREATE INDEX ix_leads_enterprise ON leads (workspace_id, created_at, id, archived_at) WHERE "company_size" >= 1000 OR "account_type" = 'enterprise';
