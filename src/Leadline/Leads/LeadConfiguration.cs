@@ -52,9 +52,10 @@ internal sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
         // phone and mobile indexes, which nothing read any more and every write paid for.
         b.HasIndex(l => new { l.WorkspaceId, l.EmailNormalized });
         b.HasIndex(l => new { l.WorkspaceId, l.Code }).IsUnique();
-        // the leadFlow filter; the work queue's order (never contacted first, then oldest contact)
+        // the leadFlow filter
         b.HasIndex(l => new { l.WorkspaceId, l.LeadFlow, l.CreatedAt });
-        b.HasIndex(l => new { l.WorkspaceId, l.LastActivityAt });
+        // the work queue's two parts in order: never contacted (no activity date) by age, then the oldest contact (migration 0017)
+        b.HasIndex(l => new { l.WorkspaceId, l.LastActivityAt, l.CreatedAt, l.Id });
         // the followUp filter (overdue, today) and the start page's count of it: partial, only the leads with a follow-up,
         // in the list's order with the date last, so a page walks it in order and a count reads it alone (an index on the
         // date itself made SQLite sort every overdue lead for a page: 70 ms at a million)

@@ -112,19 +112,10 @@ public sealed class MigrationTests
         Assert.Empty(await db.Database.SqlQueryRaw<string>("SELECT tbl AS \"Value\" FROM sqlite_stat1 WHERE tbl = 'leads'").ToListAsync());   // never analysed: left alone
     }
 
-    // script 0016 undone, so that it can be applied again
+    // script 0017 undone, so that it can be applied again
     private const string UndoLastScript = """
-        DROP INDEX ix_leads_workspace_id_created_at_id_archived_at;
-        DROP INDEX ix_leads_workspace_id_status_created_at_id_archived_at;
-        DROP INDEX ix_leads_workspace_id_owner_id_created_at_id_archived_at;
-        DROP INDEX ix_leads_workspace_id_score_id_archived_at;
-        DROP INDEX ix_leads_no_contact_info;
-        DROP INDEX ix_leads_enterprise;
-        DROP INDEX ix_leads_follow_up;
-        CREATE INDEX ix_leads_workspace_id_created_at_id ON leads (workspace_id, created_at, id);
-        CREATE INDEX ix_leads_workspace_id_status_created_at ON leads (workspace_id, status, created_at);
-        CREATE INDEX ix_leads_workspace_id_owner_id_created_at ON leads (workspace_id, owner_id, created_at);
-        CREATE INDEX ix_leads_workspace_id_score ON leads (workspace_id, score);
+        DROP INDEX ix_leads_workspace_id_last_activity_at_created_at_id;
+        CREATE INDEX ix_leads_workspace_id_last_activity_at ON leads (workspace_id, last_activity_at);
         """;
 
     private static Task<List<string>> StatisticsAsync(LeadlineDb db, string index) =>

@@ -237,6 +237,36 @@ public sealed class NotesTests(AppFixture fixture) : IClassFixture<AppFixture>
     }
 
     [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task A_queue_page_runs_on_from_the_never_contacted_leads_into_the_contacted_ones(Db db)
+    {
+        var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
+        var contacted = new List<int>();
+        for (var i = 0; i < 2; i++)
+            contacted.Add(await LeadAsync(ws, new { name = $"Contacted {i}" }));
+        for (var i = 0; i < WorkQueueService.PageSize + 1; i++)
+        {
+            ws.App.Clock.Advance(TimeSpan.FromSeconds(1));
+            await LeadAsync(ws, new { name = $"Never {i:00}" });
+        }
+        foreach (var id in contacted)
+        {
+            ws.App.Clock.Advance(TimeSpan.FromMinutes(1));
+            await PostAsync(ws.Admin, $"/api/v1/leads/{id}/activities", new { type = "call" });
+        }
+
+        await using var scope = ws.Scope(out _);
+        var queue = scope.ServiceProvider.GetRequiredService<WorkQueueService>();
+        var first = await queue.PageAsync(null, includeClosed: false, 1, CancellationToken.None);
+        var second = await queue.PageAsync(null, includeClosed: false, 2, CancellationToken.None);
+        var third = await queue.PageAsync(null, includeClosed: false, 3, CancellationToken.None);
+
+        Assert.Equal(Enumerable.Range(0, WorkQueueService.PageSize).Select(i => $"Never {i:00}"), first.Rows.Select(r => r.Lead.Name));
+        Assert.Equal([$"Never {WorkQueueService.PageSize:00}", "Contacted 0", "Contacted 1"], second.Rows.Select(r => r.Lead.Name));
+        Assert.Empty(third.Rows);
+        Assert.Equal((WorkQueueService.PageSize + 3, false), (first.Total, first.Capped));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
     public async Task Queue_settings_limit_the_queue_to_lists_and_refuse_unknown_values(Db db)
     {
         var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
