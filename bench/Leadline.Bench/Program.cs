@@ -120,6 +120,8 @@ internal static class BenchProgram
         {
             await log.WriteLineAsync($"{database.Name}: start page figures");
             report.Home(await list.HomeFiguresAsync(ct));
+            await log.WriteLineAsync($"{database.Name}: work queue");
+            report.WorkQueue(await list.WorkQueueAsync(ct));
         }
     }
 
