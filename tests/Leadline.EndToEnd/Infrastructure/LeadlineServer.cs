@@ -103,7 +103,11 @@ public abstract class LeadlineServer : IAsyncLifetime
         {
             // a leftover temp folder is harmless
         }
+        await AfterStopAsync();
     }
+
+    /// <summary>Clean-up once the server has stopped (a database of its own).</summary>
+    protected virtual Task AfterStopAsync() => Task.CompletedTask;
 
     private sealed class LeadlineFactory(IReadOnlyDictionary<string, string?> settings, ConcurrentQueue<string> errors)
         : WebApplicationFactory<Program>
@@ -158,4 +162,57 @@ public class AdminServer : LeadlineServer
         ["Leadline:Admin:Name"] = AdminName,
         ["Leadline:Admin:Workspace"] = WorkspaceName,
     };
+}
+
+/// <summary>
+/// <see cref="AdminServer"/> on a fresh PostgreSQL database of its own (created from <c>LEADLINE_TEST_PG</c>, dropped at the
+/// end): there queries really are asynchronous, so components that share a request's DbContext can overlap, which SQLite
+/// never shows. Without a configured server it runs on SQLite (<see cref="OnPostgres"/> false); under CI it must have one.
+/// </summary>
+public sealed class PostgresAdminServer : AdminServer
+{
+    private readonly string? _server = Environment.GetEnvironmentVariable("LEADLINE_TEST_PG") is { Length: > 0 } pg ? pg : null;
+    private readonly string _database = "leadline_e2e_" + Guid.NewGuid().ToString("N")[..12];
+
+    public PostgresAdminServer()
+    {
+        if (_server is null && string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException("CI runs the PostgreSQL browser tests: set LEADLINE_TEST_PG.");
+        if (_server is not null)
+            Execute($"CREATE DATABASE {_database}");
+    }
+
+    public bool OnPostgres => _server is not null;
+
+    protected override IReadOnlyDictionary<string, string?> Settings
+    {
+        get
+        {
+            var settings = new Dictionary<string, string?>(base.Settings);
+            if (_server is not null)
+            {
+                settings["Leadline:Database:Provider"] = "Postgres";
+                settings["ConnectionStrings:Leadline"] = new Npgsql.NpgsqlConnectionStringBuilder(_server) { Database = _database }.ConnectionString;
+            }
+            return settings;
+        }
+    }
+
+    protected override Task AfterStopAsync()
+    {
+        if (_server is not null)
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            Execute($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)");
+        }
+        return Task.CompletedTask;
+    }
+
+    private void Execute(string sql)
+    {
+        using var connection = new Npgsql.NpgsqlConnection(_server);
+        connection.Open();
+        using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        command.ExecuteNonQuery();
+    }
 }
