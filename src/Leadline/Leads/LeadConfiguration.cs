@@ -47,6 +47,9 @@ internal sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
         b.HasIndex(l => new { l.WorkspaceId, l.CreatedAt, l.Id, l.ArchivedAt }, "ix_leads_enterprise")
             .HasFilter($"\"company_size\" >= {LeadFilter.EnterpriseEmployees} OR \"account_type\" = 'enterprise'");
         b.HasIndex(l => new { l.WorkspaceId, l.StageId, l.Position });
+        // the list sorted by name: without it every lead was sorted for a page (4.4 s on SQLite, 0.5 s on PostgreSQL at a
+        // million; migration 0018)
+        b.HasIndex(l => new { l.WorkspaceId, l.Name, l.Id });
         // SQLite's search for an e-mail address (LeadQueries.Search). A lead by its phone or e-mail, as the duplicate check and
         // the import ask, comes from the match keys' index (lead_match_keys: "p:" and "e:" keys); script 0015 dropped the
         // phone and mobile indexes, which nothing read any more and every write paid for.

@@ -18,6 +18,7 @@ public sealed class LeadQueryPlanTests(AppFixture fixture) : IClassFixture<AppFi
     // without statistics SQLite walks the list's order for these; analysed, the partial index in the same order: never a sort
     [InlineData("followUp=overdue", null)]
     [InlineData("followUp=today", null)]
+    [InlineData("sort=name", "ix_leads_workspace_id_name_id")]
     public async Task On_SQLite_a_page_of_a_filter_with_a_partial_index_reads_an_index_in_the_lists_order(string query, string? index)
     {
         var ws = await TestWorkspace.CreateAsync(await fixture.For(Db.Sqlite));
