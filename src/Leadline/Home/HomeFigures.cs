@@ -8,14 +8,8 @@ public sealed record TeamFigures(int Active, int Deactivated, IReadOnlyDictionar
 
 public sealed record RecentSignIn(string Name, string Role, DateTime At);
 
-/// <summary>A lead count as the Leads page shows it: exact up to <see cref="Leads.LeadQueries.TotalCap"/>, "10,000+" above.</summary>
-public readonly record struct Figure(int Count, bool Capped)
-{
-    public override string ToString() => Count.ToString("N0", System.Globalization.CultureInfo.CurrentCulture) + (Capped ? "+" : "");
-}
-
 /// <summary>Each figure counts exactly what the Leads page shows behind its link; the total and the statuses are exact.</summary>
-public sealed record LeadFigures(int All, Figure NewThisWeek, Figure Hot, Figure OverdueFollowUps, Figure Mine, IReadOnlyList<(Pipeline.StageCategory Status, int Count)> ByStatus);
+public sealed record LeadFigures(int All, Leads.LeadCount NewThisWeek, Leads.LeadCount Hot, Leads.LeadCount OverdueFollowUps, Leads.LeadCount Mine, IReadOnlyList<(Pipeline.StageCategory Status, int Count)> ByStatus);
 
 /// <summary>The figures on the start page; each area adds its own as it is built.</summary>
 public sealed class HomeFigures(LeadlineDb db, Leads.LeadQueries queries)
@@ -33,11 +27,7 @@ public sealed class HomeFigures(LeadlineDb db, Leads.LeadQueries queries)
             .Select(s => new { s.Category, Count = db.Leads.Count(l => l.PipelineId == s.PipelineId && l.StageId == s.Id && l.ArchivedAt == null) })
             .ToListAsync(ct);
         var byStatus = perStage.GroupBy(s => s.Category, s => s.Count).ToDictionary(g => g.Key, g => g.Sum());
-        async Task<Figure> CountAsync(Leads.LeadFilter filter)
-        {
-            var (count, capped) = await Leads.LeadQueries.CountAsync(queries.Filter(filter, currentUserId, clock), ct);
-            return new Figure(count, capped);
-        }
+        Task<Leads.LeadCount> CountAsync(Leads.LeadFilter filter) => Leads.LeadQueries.CountAsync(queries.Filter(filter, currentUserId, clock), ct);
         return new LeadFigures(
             byStatus.Values.Sum(),
             await CountAsync(new Leads.LeadFilter { Created = "week" }),

@@ -182,11 +182,11 @@ public sealed class LeadQueries(LeadlineDb db)
     public const int TotalCap = 10_000;
 
     /// <summary>The filtered total, exact up to <see cref="TotalCap"/>; above it <see cref="TotalCap"/> with Capped set.</summary>
-    public static async Task<(int Total, bool Capped)> CountAsync(IQueryable<Lead> q, CancellationToken ct)
+    public static async Task<LeadCount> CountAsync(IQueryable<Lead> q, CancellationToken ct)
     {
         // no ORDER BY: which 10,001 rows are counted does not matter, and an order would make the database sort them
         var n = await q.Take(TotalCap + 1).CountAsync(ct);
-        return n > TotalCap ? (TotalCap, true) : (n, false);
+        return n > TotalCap ? new LeadCount(TotalCap, true) : new LeadCount(n, false);
     }
 
     /// <summary>One page in the requested order, continuing after the cursor's row (keyset: no OFFSET scans).</summary>
@@ -275,4 +275,10 @@ public sealed class LeadQueries(LeadlineDb db)
                 return q;
         }
     }
+}
+
+/// <summary>A count of leads as the pages show it: exact up to <see cref="LeadQueries.TotalCap"/>, "10,000+" above.</summary>
+public readonly record struct LeadCount(int Count, bool Capped)
+{
+    public override string ToString() => Count.ToString("N0", System.Globalization.CultureInfo.CurrentCulture) + (Capped ? "+" : "");
 }
