@@ -52,6 +52,15 @@ internal sealed class ListBench(BenchDatabase database, int workspaceId, int adm
             new("all, page 2 (cursor)", new LeadFilter(), SecondPage: true),
             new("status=new, page 2 (cursor)", new LeadFilter { Status = StageCategory.New }, SecondPage: true),
             new("q=smith, page 2 (cursor)", new LeadFilter { Q = "smith" }, SecondPage: true),
+            // the list's sortable columns
+            new("sort=name", new LeadFilter { Sort = LeadSort.Name }),
+            new("sort=score", new LeadFilter { Sort = LeadSort.Score }),
+            new("sort=lastActivity", new LeadFilter { Sort = LeadSort.LastActivity }),
+            new("sort=-lastActivity", new LeadFilter { Sort = LeadSort.LastActivityDesc }),
+            new("sort=-lastActivity, page 2 (cursor)", new LeadFilter { Sort = LeadSort.LastActivityDesc }, SecondPage: true),
+            new("status=new, sort=name", new LeadFilter { Status = StageCategory.New, Sort = LeadSort.Name }),
+            new("q=smith, sort=name", new LeadFilter { Q = "smith", Sort = LeadSort.Name }),
+            new("q=smith, sort=-lastActivity", new LeadFilter { Q = "smith", Sort = LeadSort.LastActivityDesc }),
         ];
         if (middle is not null)
         {

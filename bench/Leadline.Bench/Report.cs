@@ -61,7 +61,7 @@ internal sealed class Report(string database)
             output.WriteLine($"Load average (1 / 5 / 15 min): {string.Join("; ", _load)}.");
             output.WriteLine();
         }
-        output.WriteLine("First page (50 rows, default order) and total of the lead list; milliseconds, p50 / p95. " +
+        output.WriteLine("First page (50 rows, newest first unless the case says sort=…) and total of the lead list; milliseconds, p50 / p95. " +
                          $"App = LeadQueries.Filter + PageAsync; count app = LeadQueries.CountAsync, exact up to {LeadQueries.TotalCap:N0} (\"10,000+\" above), as the API and the Leads page run it; " +
                          "raw = the same SQL text on the same connection. Exact count: CountAsync() without the cap, for comparison. Runs: timed rounds of page / count (fewer when --budget ran out).");
         output.WriteLine();

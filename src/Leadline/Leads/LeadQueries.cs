@@ -133,7 +133,7 @@ public sealed class LeadQueries(LeadlineDb db)
         }
         if (SqliteMatch(text) is not { } match)
             return null;
-        var walkTheOrder = pageOrder is LeadSort.CreatedDesc or LeadSort.Created or LeadSort.ScoreDesc or LeadSort.Score   // the orders with an index
+        var walkTheOrder = pageOrder is not null   // every order has an index
             && db.Database.SqlQuery<int>($"SELECT count(*) AS \"Value\" FROM (SELECT 1 FROM leads_search WHERE leads_search MATCH {match} LIMIT {CommonSearchHits + 1})")
                 .AsEnumerable().Single() > CommonSearchHits;
         return walkTheOrder
@@ -281,4 +281,7 @@ public sealed class LeadQueries(LeadlineDb db)
 public readonly record struct LeadCount(int Count, bool Capped)
 {
     public override string ToString() => Count.ToString("N0", System.Globalization.CultureInfo.CurrentCulture) + (Capped ? "+" : "");
+
+    /// <summary>"1 lead", "12 leads", "10,000+ leads".</summary>
+    public string WithNoun() => this + (Count == 1 && !Capped ? " lead" : " leads");
 }

@@ -12,8 +12,8 @@ using Microsoft.Playwright;
 namespace Leadline.EndToEnd.Infrastructure;
 
 /// <summary>
-/// Class fixture: the real app on Kestrel (loopback, random port) over a fresh SQLite file, plus one headless
-/// Chromium. Tests of a class share both and stay independent by using their own users (Guid e-mails);
+/// Class fixture: the real app on Kestrel (loopback, random port) over a fresh SQLite file (or, with
+/// <c>LEADLINE_E2E_DB=postgres</c>, a fresh PostgreSQL database of its own), plus one headless Chromium. Tests of a class share both and stay independent by using their own users (Guid e-mails);
 /// each test opens its own browser contexts, so every context is a separate signed-in person.
 /// </summary>
 [SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "xunit disposes class fixtures through IAsyncLifetime.DisposeAsync")]
@@ -28,7 +28,12 @@ public abstract class LeadlineServer : IAsyncLifetime
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
     ];
 
+    /// <summary>Set to "postgres" to run every browser test on PostgreSQL (the second browser pass of scripts/test.sh).</summary>
+    public const string DatabaseVariable = "LEADLINE_E2E_DB";
+
     private readonly string _folder = Directory.CreateTempSubdirectory("leadline-e2e-").FullName;
+    private readonly string? _postgresServer = Environment.GetEnvironmentVariable("LEADLINE_TEST_PG") is { Length: > 0 } pg ? pg : null;
+    private string? _postgresDatabase;
     private LeadlineFactory? _factory;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
@@ -42,6 +47,17 @@ public abstract class LeadlineServer : IAsyncLifetime
 
     /// <summary>Error and critical log lines of the server (exceptions included), for "nothing broke" checks.</summary>
     public ConcurrentQueue<string> ServerErrors { get; } = new();
+
+    /// <summary>Whether the server runs on PostgreSQL (a database created for it from <c>LEADLINE_TEST_PG</c>, dropped after).</summary>
+    public bool OnPostgres => _postgresDatabase is not null;
+
+    private static bool EveryTestOnPostgres => string.Equals(Environment.GetEnvironmentVariable(DatabaseVariable), "postgres", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// PostgreSQL rather than SQLite. There queries really are asynchronous, so components that share a request's DbContext
+    /// can overlap, which SQLite never shows.
+    /// </summary>
+    protected virtual bool WantsPostgres => EveryTestOnPostgres;
 
     /// <summary>Extra settings on top of the database ones (e.g. the env admin).</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
@@ -57,10 +73,21 @@ public abstract class LeadlineServer : IAsyncLifetime
                 $"The end-to-end tests need a real browser: install it (apt-get install chromium) or point {ChromiumVariable} at a Chromium binary.");
         }
 
+        if (WantsPostgres && _postgresServer is null
+            && (EveryTestOnPostgres || string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase)))
+            throw new InvalidOperationException("These browser tests run on PostgreSQL: set LEADLINE_TEST_PG to a server the tests may create databases on.");
+        if (WantsPostgres && _postgresServer is not null)
+        {
+            _postgresDatabase = "leadline_e2e_" + Guid.NewGuid().ToString("N")[..12];
+            await ExecuteOnPostgresAsync($"CREATE DATABASE {_postgresDatabase}");
+        }
+
         var settings = new Dictionary<string, string?>
         {
-            ["Leadline:Database:Provider"] = "Sqlite",
-            ["ConnectionStrings:Leadline"] = $"Data Source={Path.Combine(_folder, "leadline.db")}",
+            ["Leadline:Database:Provider"] = OnPostgres ? "Postgres" : "Sqlite",
+            ["ConnectionStrings:Leadline"] = OnPostgres
+                ? new Npgsql.NpgsqlConnectionStringBuilder(_postgresServer) { Database = _postgresDatabase }.ConnectionString
+                : $"Data Source={Path.Combine(_folder, "leadline.db")}",
             ["Leadline:Auth:TokenRequestsPerMinute"] = "100000",
             ["Leadline:Storage:Path"] = Path.Combine(_folder, "files"),
             ["Leadline:Reminders:IntervalSeconds"] = "1",
@@ -103,11 +130,20 @@ public abstract class LeadlineServer : IAsyncLifetime
         {
             // a leftover temp folder is harmless
         }
-        await AfterStopAsync();
+        if (_postgresDatabase is not null)
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await ExecuteOnPostgresAsync($"DROP DATABASE IF EXISTS {_postgresDatabase} WITH (FORCE)");
+        }
     }
 
-    /// <summary>Clean-up once the server has stopped (a database of its own).</summary>
-    protected virtual Task AfterStopAsync() => Task.CompletedTask;
+    private async Task ExecuteOnPostgresAsync(string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(_postgresServer);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
 
     private sealed class LeadlineFactory(IReadOnlyDictionary<string, string?> settings, ConcurrentQueue<string> errors)
         : WebApplicationFactory<Program>
@@ -165,54 +201,10 @@ public class AdminServer : LeadlineServer
 }
 
 /// <summary>
-/// <see cref="AdminServer"/> on a fresh PostgreSQL database of its own (created from <c>LEADLINE_TEST_PG</c>, dropped at the
-/// end): there queries really are asynchronous, so components that share a request's DbContext can overlap, which SQLite
-/// never shows. Without a configured server it runs on SQLite (<see cref="OnPostgres"/> false); under CI it must have one.
+/// <see cref="AdminServer"/> on PostgreSQL even in the SQLite browser pass. Without a configured server it runs on SQLite
+/// (<see cref="LeadlineServer.OnPostgres"/> false); under CI it must have one.
 /// </summary>
 public sealed class PostgresAdminServer : AdminServer
 {
-    private readonly string? _server = Environment.GetEnvironmentVariable("LEADLINE_TEST_PG") is { Length: > 0 } pg ? pg : null;
-    private readonly string _database = "leadline_e2e_" + Guid.NewGuid().ToString("N")[..12];
-
-    public PostgresAdminServer()
-    {
-        if (_server is null && string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-            throw new InvalidOperationException("CI runs the PostgreSQL browser tests: set LEADLINE_TEST_PG.");
-        if (_server is not null)
-            Execute($"CREATE DATABASE {_database}");
-    }
-
-    public bool OnPostgres => _server is not null;
-
-    protected override IReadOnlyDictionary<string, string?> Settings
-    {
-        get
-        {
-            var settings = new Dictionary<string, string?>(base.Settings);
-            if (_server is not null)
-            {
-                settings["Leadline:Database:Provider"] = "Postgres";
-                settings["ConnectionStrings:Leadline"] = new Npgsql.NpgsqlConnectionStringBuilder(_server) { Database = _database }.ConnectionString;
-            }
-            return settings;
-        }
-    }
-
-    protected override Task AfterStopAsync()
-    {
-        if (_server is not null)
-        {
-            Npgsql.NpgsqlConnection.ClearAllPools();
-            Execute($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)");
-        }
-        return Task.CompletedTask;
-    }
-
-    private void Execute(string sql)
-    {
-        using var connection = new Npgsql.NpgsqlConnection(_server);
-        connection.Open();
-        using var command = new Npgsql.NpgsqlCommand(sql, connection);
-        command.ExecuteNonQuery();
-    }
+    protected override bool WantsPostgres => true;
 }

@@ -40,7 +40,10 @@ public sealed class DriftTests
         // describe a virtual table, so it exists only in the scripts (LeadSearchTests prove it works and stays in step).
         // On PostgreSQL the match keys' foreign key exists only in the model (script 0014 drops it for the import's speed and
         // deletes keys with their lead by trigger; EF needs the relationship to insert a new lead before its keys).
+        // ix_leads_last_activity_order (script 0019) is on an expression, which an EF model cannot describe either
+        // (LeadQueryPlanTests prove both databases read the list's order from it).
         return lines.Where(l => !l.Contains("schema_history", StringComparison.Ordinal) && !(database.Kind == Db.Sqlite && l.Contains(" leads_search", StringComparison.Ordinal))
+                                && !l.StartsWith("index leads.ix_leads_last_activity_order ", StringComparison.Ordinal)
                                 && !(database.Kind == Db.Postgres && l.StartsWith("constraint lead_match_keys.fk_lead_match_keys_lead_id ", StringComparison.Ordinal)))
             .Order(StringComparer.Ordinal).ToList();
     }

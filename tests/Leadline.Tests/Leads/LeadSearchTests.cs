@@ -116,7 +116,7 @@ public sealed class LeadSearchTests(AppFixture fixture) : IClassFixture<AppFixtu
     {
         var app = await fixture.For(db);
         var ws = await TestWorkspace.CreateAsync(app);
-        await ws.Admin.CreateLeadAsync(new { name = "Person Bulk 7", email = "Row7@Bulk.example" });   // row 7, typed otherwise
+        var typedBefore = (await ws.Admin.CreateLeadAsync(new { name = "Person Bulk 7", email = "Row7@Bulk.example" })).GetProperty("id").GetInt32();   // row 7, typed otherwise
         var csv = new StringBuilder("name,email,phone,code\n");
         for (var i = 1; i <= 20_500; i++)   // three batches of 10,000 rows: each is checked while the one before is written
             csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"Bulk Person {i},row{i}@bulk.example,+1 646 55{i / 10000:0} {i % 10000:0000},{(i == 10 ? "B-10" : "")}\n");
@@ -132,7 +132,8 @@ public sealed class LeadSearchTests(AppFixture fixture) : IClassFixture<AppFixtu
             {
                 if (item.EventType == "connected")
                     subscribed.TrySetResult();
-                else if (item.EventType == "leads-changed")
+                // on PostgreSQL the event of the lead created above may arrive late, after the subscription: not the import's
+                else if (item.EventType == "leads-changed" && item.Data != typedBefore.ToString(System.Globalization.CultureInfo.InvariantCulture))
                     lock (events)
                         events.Add(item.Data);
             }
