@@ -53,6 +53,9 @@ public sealed class LeadChangeNotifier(ILiveEventBus bus, ILogger<LeadChangeNoti
         await PublishAsync(ct);
     }
 
+    /// <summary>"Any lead may have changed" ("*"), for a bulk SQL update whose lead ids were never loaded.</summary>
+    public Task PublishBulkAsync(int workspaceId, CancellationToken ct) => SendAsync(workspaceId, "*", ct);
+
     private void Collect(DbContext? context)
     {
         if (context is null)
@@ -76,18 +79,20 @@ public sealed class LeadChangeNotifier(ILiveEventBus bus, ILogger<LeadChangeNoti
             _pending[lead.WorkspaceId].Add(lead.Id);
         _added.Clear();
         foreach (var (workspaceId, ids) in _pending)
-        {
-            var data = ids.Count > MaxIds ? "*" : string.Join(",", ids);
-            try
-            {
-                await bus.PublishAsync(new LiveEvent(workspaceId, "leads-changed", data), ct);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // the change is saved; a missed live refresh is not worth failing the request for
-                log.LogWarning(ex, "Could not publish a live update for workspace {Workspace}", workspaceId);
-            }
-        }
+            await SendAsync(workspaceId, ids.Count > MaxIds ? "*" : string.Join(",", ids), ct);
         _pending.Clear();
+    }
+
+    private async Task SendAsync(int workspaceId, string data, CancellationToken ct)
+    {
+        try
+        {
+            await bus.PublishAsync(new LiveEvent(workspaceId, "leads-changed", data), ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // the change is saved; a missed live refresh is not worth failing the request for
+            log.LogWarning(ex, "Could not publish a live update for workspace {Workspace}", workspaceId);
+        }
     }
 }

@@ -9,7 +9,8 @@ namespace Leadline.Leads;
 /// <summary>
 /// The one place lead history is written: every saved change of a tracked <see cref="Lead"/> becomes
 /// <see cref="LeadHistory"/> rows in the same SaveChanges (so the same transaction), and bumps the lead's
-/// <see cref="Lead.Version"/> (the ETag). Bulk SQL updates bypass EF and must not be used on leads.
+/// <see cref="Lead.Version"/> (the ETag). Bulk SQL updates bypass EF and must not be used on leads (the one exception, a
+/// stage's new category rewriting its leads' derived status, bumps the version itself: PipelineSettingsService).
 /// </summary>
 internal sealed class LeadHistoryInterceptor(CurrentUser user, TimeProvider clock) : SaveChangesInterceptor
 {

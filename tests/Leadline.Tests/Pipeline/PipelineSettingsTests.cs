@@ -31,11 +31,18 @@ public sealed class PipelineSettingsTests(AppFixture fixture) : IClassFixture<Ap
         var names = pipelines.GetProperty("items")[0].GetProperty("stages").EnumerateArray().Select(s => s.GetProperty("name").GetString()).ToList();
         Assert.Equal(["Demo booked", "Lost"], names[^2..]);
 
-        // re-categorising a stage changes its leads' status (filters and reports read the category)
+        // re-categorising a stage changes its leads' status (filters and reports read the category), and their ETag: a
+        // client that holds the lead with its old status must not write over the new one unseen
+        var etagBefore = (await ws.Admin.GetAsync($"/api/v1/leads/{lead}")).Headers.ETag!.ToString();
+        ws.App.Clock.Advance(TimeSpan.FromMinutes(5));
         await service.UpdateStageAsync(stages["Working"], new StageInput("In progress", "Qualified", "#fd7e14", 14), CancellationToken.None);
         var after = await ws.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/leads/{lead}");
         Assert.Equal(("qualified", "In progress"), (after.GetProperty("status").GetString(), after.GetProperty("stageName").GetString()));
+        Assert.Equal(ws.App.Clock.GetUtcNow().UtcDateTime, after.GetProperty("updatedAt").GetDateTime());
         Assert.Equal(["Stage Steve"], await ws.Admin.LeadNamesAsync("status=qualified"));
+        var stalePatch = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/leads/{lead}") { Content = JsonContent.Create(new { title = "Stale" }) };
+        stalePatch.Headers.TryAddWithoutValidation("If-Match", etagBefore);
+        Assert.Equal(System.Net.HttpStatusCode.PreconditionFailed, (await ws.Admin.SendAsync(stalePatch)).StatusCode);
     }
 
     [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
