@@ -150,7 +150,8 @@ public sealed class LeadsFlowTests(AdminServer server) : BrowserTest(server), IC
         await page.SetInputFilesAsync("#photo-input", png);
         await page.ClickAsync("#upload-photo");
         await Expect(page.Locator("#lead-photo")).ToBeVisibleAsync();
-        Assert.True(await page.EvaluateAsync<bool>("() => document.getElementById('lead-photo').naturalWidth === 1"));
+        // the element shows before its image has loaded (naturalWidth 0 until then): wait for the decoded picture
+        await page.WaitForFunctionAsync("() => { const img = document.getElementById('lead-photo'); return img.complete && img.naturalWidth === 1; }");
         await page.ClickAsync("#history-tab");
         await Expect(page.Locator("#history-list")).ToContainTextAsync("changed photo");
         await ShotAsync(page, "photo");
