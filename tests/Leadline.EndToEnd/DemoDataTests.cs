@@ -33,6 +33,27 @@ public sealed class DemoDataTests(DemoServer server) : BrowserTest(server), ICla
         var scores = await page.Locator("#lead-table .score-value").AllInnerTextsAsync();
         Assert.Equal(scores.Select(int.Parse).OrderDescending(), scores.Select(int.Parse));
 
+        // the activity column: the most recent first, then (clicked again) the leads never touched first
+        await page.ClickAsync("#sort-activity");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("sort=-lastActivity"));
+        await Expect(page.Locator("#lead-table .lead-row").First.Locator(".lead-activity")).Not.ToContainTextAsync("no activity yet");
+        await page.ClickAsync("#sort-activity");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("sort=lastActivity"));
+        await Expect(page.Locator("#lead-table .lead-row").First.Locator(".lead-activity")).ToContainTextAsync("no activity yet");
+        // overdue follow-ups are red wherever the list is ordered (a tenth of the demo leads has one)
+        await page.GotoAsync("/leads?followUp=overdue");
+        await Expect(page.Locator("#lead-table .lead-row").First.Locator(".follow-up-overdue.text-danger")).ToContainTextAsync("ago");
+        await Expect(page.Locator("#f-followUp")).ToHaveValueAsync("overdue");   // the filter shows, in the open panel
+        await Expect(page.Locator("#f-followUp")).ToBeVisibleAsync();
+        await ShotAsync(page, "leads-overdue");
+        // by name, then Z to A
+        await page.GotoAsync("/leads");
+        await page.ClickAsync("#sort-name");
+        var aToZ = await page.Locator("#lead-table .lead-name").First.InnerTextAsync();
+        await page.ClickAsync("#sort-name");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("sort=-name"));
+        Assert.NotEqual(aToZ, await page.Locator("#lead-table .lead-name").First.InnerTextAsync());
+
         await page.GotoAsync("/leads?hot=true&status=working");
         await ShotAsync(page, "leads-hot-working");
         await page.Locator("#lead-table .lead-name").First.ClickAsync();

@@ -10,6 +10,7 @@ public enum LeadSort
     ScoreDesc,
     Score,
     Name,
+    NameDesc,
     LastActivity,
     LastActivityDesc,
 }
@@ -117,13 +118,14 @@ public sealed record LeadFilter
             "score" => LeadSort.Score,
             "-score" => LeadSort.ScoreDesc,
             "name" => LeadSort.Name,
+            "-name" => LeadSort.NameDesc,
             "lastActivity" => LeadSort.LastActivity,
             "-lastActivity" => LeadSort.LastActivityDesc,
             var other => Invalid(other),
         };
         LeadSort Invalid(string other)
         {
-            errors.Add("sort", $"Unknown sort '{other}'. Use created, -created, score, -score, name, lastActivity or -lastActivity.");
+            errors.Add("sort", $"Unknown sort '{other}'. Use created, -created, score, -score, name, -name, lastActivity or -lastActivity.");
             return LeadSort.CreatedDesc;
         }
 
@@ -204,6 +206,7 @@ public sealed record LeadFilter
                 LeadSort.Score => "score",
                 LeadSort.ScoreDesc => "-score",
                 LeadSort.Name => "name",
+                LeadSort.NameDesc => "-name",
                 LeadSort.LastActivity => "lastActivity",
                 LeadSort.LastActivityDesc => "-lastActivity",
                 _ => null,

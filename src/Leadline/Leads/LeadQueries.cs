@@ -212,6 +212,7 @@ public sealed class LeadQueries(LeadlineDb db)
         LeadSort.Score => q.OrderBy(l => l.Score).ThenBy(l => l.Id),
         LeadSort.ScoreDesc => q.OrderByDescending(l => l.Score).ThenByDescending(l => l.Id),
         LeadSort.Name => q.OrderBy(l => l.Name).ThenBy(l => l.Id),
+        LeadSort.NameDesc => q.OrderByDescending(l => l.Name).ThenByDescending(l => l.Id),
         LeadSort.LastActivity => q.OrderBy(l => l.LastActivityAt ?? DateTime.MinValue).ThenBy(l => l.Id),
         LeadSort.LastActivityDesc => q.OrderByDescending(l => l.LastActivityAt ?? DateTime.MinValue).ThenByDescending(l => l.Id),
         _ => q.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id),
@@ -221,7 +222,7 @@ public sealed class LeadQueries(LeadlineDb db)
     {
         LeadSort.Created or LeadSort.CreatedDesc => $"{l.CreatedAt.Ticks}|{l.Id}",
         LeadSort.Score or LeadSort.ScoreDesc => $"{l.Score}|{l.Id}",
-        LeadSort.Name => $"{l.Id}|{l.Name}",
+        LeadSort.Name or LeadSort.NameDesc => $"{l.Id}|{l.Name}",
         _ => $"{(l.LastActivityAt ?? DateTime.MinValue).Ticks}|{l.Id}",
     };
 
@@ -251,11 +252,13 @@ public sealed class LeadQueries(LeadlineDb db)
         var id = a.Id;
         switch (sort)
         {
-            case LeadSort.Name:
+            case LeadSort.Name or LeadSort.NameDesc:
                 var name = a.Key;
                 // translated to SQL "name > @name": the database's collation, the same one ORDER BY uses
 #pragma warning disable CA1309
-                return q.Where(l => string.Compare(l.Name, name) >= 0).Where(l => string.Compare(l.Name, name) > 0 || (l.Name == name && l.Id > id));
+                return sort == LeadSort.Name
+                    ? q.Where(l => string.Compare(l.Name, name) >= 0).Where(l => string.Compare(l.Name, name) > 0 || (l.Name == name && l.Id > id))
+                    : q.Where(l => string.Compare(l.Name, name) <= 0).Where(l => string.Compare(l.Name, name) < 0 || (l.Name == name && l.Id < id));
 #pragma warning restore CA1309
             case LeadSort.Score or LeadSort.ScoreDesc when int.TryParse(a.Key, out var score):
                 return sort == LeadSort.Score

@@ -22,6 +22,11 @@ public abstract partial class BrowserTest(LeadlineServer server) : IAsyncLifetim
     private string _test = "test";
     private int _serverErrorsBefore;
 
+    // web-first assertions retry until they hold; their default of 5 s was too short for a form post that imports on
+    // PostgreSQL while the other test classes' servers and browsers share the two cores (seen once in CI). A check that
+    // holds returns at once, so only a failure waits longer.
+    static BrowserTest() => SetDefaultExpectTimeout(15_000);
+
     protected LeadlineServer Server { get; } = server;
 
     /// <summary>Creates a lead in the server's (first) workspace through the app's own service; returns its id.</summary>

@@ -67,6 +67,7 @@ public sealed class LeadListTests(AppFixture fixture) : IClassFixture<AppFixture
         Assert.Equal(["Hot Hannah", "Warm Wanda", "Cold Carl"], await ws.Admin.LeadNamesAsync("sort=-score"));
         Assert.Equal(["Cold Carl", "Warm Wanda", "Hot Hannah"], await ws.Admin.LeadNamesAsync("sort=score"));
         Assert.Equal(["Cold Carl", "Hot Hannah", "Warm Wanda"], await ws.Admin.LeadNamesAsync("sort=name"));
+        Assert.Equal(["Warm Wanda", "Hot Hannah", "Cold Carl"], await ws.Admin.LeadNamesAsync("sort=-name"));
         Assert.Equal(["Hot Hannah", "Cold Carl", "Warm Wanda"], await ws.Admin.LeadNamesAsync("sort=created"));
         Assert.Equal(["Warm Wanda", "Cold Carl", "Hot Hannah"], await ws.Admin.LeadNamesAsync(""));
     }
@@ -91,8 +92,15 @@ public sealed class LeadListTests(AppFixture fixture) : IClassFixture<AppFixture
             ws.App.Clock.Advance(TimeSpan.FromSeconds(i % 3));   // some equal timestamps, so ties are broken by id
             await ws.Admin.CreateLeadAsync(new { name = $"Lead {i % 4}", score = i % 5 * 10 });
         }
+        await using (var scope = ws.Scope(out var leadlineDb))
+        {
+            // two thirds with an activity date, some equal, beside leads with none (which sort as the oldest)
+            var now = ws.App.Clock.GetUtcNow().UtcDateTime;
+            foreach (var (lead, i) in (await leadlineDb.Leads.OrderBy(l => l.Id).ToListAsync()).Select((l, i) => (l, i)).Where(x => x.i % 3 != 0))
+                await leadlineDb.Leads.Where(l => l.Id == lead.Id).ExecuteUpdateAsync(u => u.SetProperty(l => l.LastActivityAt, now.AddHours(-(i % 4))));
+        }
 
-        foreach (var sort in new[] { "-created", "created", "score", "-score", "name", "lastActivity" })
+        foreach (var sort in new[] { "-created", "created", "score", "-score", "name", "-name", "lastActivity", "-lastActivity" })
         {
             var seen = new List<int>();
             string? cursor = null;
@@ -107,6 +115,11 @@ public sealed class LeadListTests(AppFixture fixture) : IClassFixture<AppFixture
             var all = (await ws.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/leads?sort={sort}&limit=500")).GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt32());
             Assert.Equal(all, seen);
         }
+        // a lead never touched counts as the oldest activity: first going up, last going down
+        var activityUp = (await ws.Admin.GetFromJsonAsync<JsonElement>("/api/v1/leads?sort=lastActivity&limit=500")).GetProperty("items").EnumerateArray()
+            .Select(i => i.GetProperty("lastActivityAt").ValueKind == JsonValueKind.Null ? DateTime.MinValue : i.GetProperty("lastActivityAt").GetDateTime()).ToList();
+        Assert.Equal(4, activityUp.TakeWhile(a => a == DateTime.MinValue).Count());
+        Assert.Equal(activityUp.Order(), activityUp);
     }
 
     [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]

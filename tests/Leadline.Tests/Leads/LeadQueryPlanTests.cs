@@ -20,6 +20,7 @@ public sealed class LeadQueryPlanTests(AppFixture fixture) : IClassFixture<AppFi
     [InlineData("followUp=overdue", null)]
     [InlineData("followUp=today", null)]
     [InlineData("sort=name", "ix_leads_workspace_id_name_id")]
+    [InlineData("sort=-name", "ix_leads_workspace_id_name_id")]
     [InlineData("sort=lastActivity", "ix_leads_last_activity_order")]
     [InlineData("sort=-lastActivity", "ix_leads_last_activity_order")]
     public async Task On_SQLite_a_page_of_a_filter_with_a_partial_index_reads_an_index_in_the_lists_order(string query, string? index)
