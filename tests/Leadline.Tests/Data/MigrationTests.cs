@@ -112,8 +112,8 @@ public sealed class MigrationTests
         Assert.Empty(await db.Database.SqlQueryRaw<string>("SELECT tbl AS \"Value\" FROM sqlite_stat1 WHERE tbl = 'leads'").ToListAsync());   // never analysed: left alone
     }
 
-    // script 0019 undone, so that it can be applied again
-    private const string UndoLastScript = "DROP INDEX ix_leads_last_activity_order;";
+    // script 0020 undone, so that it can be applied again
+    private const string UndoLastScript = "DROP INDEX ix_leads_workspace_id_city_created_at_id; DROP INDEX ix_leads_workspace_id_postal_code_created_at_id;";
 
     private static Task<List<string>> StatisticsAsync(LeadlineDb db, string index) =>
         db.Database.SqlQueryRaw<string>("SELECT stat AS \"Value\" FROM sqlite_stat1 WHERE idx = {0}", index).ToListAsync();

@@ -36,6 +36,23 @@ public sealed class LeadQueryPlanTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.True((index is null || plan.Contains($"USING INDEX {index} ", StringComparison.Ordinal)) && !plan.Contains("TEMP B-TREE", StringComparison.Ordinal), plan);
     }
 
+    // a value held by a few leads is looked up and read in the list's order, instead of walking the whole list's order
+    [Theory]
+    [InlineData("city=Springfield", "ix_leads_workspace_id_city_created_at_id")]
+    [InlineData("postalCode=43004", "ix_leads_workspace_id_postal_code_created_at_id")]
+    public async Task On_SQLite_a_city_or_post_code_filter_looks_its_value_up(string query, string index)
+    {
+        var ws = await TestWorkspace.CreateAsync(await fixture.For(Db.Sqlite));
+        await using var scope = ws.Scope(out _);
+        var queries = scope.ServiceProvider.GetRequiredService<LeadQueries>();
+        var filter = Filter(query);
+
+        var page = LeadQueries.Order(queries.Filter(filter, 0, Clock(ws), forPage: true), filter.Sort).Take(51);
+
+        var plan = await PlanAsync(page);
+        Assert.True(plan.Contains($"USING INDEX {index} (workspace_id=? AND ", StringComparison.Ordinal) && !plan.Contains("TEMP B-TREE", StringComparison.Ordinal), plan);
+    }
+
     // the capped count reads the filter's index alone (archived_at is in it); the No info and Enterprise indexes serve their
     // counts too, from the index's rows and the leads' own
     [Theory]
