@@ -97,14 +97,14 @@ internal sealed class ListBench(BenchDatabase database, int workspaceId, int adm
     }
 
     /// <summary>The work queue's first page and its "Next" (<see cref="Queue.WorkQueueService"/>), as an operator opens them.</summary>
-    public async Task<(Timings Page, Timings Next, int Total, bool Capped)> WorkQueueAsync(CancellationToken ct)
+    public async Task<(Timings Page, Timings Next, LeadCount Count)> WorkQueueAsync(CancellationToken ct)
     {
         await using var scope = database.Scope(workspaceId);
         var queue = scope.ServiceProvider.GetRequiredService<Queue.WorkQueueService>();
         Queue.QueuePage? last = null;
         var (page, next) = await Timings.PairAsync(
             async () => last = await queue.PageAsync(null, includeClosed: false, 1, ct), () => queue.NextAsync(null, ct), options.Warmup, options.Runs, options.Budget);
-        return (page, next, last!.Total, last.Capped);
+        return (page, next, last!.Count);
     }
 
     public async Task<ListResult> RunAsync(ListCase c, bool explain, CancellationToken ct)

@@ -38,8 +38,8 @@ internal sealed class Report(string database)
                    $"| p50 {t.P50:N1} ms / p95 {t.P95:N1} ms ({t.Count} runs) | none (issue 3 sets none) | |");
     }
 
-    public void WorkQueue((Timings Page, Timings Next, int Total, bool Capped) queue) => _other.Add(
-        $"| work queue (WorkQueueService: first page of {queue.Total:N0}{(queue.Capped ? "+" : "")} leads; the next lead to work) " +
+    public void WorkQueue((Timings Page, Timings Next, LeadCount Count) queue) => _other.Add(
+        $"| work queue (WorkQueueService: first page of {queue.Count.WithNoun()}; the next lead to work) " +
         $"| page p50 {queue.Page.P50:N1} ms / p95 {queue.Page.P95:N1} ms; next p50 {queue.Next.P50:N1} ms / p95 {queue.Next.P95:N1} ms ({queue.Page.Count} runs) | none (issue 3 sets none) | |");
 
     public void Export(ExportFigures e) => _other.Add(

@@ -10,7 +10,10 @@ namespace Leadline.Queue;
 public sealed record QueueRow(Lead Lead, string? OwnerName, Note? LastNote, bool ReservedByOther);
 
 /// <summary>A page of the queue; <paramref name="Total"/> stops at <see cref="LeadQueries.TotalCap"/> with <paramref name="Capped"/> set.</summary>
-public sealed record QueuePage(IReadOnlyList<QueueRow> Rows, int Total, bool Capped, int Page, int PageSize);
+public sealed record QueuePage(IReadOnlyList<QueueRow> Rows, int Total, bool Capped, int Page, int PageSize)
+{
+    public LeadCount Count => new(Total, Capped);
+}
 
 /// <summary>Extra lead fields the work queue can show (Settings → Work queue).</summary>
 public static class QueueFields
