@@ -17,8 +17,21 @@ public sealed class WorkspaceService(LeadlineDb db, IServiceScopeFactory scopes,
     /// Creates a workspace and its first admin in one transaction. Runs in a DI scope of its own that is
     /// entered into the new workspace, so the caller's workspace (if any) is never written to.
     /// </summary>
-    public async Task<Result<WorkspaceResponse>> CreateWithAdminAsync(NewWorkspaceRequest request, CancellationToken ct)
+    public Task<Result<WorkspaceResponse>> CreateWithAdminAsync(NewWorkspaceRequest request, CancellationToken ct) =>
+        CreateAsync(request, onlyFirst: false, ct);
+
+    /// <summary>
+    /// First-run setup: creates the workspace and admin only while no user exists anywhere. The check runs inside the
+    /// writing transaction under a lock (SQLite's BEGIN IMMEDIATE; an advisory lock on PostgreSQL), so two first visits
+    /// at once create one workspace and a replayed setup form after that creates nothing.
+    /// </summary>
+    public Task<Result<WorkspaceResponse>> CreateFirstAsync(NewWorkspaceRequest request, CancellationToken ct) =>
+        CreateAsync(request, onlyFirst: true, ct);
+
+    private async Task<Result<WorkspaceResponse>> CreateAsync(NewWorkspaceRequest request, bool onlyFirst, CancellationToken ct)
     {
+        if (onlyFirst && await AnyUserExistsAsync(ct))
+            return Result<WorkspaceResponse>.Missing();
         // every field is checked before anything is written, so one submit shows every mistake
         var errors = Validate(request);
         var adminErrors = await users.ValidateNewAsync(AdminOf(request));
@@ -31,6 +44,13 @@ public sealed class WorkspaceService(LeadlineDb db, IServiceScopeFactory scopes,
         await using var scope = scopes.CreateAsyncScope();
         var scopedDb = scope.ServiceProvider.GetRequiredService<LeadlineDb>();
         await using var tx = await scopedDb.Database.BeginTransactionAsync(ct);
+        if (onlyFirst)
+        {
+            if (scopedDb.Database.IsNpgsql())
+                await scopedDb.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({FirstRunLockKey})", ct);
+            if (await scopedDb.Users.IgnoreQueryFilters().AnyAsync(ct))
+                return Result<WorkspaceResponse>.Missing();
+        }
         var workspace = new Workspace
         {
             Name = request.Name!.Trim(),
@@ -49,6 +69,8 @@ public sealed class WorkspaceService(LeadlineDb db, IServiceScopeFactory scopes,
         await tx.CommitAsync(ct);
         return Result<WorkspaceResponse>.Ok(ToResponse(workspace));
     }
+
+    private const long FirstRunLockKey = 0x4C4C_5345_5455; // "LLSETU"
 
     public async Task<Result<WorkspaceResponse>> UpdateAsync(int id, WorkspaceSettingsRequest request, CancellationToken ct)
     {

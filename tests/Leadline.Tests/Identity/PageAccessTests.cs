@@ -1,6 +1,8 @@
 using System.Net;
 using Leadline.Tests.TestInfrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Leadline.Tests.Identity;
 
@@ -28,6 +30,60 @@ public sealed class PageAccessTests
         Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
         Assert.Equal("/login", again.Headers.Location?.AbsolutePath);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/login")).StatusCode);
+    }
+
+    private static async Task<HttpResponseMessage> PostSetupAsync(HttpClient client, string email)
+    {
+        // the antiforgery token and cookie come from the setup or sign-in page, as an attacker's script would take them
+        var first = await client.GetAsync("/setup");
+        var login = first.IsSuccessStatusCode ? await first.Content.ReadAsStringAsync() : await client.GetStringAsync("/login");
+        var token = System.Text.RegularExpressions.Regex.Match(login, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        if (token.Length == 0)
+            token = System.Text.RegularExpressions.Regex.Match(login, "__RequestVerificationToken[^>]*value=\"([^\"]+)\"").Groups[1].Value;
+        Assert.NotEmpty(token);
+        return await client.PostAsync("/setup", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "setup", ["__RequestVerificationToken"] = token, ["Input.Name"] = "Intruder Co", ["Input.TimeZone"] = "UTC",
+            ["Input.DefaultCountry"] = "US", ["Input.AdminName"] = "Intruder", ["Input.AdminEmail"] = email, ["Input.AdminPassword"] = "Intruder!Passw0rd#1",
+        }));
+    }
+
+    private static async Task<int> CountAsync(LeadlineApp app, string table)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Leadline.Data.LeadlineDb>();
+        return table == "users" ? await db.Users.IgnoreQueryFilters().CountAsync() : await db.Workspaces.CountAsync();
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task An_anonymous_setup_post_after_setup_creates_nothing(Db db)
+    {
+        await using var app = await LeadlineApp.StartAsync(db);
+        await TestWorkspace.CreateAsync(app);
+        using var client = NoRedirects(app);
+
+        var response = await PostSetupAsync(client, "intruder@evil.example");
+
+        // a refused form post is redirected to the not-found page (CommonFeature)
+        Assert.Equal("/status/404", response.Headers.Location?.OriginalString);
+        Assert.Equal(1, await CountAsync(app, "users"));
+        Assert.Equal(1, await CountAsync(app, "workspaces"));
+        Assert.False(response.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("leadline.session=", StringComparison.Ordinal)));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task Two_first_visits_at_once_create_one_workspace(Db db)
+    {
+        await using var app = await LeadlineApp.StartAsync(db);
+        var clients = Enumerable.Range(0, 6).Select(_ => NoRedirects(app)).ToList();
+
+        var responses = await Task.WhenAll(clients.Select((c, i) => PostSetupAsync(c, $"first{i}@example.com")));
+
+        Assert.Single(responses, r => r.Headers.Location is { IsAbsoluteUri: true, AbsolutePath: "/" });
+        Assert.Equal(5, responses.Count(r => r.Headers.Location?.OriginalString == "/status/404"));
+        Assert.Equal(1, await CountAsync(app, "users"));
+        Assert.Equal(1, await CountAsync(app, "workspaces"));
+        clients.ForEach(c => c.Dispose());
     }
 
     [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
