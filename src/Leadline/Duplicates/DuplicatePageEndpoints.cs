@@ -30,13 +30,13 @@ internal static class DuplicatePageEndpoints
                 FormValues.Number(form["excludeId"]));
             var matches = check.Name is null && check.Email is null && check.Phone is null && check.Mobile is null ? [] : await finder.CheckAsync(check, ct);
             return new RazorComponentResult<DuplicateWarnings>(new { Matches = matches });
-        }).RequireAuthorization().AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
+        }).RequirePermission(Permission.LeadsWrite).AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
 
         app.MapPost("/leads/duplicates/run", async (DuplicateSweeper sweeper, CancellationToken ct) =>
         {
             await sweeper.StartAsync(ct);
             return Results.Redirect("/leads/duplicates");
-        }).RequireAuthorization().AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
+        }).RequirePermission(Permission.DuplicateSweep).AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
         app.MapGet("/leads/duplicates/progress", async (HttpContext http, DuplicateSweeper sweeper, CancellationToken ct) =>
         {
             var run = await sweeper.LatestAsync(ct);
@@ -46,10 +46,10 @@ internal static class DuplicatePageEndpoints
             // (HX-Refresh would reload before the polling stops, and a second poll's reload aborts the first)
             http.Response.Headers["HX-Trigger"] = "sweep-finished";
             return new RazorComponentResult<SweepProgress>(new { Run = run }) { StatusCode = 286 };
-        }).RequireAuthorization();
+        }).RequirePermission(Permission.DuplicateSweep);
         app.MapPost("/leads/duplicates/groups/{id:int}/dismiss", async (int id, DuplicateSweeper sweeper, CancellationToken ct) =>
             Results.Redirect(await sweeper.DismissAsync(id, ct) ? "/leads/duplicates?dismissed=1" : "/leads/duplicates"))
-            .RequireAuthorization().AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
+            .RequirePermission(Permission.DuplicateSweep).AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
 
         // the merge page's form: survivor, the merged ids, and choice.{field} = the lead whose value stays
         app.MapPost("/leads/merge/save", async (HttpRequest request, LeadMerger merger, CancellationToken ct) =>
@@ -66,6 +66,6 @@ internal static class DuplicatePageEndpoints
             var error = result.NotFound ? "The surviving lead no longer exists." : result.Stale ?? string.Join(" ", result.Errors.All);
             var query = string.Join("&", ids.Select(i => $"ids={i}"));
             return Results.Redirect($"/leads/merge?{query}&error={Uri.EscapeDataString(error)}");
-        }).RequireAuthorization().AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
+        }).RequirePermission(Permission.Merge).AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
     }
 }

@@ -26,7 +26,7 @@ public static class DuplicatesFeature
     {
         var leads = api.MapGroup("/leads").WithTags("Duplicates");
         leads.MapPost("/duplicates/check", async (DuplicateCheckRequest request, DuplicateFinder finder, CancellationToken ct) =>
-            Results.Ok(new { matches = await finder.CheckAsync(request, ct) })).WithName("CheckDuplicates");
+            Results.Ok(new { matches = await finder.CheckAsync(request, ct) })).WithName("CheckDuplicates").RequirePermission(Permission.LeadsRead);
         leads.MapPost("/{id:int}/merge", async (int id, MergeRequest request, LeadMerger merger, LeadService service, LeadMapper mapper, HttpContext http, CancellationToken ct) =>
         {
             var result = await merger.MergeAsync(id, request, ct);
@@ -34,7 +34,7 @@ public static class DuplicatesFeature
                 return ApiResults.Problem(result);
             http.Response.Headers.ETag = LeadsApi.ETag(result.Value!);
             return Results.Ok(await mapper.MapAsync(result.Value!, await service.ClockAsync(ct), ct));
-        }).WithName("MergeLeads");
+        }).WithName("MergeLeads").RequirePermission(Permission.Merge);
         app.MapDuplicatePages();
     }
 }

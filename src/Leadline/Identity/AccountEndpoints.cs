@@ -11,6 +11,6 @@ internal static class AccountEndpoints
         {
             await signIn.SignOutAsync();
             return TypedResults.LocalRedirect("/login?signedOut=1");
-        }).RequireAuthorization();
+        }).RequirePermission(Permission.Account);
     }
 }

@@ -10,7 +10,6 @@ namespace Leadline.Identity;
 public static class IdentityFeature
 {
     public const string ApiPolicy = "Api";
-    public const string AdminPolicy = "Admin";
 
     public static IServiceCollection AddLeadlineIdentity(this IServiceCollection services, IConfiguration configuration)
     {
@@ -55,7 +54,7 @@ public static class IdentityFeature
 
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiPolicy, p => p.AddAuthenticationSchemes(ApiTokenHandler.SchemeName).RequireAuthenticatedUser())
-            .AddPolicy(AdminPolicy, p => p.RequireRole(Roles.Admin));
+            .AddPermissionPolicies();
 
         services.AddRateLimiter(o =>
         {

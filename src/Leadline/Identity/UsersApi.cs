@@ -5,18 +5,24 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Leadline.Identity;
 
+/// <summary>A role and what it may do (the permission table, <see cref="Permissions"/>).</summary>
+public sealed record RoleResponse(string Role, IReadOnlyList<string> Permissions);
+
 public sealed record MeResponse(int Id, string Email, string Name, string Role, int WorkspaceId, string WorkspaceName);
 
 internal static class UsersApi
 {
     public static void MapUsersApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/me", GetMeAsync).WithName("GetMe");
-        var users = api.MapGroup("/users").WithTags("Users").RequireAuthorization(IdentityFeature.AdminPolicy);
-        users.MapGet("/", ListAsync).WithName("ListUsers");
-        users.MapGet("/{id:int}", GetAsync).WithName("GetUser");
-        users.MapPost("/", CreateAsync).WithName("CreateUser");
-        users.MapPatch("/{id:int}", UpdateAsync).WithName("UpdateUser");
+        api.MapGet("/roles", () => TypedResults.Ok(Roles.All.Select(role => new RoleResponse(role,
+                Enum.GetValues<Permission>().Where(p => Permissions.Has(role, p)).Select(Permissions.Name).ToList()))))
+            .WithTags("Users").WithName("ListRoles").RequirePermission(Permission.Account);
+        api.MapGet("/me", GetMeAsync).WithName("GetMe").RequirePermission(Permission.Account);
+        var users = api.MapGroup("/users").WithTags("Users");
+        users.MapGet("/", ListAsync).WithName("ListUsers").RequirePermission(Permission.UsersRead);
+        users.MapGet("/{id:int}", GetAsync).WithName("GetUser").RequirePermission(Permission.UsersRead);
+        users.MapPost("/", CreateAsync).WithName("CreateUser").RequirePermission(Permission.UsersManage);
+        users.MapPatch("/{id:int}", UpdateAsync).WithName("UpdateUser").RequirePermission(Permission.UsersManage);
     }
 
     private static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> GetMeAsync(CurrentUser me, WorkspaceService workspaces, CancellationToken ct)

@@ -19,7 +19,7 @@ internal static class LeadImportEndpoints
 {
     public static void MapLeadImportPages(this IEndpointRouteBuilder app)
     {
-        var import = app.MapGroup("/leads/import").RequireAuthorization();
+        var import = app.MapGroup("/leads/import").RequirePermission(Permission.Import);
 
         // POST /leads/import itself belongs to the upload page's Razor component endpoint, hence /upload
         import.MapPost("/upload", UploadAsync)

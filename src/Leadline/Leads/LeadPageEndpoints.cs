@@ -9,7 +9,7 @@ internal static class LeadPageEndpoints
 {
     public static void MapLeadPages(this IEndpointRouteBuilder app)
     {
-        var leads = app.MapGroup("/leads").RequireAuthorization();
+        var leads = app.MapGroup("/leads").RequirePermission(Identity.Permission.LeadsWrite);
 
         // [FromForm] makes the framework check the antiforgery token of the form / htmx header
         leads.MapPost("/{id:int}/stage", async (int id, [FromForm] int stageId, [FromForm] int version, [FromForm] string? lostReason, LeadService service, CancellationToken ct) =>
@@ -52,6 +52,6 @@ internal static class LeadPageEndpoints
             http.Response.Headers.ContentDisposition = $"attachment; filename=\"leads-{DateTime.UtcNow:yyyyMMdd-HHmm}.csv\"";
             await export.WriteAsync(http.Response.Body, filter, service.CurrentUserId, await service.ClockAsync(ct), ct);
             return Results.Empty;
-        });
+        }).RequirePermission(Identity.Permission.Export);
     }
 }

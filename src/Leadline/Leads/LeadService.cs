@@ -50,6 +50,8 @@ public sealed class LeadService(LeadlineDb db, LeadWriter writer, CurrentUser me
         var lead = await FindAsync(id, ct);
         if (lead is null)
             return Result<Lead>.Missing();
+        if (lead.OwnerId != me.Id && !me.Can(Identity.Permission.LeadsArchiveAny))
+            return Result<Lead>.Refused("Only the lead's owner, a manager or an admin may archive it.");
         if (lead.ArchivedAt is null)
         {
             lead.ArchivedAt = time.GetUtcNow().UtcDateTime;

@@ -13,15 +13,15 @@ internal static class LeadsApi
     public static void MapLeadsApi(this RouteGroupBuilder api)
     {
         var leads = api.MapGroup("/leads").WithTags("Leads");
-        leads.MapGet("/", ListAsync).WithName("ListLeads");
-        leads.MapPost("/", CreateAsync).WithName("CreateLead");
-        leads.MapGet("/export", ExportAsync).WithName("ExportLeads");
-        leads.MapPost("/import", ImportAsync).WithName("ImportLeads").Accepts<string>("text/csv");
-        leads.MapPost("/codes", NextCodeAsync).WithName("NextLeadCode");
-        leads.MapGet("/{id:int}", GetAsync).WithName("GetLead");
-        leads.MapPatch("/{id:int}", UpdateAsync).WithName("UpdateLead");
-        leads.MapDelete("/{id:int}", ArchiveAsync).WithName("ArchiveLead");
-        leads.MapGet("/{id:int}/history", HistoryAsync).WithName("LeadHistory");
+        leads.MapGet("/", ListAsync).WithName("ListLeads").RequirePermission(Permission.LeadsRead);
+        leads.MapPost("/", CreateAsync).WithName("CreateLead").RequirePermission(Permission.LeadsWrite);
+        leads.MapGet("/export", ExportAsync).WithName("ExportLeads").RequirePermission(Permission.Export);
+        leads.MapPost("/import", ImportAsync).WithName("ImportLeads").RequirePermission(Permission.Import).Accepts<string>("text/csv");
+        leads.MapPost("/codes", NextCodeAsync).WithName("NextLeadCode").RequirePermission(Permission.LeadsWrite);
+        leads.MapGet("/{id:int}", GetAsync).WithName("GetLead").RequirePermission(Permission.LeadsRead);
+        leads.MapPatch("/{id:int}", UpdateAsync).WithName("UpdateLead").RequirePermission(Permission.LeadsWrite);
+        leads.MapDelete("/{id:int}", ArchiveAsync).WithName("ArchiveLead").RequirePermission(Permission.LeadsWrite);
+        leads.MapGet("/{id:int}/history", HistoryAsync).WithName("LeadHistory").RequirePermission(Permission.LeadsRead);
     }
 
     private static async Task<IResult> ListAsync(HttpRequest request, int? limit, string? cursor, LeadQueries queries, LeadService leads, LeadMapper mapper, CancellationToken ct)

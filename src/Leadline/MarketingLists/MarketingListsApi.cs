@@ -10,7 +10,7 @@ internal static class MarketingListsApi
 
     public static void MapMarketingListsApi(this RouteGroupBuilder api)
     {
-        var lists = api.MapGroup("/lists").WithTags("Marketing lists");
+        var lists = api.MapGroup("/lists").WithTags("Marketing lists").RequirePermission(Permission.LeadsWrite);
         lists.MapGet("/", async (MarketingListService service, CancellationToken ct) =>
         {
             var items = await service.ListAsync(ct);

@@ -12,7 +12,7 @@ internal static class NotePageEndpoints
 {
     public static void MapNotePages(this IEndpointRouteBuilder app)
     {
-        var leads = app.MapGroup("/leads/{id:int}").RequireAuthorization();
+        var leads = app.MapGroup("/leads/{id:int}").RequirePermission(Permission.LeadsWrite);
         leads.MapPost("/notes", async (int id, HttpRequest request, LeadInteractions interactions, CancellationToken ct) =>
         {
             var form = await request.ReadFormAsync(ct);
@@ -32,9 +32,9 @@ internal static class NotePageEndpoints
         {
             var result = await interactions.CompleteActivityAsync(id, ct);
             return result.NotFound ? Results.Redirect("/leads") : Back(result.Value?.LeadId ?? 0, "activities", result);
-        }).RequireAuthorization().AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
+        }).RequirePermission(Permission.LeadsWrite).AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
 
-        var templates = app.MapGroup("/settings/note-templates").RequireAuthorization(IdentityFeature.AdminPolicy)
+        var templates = app.MapGroup("/settings/note-templates").RequirePermission(Permission.NoteTemplatesManage)
             .AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
         templates.MapPost("/new", async (HttpRequest request, NoteTemplateService service, CancellationToken ct) =>
             TemplatesBack(await service.CreateAsync(ReadTemplate(await request.ReadFormAsync(ct)), ct)));

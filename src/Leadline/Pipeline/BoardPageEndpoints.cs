@@ -11,7 +11,7 @@ internal static class BoardPageEndpoints
 {
     public static void MapBoardPages(this IEndpointRouteBuilder app)
     {
-        var board = app.MapGroup("/pipeline").RequireAuthorization();
+        var board = app.MapGroup("/pipeline").RequirePermission(Permission.LeadsRead);
 
         board.MapGet("/column", async (int stageId, int? skip, string? owner, string? q, string? source, BoardQueries queries, LeadQueries leadQueries,
             LeadService leads, Data.LeadlineDb db, CancellationToken ct) =>

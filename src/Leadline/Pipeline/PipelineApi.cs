@@ -9,10 +9,10 @@ internal static class PipelineApi
     public static void MapPipelineApi(this RouteGroupBuilder api)
     {
         var pipelines = api.MapGroup("/pipelines").WithTags("Pipeline");
-        pipelines.MapGet("/", ListAsync).WithName("ListPipelines");
-        pipelines.MapGet("/{id:int}/board", BoardAsync).WithName("GetBoard");
-        api.MapPost("/leads/{id:int}/move", MoveAsync).WithTags("Pipeline").WithName("MoveLead");
-        api.MapPost("/leads/reorder", ReorderAsync).WithTags("Pipeline").WithName("ReorderLeads");
+        pipelines.MapGet("/", ListAsync).WithName("ListPipelines").RequirePermission(Permission.LeadsRead);
+        pipelines.MapGet("/{id:int}/board", BoardAsync).WithName("GetBoard").RequirePermission(Permission.LeadsRead);
+        api.MapPost("/leads/{id:int}/move", MoveAsync).WithTags("Pipeline").WithName("MoveLead").RequirePermission(Permission.LeadsWrite);
+        api.MapPost("/leads/reorder", ReorderAsync).WithTags("Pipeline").WithName("ReorderLeads").RequirePermission(Permission.LeadsWrite);
     }
 
     private static async Task<Ok<Page<PipelineResponse>>> ListAsync(BoardQueries board, CancellationToken ct)

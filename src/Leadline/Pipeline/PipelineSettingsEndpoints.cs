@@ -8,7 +8,7 @@ internal static class PipelineSettingsEndpoints
 {
     public static void MapPipelineSettings(this IEndpointRouteBuilder app)
     {
-        var settings = app.MapGroup("/settings/pipeline").RequireAuthorization(IdentityFeature.AdminPolicy);
+        var settings = app.MapGroup("/settings/pipeline").RequirePermission(Permission.PipelinesManage);
 
         settings.MapPost("/new", async ([FromForm] string? name, PipelineSettingsService service, CancellationToken ct) =>
         {

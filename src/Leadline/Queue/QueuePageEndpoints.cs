@@ -28,10 +28,10 @@ internal static class QueuePageEndpoints
             if (form["then"] != "next")
                 return Results.Redirect($"/queue/work/{id}?saved=1");
             return await queue.NextAsync(id, ct) is { } next ? Results.Redirect($"/queue/work/{next}?saved=1") : Results.Redirect("/queue?done=1");
-        }).RequireAuthorization().AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
+        }).RequirePermission(Permission.LeadsWrite).AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
 
         app.MapGet("/queue/next", async (WorkQueueService queue, CancellationToken ct) =>
-            await queue.NextAsync(null, ct) is { } next ? Results.Redirect($"/queue/work/{next}") : Results.Redirect("/queue?done=1")).RequireAuthorization();
+            await queue.NextAsync(null, ct) is { } next ? Results.Redirect($"/queue/work/{next}") : Results.Redirect("/queue?done=1")).RequirePermission(Permission.LeadsRead);
 
         app.MapPost("/settings/queue/save", async (HttpRequest request, QueueSettingsService settings, CancellationToken ct) =>
         {
@@ -43,6 +43,6 @@ internal static class QueuePageEndpoints
                 form["listIds"].Select(FormValues.Number).Select(i => i ?? -1).ToList(),
                 form["fields"].Select(f => f ?? "").ToList()), ct);
             return Results.Redirect(result.Succeeded ? "/settings/queue?saved=1" : $"/settings/queue?error={Uri.EscapeDataString(string.Join(" ", result.Errors.All))}");
-        }).RequireAuthorization(IdentityFeature.AdminPolicy).AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
+        }).RequirePermission(Permission.QueueSettingsManage).AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
     }
 }

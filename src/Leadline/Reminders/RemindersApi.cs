@@ -6,10 +6,10 @@ internal static class RemindersApi
 {
     public static void MapRemindersApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/leads/{id:int}/reminders", ListAsync).WithTags("Reminders").WithName("ListReminders");
-        api.MapPost("/leads/{id:int}/reminders", CreateAsync).WithTags("Reminders").WithName("CreateReminder");
-        api.MapDelete("/reminders/{id:int}", CancelAsync).WithTags("Reminders").WithName("CancelReminder");
-        api.MapPost("/reminders/{id:int}/done", CompleteAsync).WithTags("Reminders").WithName("CompleteReminder");
+        api.MapGet("/leads/{id:int}/reminders", ListAsync).WithTags("Reminders").WithName("ListReminders").RequirePermission(Permission.LeadsRead);
+        api.MapPost("/leads/{id:int}/reminders", CreateAsync).WithTags("Reminders").WithName("CreateReminder").RequirePermission(Permission.LeadsWrite);
+        api.MapDelete("/reminders/{id:int}", CancelAsync).WithTags("Reminders").WithName("CancelReminder").RequirePermission(Permission.LeadsWrite);
+        api.MapPost("/reminders/{id:int}/done", CompleteAsync).WithTags("Reminders").WithName("CompleteReminder").RequirePermission(Permission.LeadsWrite);
     }
 
     private static async Task<IResult> ListAsync(int id, ReminderService reminders, CancellationToken ct) =>

@@ -18,7 +18,7 @@ public static class RemindersFeature
     public static void MapReminders(this IEndpointRouteBuilder app, RouteGroupBuilder api)
     {
         api.MapRemindersApi();
-        var notifications = app.MapGroup("/notifications").RequireAuthorization();
+        var notifications = app.MapGroup("/notifications").RequirePermission(Permission.Account);
         notifications.MapGet("/bell", () => new RazorComponentResult<NotificationBell>());
         // opening the menu shows the latest and marks them read
         notifications.MapGet("/menu", async (NotificationService service, TimeProvider clock, CancellationToken ct) =>

@@ -20,7 +20,7 @@ internal static class ReportPageEndpoints
             http.Response.Headers.ContentDisposition = $"attachment; filename=\"lead-flow-{start:yyyyMMdd}-{end:yyyyMMdd}.csv\"";
             await WriteCsvAsync(http.Response.Body, figures, ct);
             return Results.Empty;
-        }).RequireAuthorization();
+        }).RequirePermission(Permission.Export);
     }
 
     /// <summary>The date range of the report: both days included, default the last 7 days; at most a year.</summary>

@@ -56,7 +56,7 @@ public sealed class UsersApiTests(AppFixture fixture) : IClassFixture<AppFixture
     }
 
     [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
-    public async Task Agents_and_managers_cannot_manage_users(Db db)
+    public async Task Agents_and_managers_cannot_manage_users_and_managers_read_them(Db db)
     {
         var workspace = await TestWorkspace.CreateAsync(await fixture.For(db));
         var (_, _, agent) = await workspace.AddUserAsync("Agent");
@@ -64,7 +64,7 @@ public sealed class UsersApiTests(AppFixture fixture) : IClassFixture<AppFixture
 
         foreach (var client in new[] { agent, manager })
         {
-            Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/v1/users")).StatusCode);
+            Assert.Equal(client == manager ? HttpStatusCode.OK : HttpStatusCode.Forbidden, (await client.GetAsync("/api/v1/users")).StatusCode);
             var post = await client.PostAsJsonAsync("/api/v1/users", new { email = "x@example.com", name = "X", role = "Admin", password = TestWorkspace.Password });
             Assert.Equal(HttpStatusCode.Forbidden, post.StatusCode);
             Assert.Equal("application/problem+json", post.Content.Headers.ContentType?.MediaType);

@@ -10,6 +10,7 @@ public static class ApiResults
         {
             { NotFound: true } => NotFound(),
             { Conflict: { } message } => TypedResults.Problem(message, statusCode: StatusCodes.Status409Conflict, title: "Conflict"),
+            { Forbidden: { } message } => TypedResults.Problem(message, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden"),
             { Stale: { } message } => TypedResults.Problem(message, statusCode: StatusCodes.Status412PreconditionFailed, title: "Precondition failed"),
             _ => TypedResults.ValidationProblem(result.Errors.ToDictionary()),
         };

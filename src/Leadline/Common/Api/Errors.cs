@@ -52,7 +52,10 @@ public sealed class Result<T>
     /// <summary>The caller's copy is out of date (If-Match / row version): 412.</summary>
     public string? Stale { get; private init; }
 
-    public bool Succeeded => !NotFound && Conflict is null && Stale is null && !Errors.Any;
+    /// <summary>The caller's role may not do this to this record (the permission table): 403.</summary>
+    public string? Forbidden { get; private init; }
+
+    public bool Succeeded => !NotFound && Conflict is null && Stale is null && Forbidden is null && !Errors.Any;
 
     public static Result<T> Ok(T value) => new() { Value = value };
 
@@ -65,4 +68,6 @@ public sealed class Result<T>
     public static Result<T> Conflicting(string message) => new() { Conflict = message };
 
     public static Result<T> Outdated(string message) => new() { Stale = message };
+
+    public static Result<T> Refused(string message) => new() { Forbidden = message };
 }

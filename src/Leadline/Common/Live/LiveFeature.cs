@@ -28,5 +28,5 @@ public static class LiveFeature
             var cts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, life.ApplicationStopping);
             ctx.Response.RegisterForDispose(cts);
             return TypedResults.ServerSentEvents(events.SubscribeAsync(me.WorkspaceId, cts.Token));
-        }).RequireAuthorization();
+        }).RequirePermission(Identity.Permission.LeadsRead);
 }

@@ -21,4 +21,7 @@ public sealed class CurrentUser(IHttpContextAccessor http)
     public string Role => Roles.All.FirstOrDefault(r => Principal?.IsInRole(r) == true) ?? "";
 
     public bool IsAdmin => Principal?.IsInRole(Roles.Admin) == true;
+
+    /// <summary>Whether this user's role may do <paramref name="permission"/> (the one table: <see cref="Permissions"/>).</summary>
+    public bool Can(Permission permission) => Permissions.Has(Role, permission);
 }
