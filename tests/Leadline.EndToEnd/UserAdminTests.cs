@@ -127,7 +127,7 @@ public sealed class UserAdminTests(AdminServer server) : BrowserTest(server), IC
         await leaver.FillAsync("#login-email", email);
         await leaver.FillAsync("#login-password", Password);
         await leaver.ClickAsync("#login-submit");
-        await Expect(leaver.Locator("#login-error")).ToHaveTextAsync("Invalid e-mail or password.");
+        await Expect(leaver.Locator("#login-error")).ToContainTextAsync("Invalid e-mail or password.");
         await Expect(leaver).ToHaveURLAsync(LoginUrl());
         await leaver.GotoAsync("/");
         await Expect(leaver).ToHaveURLAsync(LoginUrl());

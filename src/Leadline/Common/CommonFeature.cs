@@ -44,6 +44,19 @@ public static class CommonFeature
             ui => ui.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
         app.UseWhen(ctx => !IsApi(ctx) && !ctx.Request.Headers.ContainsKey("HX-Request") && !HttpMethods.IsGet(ctx.Request.Method),
             ui => ui.UseStatusCodePagesWithRedirects("/status/{0}"));
+        // a page's typed query value that does not parse (?page=abc) is the visitor's mistake, not a 500
+        app.UseWhen(ctx => !IsApi(ctx), ui => ui.Use(async (ctx, next) =>
+        {
+            try
+            {
+                await next(ctx);
+            }
+            catch (InvalidOperationException e) when (IsUnreadableQueryValue(e) && !ctx.Response.HasStarted)
+            {
+                ctx.Response.Clear();
+                ctx.Response.StatusCode = StatusCodes.Status400BadRequest;
+            }
+        }));
         // routing again after the status-code branch, so a re-executed /not-found request finds its page
         app.UseRouting();
         app.UseRateLimiter();
@@ -52,6 +65,10 @@ public static class CommonFeature
         app.UseAntiforgery();
         return app;
     }
+
+    /// <summary>Blazor's <c>[SupplyParameterFromQuery]</c> could not convert a value (its own exception, thrown by its URL parser).</summary>
+    private static bool IsUnreadableQueryValue(InvalidOperationException e) =>
+        e.TargetSite?.DeclaringType?.FullName?.StartsWith("Microsoft.AspNetCore.Components.Routing.UrlValueConstraint", StringComparison.Ordinal) == true;
 
     public static bool IsApi(HttpContext ctx) => ctx.Request.Path.StartsWithSegments("/api");
 

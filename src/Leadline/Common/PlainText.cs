@@ -7,14 +7,20 @@ namespace Leadline.Common;
 /// </summary>
 public static class PlainText
 {
-    /// <summary>The first control character of <paramref name="text"/> other than tab, line feed and carriage return; null if none.</summary>
+    /// <summary>
+    /// The first control character of <paramref name="text"/> other than tab, line feed and carriage return, or the first
+    /// half of a surrogate pair that stands alone (JSON's <c>"\ud800"</c>: no encoding can store it); null if none.
+    /// </summary>
     public static char? ControlCharacter(string? text)
     {
         if (text is null)
             return null;
-        foreach (var c in text)
+        for (var i = 0; i < text.Length; i++)
         {
-            if (char.IsControl(c) && c is not ('\t' or '\n' or '\r'))
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                i++;
+            else if (char.IsSurrogate(c) || (char.IsControl(c) && c is not ('\t' or '\n' or '\r')))
                 return c;
         }
         return null;

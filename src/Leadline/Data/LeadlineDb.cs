@@ -21,6 +21,8 @@ public sealed class LeadlineDb(DbContextOptions<LeadlineDb> options, WorkspaceSc
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    public DbSet<BrowserSession> BrowserSessions => Set<BrowserSession>();
+
     public DbSet<PipelineDefinition> Pipelines => Set<PipelineDefinition>();
 
     public DbSet<Stage> Stages => Set<Stage>();

@@ -16,7 +16,7 @@ internal static class AuthApi
     }
 
     private static async Task<Results<Ok<IssuedToken>, ValidationProblem, ProblemHttpResult>> IssueTokenAsync(
-        TokenRequest request, UserManager<User> users, SignInManager<User> signIn, ApiTokenService tokens, TimeProvider clock, CancellationToken ct)
+        TokenRequest request, UserManager<User> users, SignInCheck check, ApiTokenService tokens, TimeProvider clock, CancellationToken ct)
     {
         var errors = new Errors();
         if (string.IsNullOrWhiteSpace(request.Email))
@@ -26,13 +26,12 @@ internal static class AuthApi
         if (errors.Any)
             return TypedResults.ValidationProblem(errors.ToDictionary());
 
-        var user = await users.FindByEmailAsync(request.Email!.Trim());
         // one answer for unknown e-mail, wrong password, locked out and deactivated: nothing to probe
-        var check = user is null ? SignInResult.Failed : await signIn.CheckPasswordSignInAsync(user, request.Password!, lockoutOnFailure: true);
-        if (!check.Succeeded)
-            return TypedResults.Problem("Invalid e-mail or password.", statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
+        var user = await check.CheckAsync(request.Email, request.Password, signInBrowser: false, remember: false);
+        if (user is null)
+            return TypedResults.Problem(SignInCheck.Failed, statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
 
-        user!.LastSignInAt = clock.GetUtcNow().UtcDateTime;
+        user.LastSignInAt = clock.GetUtcNow().UtcDateTime;
         await users.UpdateAsync(user);
         return TypedResults.Ok(await tokens.IssueAsync(user, ct));
     }

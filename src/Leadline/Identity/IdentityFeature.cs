@@ -10,6 +10,7 @@ namespace Leadline.Identity;
 public static class IdentityFeature
 {
     public const string ApiPolicy = "Api";
+    public const string WebSignInRateLimit = "web-sign-in";
 
     public static IServiceCollection AddLeadlineIdentity(this IServiceCollection services, IConfiguration configuration)
     {
@@ -51,6 +52,10 @@ public static class IdentityFeature
             o.ExpireTimeSpan = TimeSpan.FromDays(7);
             o.SlidingExpiration = true;
         });
+        // sessions live on the server, so signing out ends them everywhere the cookie was copied to
+        services.AddSingleton<BrowserSessionStore>();
+        services.AddOptions<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .Configure<BrowserSessionStore>((o, store) => o.SessionStore = store);
 
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiPolicy, p => p.AddAuthenticationSchemes(ApiTokenHandler.SchemeName).RequireAuthenticatedUser())
@@ -62,11 +67,17 @@ public static class IdentityFeature
             o.AddPolicy(AuthApi.TokenRateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter(
                 ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = auth.TokenRequestsPerMinute, Window = TimeSpan.FromMinutes(1) }));
+            // the sign-in form's posts count like token requests; showing the page costs nothing
+            o.AddPolicy(WebSignInRateLimit, ctx => HttpMethods.IsGet(ctx.Request.Method)
+                ? RateLimitPartition.GetNoLimiter("page")
+                : RateLimitPartition.GetFixedWindowLimiter(ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = auth.TokenRequestsPerMinute, Window = TimeSpan.FromMinutes(1) }));
         });
 
         services.AddCascadingAuthenticationState();
         services.AddScoped<CurrentUser>();
         services.AddScoped<ApiTokenService>();
+        services.AddScoped<SignInCheck>();
         services.AddScoped<UserService>();
         return services;
     }

@@ -118,7 +118,10 @@ public sealed class UserService(LeadlineDb db, UserManager<User> userManager, Ap
         {
             user.IsActive = active;
             if (!active)
+            {
                 await tokens.RevokeAllAsync(user.Id, ct);
+                await BrowserSessionStore.EndAllAsync(db, user.Id, ct);
+            }
         }
         // a new stamp ends existing browser sessions at their next check (role and status are in the cookie)
         await userManager.UpdateSecurityStampAsync(user);

@@ -55,7 +55,8 @@ public sealed record LeadFilter
     public const int HotScore = 75;
     public const int EnterpriseEmployees = 1000;
 
-    private static readonly string[] Names =
+    /// <summary>Every query key the list reads (the fuzz test and the API description walk them).</summary>
+    public static readonly IReadOnlyList<string> Names =
     [
         "status", "stageId", "owner", "hot", "enterprise", "primary", "created", "source", "active", "hasInfo", "gender", "maritalStatus",
         "ageMin", "ageMax", "state", "postalCode", "accountType", "tag", "lifecycleStage", "loyaltyLevel", "relationshipType", "company",
@@ -66,6 +67,14 @@ public sealed record LeadFilter
     public static (LeadFilter Filter, Errors Errors) Parse(IQueryCollection query)
     {
         var errors = new Errors();
+        // a NUL in a text filter reached PostgreSQL as a 500: refused here like any other bad value
+        foreach (var name in Names)
+        {
+            if (query.TryGetValue(name, out var raw))
+                errors.CheckPlainText(name, raw.ToString(), name);
+        }
+        if (errors.Any)
+            return (new LeadFilter(), errors);
         string? S(string name) => query.TryGetValue(name, out var v) && !string.IsNullOrWhiteSpace(v.ToString()) ? v.ToString().Trim() : null;
         bool? B(string name)
         {
@@ -110,7 +119,10 @@ public sealed record LeadFilter
 
         var owner = S("owner");
         if (owner is not null && owner != "me" && owner != "unassigned" && !int.TryParse(owner, out _))
+        {
             errors.Add("owner", "owner must be me, unassigned or a user id.");
+            owner = null;   // a page shows the error and the list without this filter
+        }
         var sort = S("sort") switch
         {
             null or "-created" => LeadSort.CreatedDesc,

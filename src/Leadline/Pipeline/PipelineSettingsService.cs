@@ -16,6 +16,8 @@ public sealed partial class PipelineSettingsService(LeadlineDb db, LeadWriter wr
         var trimmed = name?.Trim() ?? "";
         if (trimmed.Length is 0 or > 100)
             return Result<PipelineDefinition>.Invalid("name", "A pipeline needs a name of at most 100 characters.");
+        if (new Errors().CheckPlainText("name", trimmed, "Pipeline name") is { Any: true } refused)
+            return Result<PipelineDefinition>.Invalid(refused);
         var pipeline = DefaultPipeline.Create(db.CurrentWorkspaceId);
         pipeline.Name = trimmed;
         pipeline.IsDefault = !await db.Pipelines.AnyAsync(ct);
@@ -136,6 +138,7 @@ public sealed partial class PipelineSettingsService(LeadlineDb db, LeadWriter wr
         var name = input.Name?.Trim() ?? "";
         if (name.Length is 0 or > 100)
             errors.Add("name", "A stage needs a name of at most 100 characters.");
+        errors.CheckPlainText("name", name, "Stage name");
         if (!Enum.TryParse<StageCategory>(input.Category, ignoreCase: true, out var category) || (input.Category ?? "").All(char.IsAsciiDigit))
             errors.Add("category", "Choose a category: New, Contacted, Working, Qualified, Unqualified, Converted or Lost.");
         var color = string.IsNullOrWhiteSpace(input.Color) ? "#6c757d" : input.Color.Trim();

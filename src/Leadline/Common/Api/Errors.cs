@@ -25,7 +25,7 @@ public sealed class Errors
     public Errors CheckPlainText(string field, string? value, string label)
     {
         if (PlainText.ControlCharacter(value) is { } control)
-            Add(field, $"{label} contains a control character ({PlainText.Describe(control)}): remove it.");
+            Add(field, $"{label} contains {(char.IsSurrogate(control) ? "half of a character" : "a control character")} ({PlainText.Describe(control)}): remove it.");
         return this;
     }
 
