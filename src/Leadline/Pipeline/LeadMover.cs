@@ -102,6 +102,15 @@ public sealed class LeadMover(LeadlineDb db, LeadWriter writer, LeadService lead
         if (rows.FirstOrDefault(l => l.StageId != stageId) is { } stray)
             return Result<int>.Invalid("leadIds", $"Lead {stray.Id} is not in this stage: move it there first.");
         var slots = rows.Select(r => r.Position).Order().ToList();
+        if (slots.Distinct().Count() != slots.Count)
+        {
+            // cards sharing a position (written before moves took turns, or two leads created at once) cannot be told
+            // apart by it: spread the column out again first, its order kept
+            await RenumberAsync(rows[0].WorkspaceId, stageId, exceptId: 0, ct);
+            db.ChangeTracker.Clear();
+            rows = await db.Leads.Where(l => ids.Contains(l.Id) && l.ArchivedAt == null).ToListAsync(ct);
+            slots = rows.Select(r => r.Position).Order().ToList();
+        }
         var byId = rows.ToDictionary(r => r.Id);
         for (var i = 0; i < ids.Count; i++)
             byId[ids[i]].Position = slots[i];
@@ -220,7 +229,7 @@ public sealed class LeadMover(LeadlineDb db, LeadWriter writer, LeadService lead
             // the moved lead goes between the cards at index - 1 and index, as they stand now
             return (At(index - 1 - skip) + At(index - skip)) / 2;
         }
-        await RenumberAsync(lead, ct);
+        await RenumberAsync(lead.WorkspaceId, lead.StageId, lead.Id, ct);
         return null;
     }
 
@@ -236,12 +245,12 @@ public sealed class LeadMover(LeadlineDb db, LeadWriter writer, LeadService lead
     /// leads loaded and saved through the change tracker took seconds. Position only: versions stay (nobody's edit is
     /// made stale by it) and the order every board shows is unchanged.
     /// </summary>
-    private async Task RenumberAsync(Lead lead, CancellationToken ct)
+    private async Task RenumberAsync(int workspaceId, int stageId, int exceptId, CancellationToken ct)
     {
         await db.Database.ExecuteSqlInterpolatedAsync($"""
             UPDATE leads SET position = r.rn * {Gap}
             FROM (SELECT id, row_number() OVER (ORDER BY position, id) AS rn FROM leads
-                  WHERE workspace_id = {lead.WorkspaceId} AND stage_id = {lead.StageId} AND id <> {lead.Id}) AS r
+                  WHERE workspace_id = {workspaceId} AND stage_id = {stageId} AND id <> {exceptId}) AS r
             WHERE leads.id = r.id
             """, ct);
     }

@@ -253,4 +253,21 @@ public sealed class MoveTests(AppFixture fixture) : IClassFixture<AppFixture>
         Assert.Equal(HttpStatusCode.OK, (await ws.Admin.PostAsJsonAsync("/api/v1/leads/reorder", new { stageId = column, leadIds = final })).StatusCode);
         Assert.Equal(final, await ColumnOrderAsync(ws, pipeline, column));
     }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task Reorder_of_cards_that_share_positions_gives_the_exact_order(Db db)
+    {
+        var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
+        var stages = await LeadsApiTests.StagesAsync(ws);
+        var pipeline = (await ws.Admin.GetFromJsonAsync<JsonElement>("/api/v1/pipelines")).GetProperty("items")[0].GetProperty("id").GetInt32();
+        // what concurrent moves used to leave behind: a dozen cards on three positions
+        var column = Enumerable.Range(0, 12).Select(i => new Leadline.Leads.Lead { Name = $"T{i}", Position = 1024 * (1 + i % 3) }).ToList();
+        await ws.WriteLeadsAsync(column, stages["New"]);
+        var order = column.Select(l => l.Id).Reverse().ToList();
+
+        var response = await ws.Admin.PostAsJsonAsync("/api/v1/leads/reorder", new { stageId = stages["New"], leadIds = order });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(order, await ColumnOrderAsync(ws, pipeline, stages["New"]));
+    }
 }
