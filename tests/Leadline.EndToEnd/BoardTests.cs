@@ -274,6 +274,28 @@ public sealed class BoardTests(AdminServer server) : BrowserTest(server), IClass
         AssertNothingBroke();
     }
 
+    [Fact]
+    public async Task A_meeting_in_the_past_is_refused_and_a_call_shows_its_minutes()
+    {
+        var name = await NewLeadAsync("Schedule");
+        var page = await OpenPageAsync();
+        await SignInAsAdminAsync(page);
+        await page.GotoAsync(await LeadUrlAsync(name) + "?tab=activities&form=schedule");
+
+        await page.FillAsync("#schedule-subject", "Kick-off");
+        await page.FillAsync("#schedule-due", "2020-01-01T10:00");
+        await page.ClickAsync("#save-schedule");
+        await Expect(page.Locator("#stage-error")).ToContainTextAsync("The due time is in the past");
+        await Expect(page.Locator("#activity-timeline li")).ToHaveCountAsync(0);
+        await ShotAsync(page, "1-past-meeting");
+
+        await page.ClickAsync("#log-call-button");
+        await page.FillAsync("#call-duration", "12");
+        await page.ClickAsync("#save-call");
+        await Expect(page.Locator("#activity-timeline .activity-duration")).ToHaveTextAsync("12 min");
+        AssertNothingBroke();
+    }
+
     private async Task<string> LeadUrlAsync(string name)
     {
         await using var scope = Server.Services.CreateAsyncScope();
