@@ -163,7 +163,7 @@ public sealed class BoardTests(AdminServer server) : BrowserTest(server), IClass
         await Card(page, name).ClickAsync();
         await Expect(page.Locator("#quick-reminders")).ToBeVisibleAsync();
         // one due tomorrow (blue bell on the card), then one already due (fires within a second, red bell, notification)
-        var local = DateTime.UtcNow;   // the workspace is on UTC
+        var local = DateTime.UtcNow;   // the workspace is on UTC; a follow-up may not be scheduled in the past, so "now" is the one already due
         await page.FillAsync("#reminder-due", local.AddDays(1).ToString("yyyy-MM-ddTHH:mm"));
         await page.FillAsync("#reminder-message", "Send the quote");
         await page.ClickAsync("#reminder-add");
@@ -172,7 +172,12 @@ public sealed class BoardTests(AdminServer server) : BrowserTest(server), IClass
         await page.Locator("#quick-reminders .reminder-cancel").ClickAsync();
         await Expect(page.Locator("#quick-reminders .reminder-item")).ToHaveCountAsync(0);
 
-        await page.FillAsync("#reminder-due", local.AddMinutes(-5).ToString("yyyy-MM-ddTHH:mm"));
+        await page.FillAsync("#reminder-due", local.AddMinutes(-10).ToString("yyyy-MM-ddTHH:mm"));
+        await page.FillAsync("#reminder-message", "Too late");
+        await page.ClickAsync("#reminder-add");
+        await Expect(page.Locator("#quick-reminders")).ToContainTextAsync("The due time is in the past");
+        await Expect(page.Locator("#quick-reminders .reminder-item")).ToHaveCountAsync(0);
+        await page.FillAsync("#reminder-due", local.ToString("yyyy-MM-ddTHH:mm"));
         await page.FillAsync("#reminder-message", $"Call {name} back");
         await page.ClickAsync("#reminder-add");
         await Expect(Card(page, name).Locator(".follow-up-overdue")).ToBeVisibleAsync();
@@ -185,5 +190,117 @@ public sealed class BoardTests(AdminServer server) : BrowserTest(server), IClass
         await page.ReloadAsync();
         await Expect(page.Locator("#unread-count")).ToHaveCountAsync(0);   // opening the menu read them
         AssertNothingBroke();
+    }
+
+    [Fact]
+    public async Task A_long_column_loads_every_card_when_scrolled_in_a_laptop_window()
+    {
+        // 100 cards in one column, found by a search of their own; 20 are drawn, the rest come as the column scrolls. The
+        // column is Unqualified, and they are archived afterwards: the other tests look for their new cards among the first 20
+        var token = "Long" + Guid.NewGuid().ToString("N")[..6];
+        await using var scope = Server.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LeadlineDb>();
+        scope.ServiceProvider.GetRequiredService<WorkspaceScope>().Enter(await db.Workspaces.Select(w => w.Id).FirstAsync());
+        var unqualified = await db.Stages.Where(s => s.Category == Pipeline.StageCategory.Unqualified).Select(s => s.Id).FirstAsync();
+        var service = scope.ServiceProvider.GetRequiredService<LeadService>();
+        var ids = new List<int>();
+        for (var i = 0; i < 100; i++)
+            ids.Add((await service.CreateAsync(new LeadInput { Name = $"{token} {i:000}", StageId = unqualified }, new HashSet<string> { "name", "stageId" }, CancellationToken.None)).Value!.Id);
+        try
+        {
+            await ScrollColumnToItsEndAsync(token);
+        }
+        finally
+        {
+            await db.Leads.Where(l => ids.Contains(l.Id)).ExecuteUpdateAsync(u => u.SetProperty(l => l.ArchivedAt, DateTime.UtcNow));
+        }
+    }
+
+    private async Task ScrollColumnToItsEndAsync(string token)
+    {
+        var page = await OpenPageAsync(nameof(A_long_column_loads_every_card_when_scrolled_in_a_laptop_window));
+        await page.SetViewportSizeAsync(1366, 900);
+        await SignInAsAdminAsync(page);
+        await page.GotoAsync($"/pipeline?q={token}");
+        var cards = Column(page, "unqualified").Locator(".board-card");
+        await Expect(cards).ToHaveCountAsync(20);
+        await Expect(Column(page, "unqualified").Locator(".board-more")).Not.ToBeInViewportAsync();   // below the column's fold
+
+        // scrolling the column itself (the window does not scroll) loads slice after slice
+        for (var loaded = 20; loaded < 100; loaded = await cards.CountAsync())
+        {
+            await cards.Last.HoverAsync();
+            await page.Mouse.WheelAsync(0, 20_000);
+            await Expect(cards.Nth(loaded)).ToBeAttachedAsync();   // at least one more slice
+        }
+        await Expect(cards).ToHaveCountAsync(100);
+        await Expect(Column(page, "unqualified").Locator(".board-more")).ToHaveCountAsync(0);
+        Assert.Equal(100, (await cards.Locator(".card-name").AllTextContentsAsync()).Distinct().Count());
+        await ShotAsync(page, "long-column-end");
+        AssertNothingBroke();
+    }
+
+    [Fact]
+    public async Task A_stage_bar_step_back_or_out_of_a_closed_stage_asks_first()
+    {
+        var name = await NewLeadAsync("Stagebar");
+        var page = await OpenPageAsync();
+        await SignInAsAdminAsync(page);
+        await page.GotoAsync(await LeadUrlAsync(name));
+        var current = page.Locator("#stage-progress .stage-step.current");
+
+        // forward: at once
+        await page.Locator("#stage-progress [data-stage=Working]").ClickAsync();
+        await Expect(current).ToHaveAttributeAsync("data-stage", "Working");
+        // back: asks; Cancel changes nothing, even after a reload
+        await page.Locator("#stage-progress [data-stage=Contacted]").ClickAsync();
+        var confirm = page.Locator(".stage-confirm.show");
+        await Expect(confirm).ToContainTextAsync("Move this lead back from Working to Contacted?");
+        await ShotAsync(page, "1-confirm-back");
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Expect(page.Locator(".stage-confirm.show")).ToHaveCountAsync(0);
+        await page.ReloadAsync();
+        await Expect(current).ToHaveAttributeAsync("data-stage", "Working");
+
+        // out of Unqualified (a closed stage): asks, and the confirmed move is saved
+        await page.Locator("#stage-progress [data-stage=Unqualified]").ClickAsync();
+        await Expect(current).ToHaveAttributeAsync("data-stage", "Unqualified");
+        await page.Locator("#stage-progress [data-stage=Working]").ClickAsync();
+        await Expect(confirm).ToContainTextAsync("This lead is Unqualified. Reopen it in Working?");
+        await Expect(current).ToHaveAttributeAsync("data-stage", "Unqualified");
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Move to Working" }).ClickAsync();
+        await Expect(current).ToHaveAttributeAsync("data-stage", "Working");
+        await Expect(page.Locator("#lead-status")).ToHaveTextAsync("Working");
+        AssertNothingBroke();
+    }
+
+    [Fact]
+    public async Task A_meeting_in_the_past_is_refused_and_a_call_shows_its_minutes()
+    {
+        var name = await NewLeadAsync("Schedule");
+        var page = await OpenPageAsync();
+        await SignInAsAdminAsync(page);
+        await page.GotoAsync(await LeadUrlAsync(name) + "?tab=activities&form=schedule");
+
+        await page.FillAsync("#schedule-subject", "Kick-off");
+        await page.FillAsync("#schedule-due", "2020-01-01T10:00");
+        await page.ClickAsync("#save-schedule");
+        await Expect(page.Locator("#stage-error")).ToContainTextAsync("The due time is in the past");
+        await Expect(page.Locator("#activity-timeline li")).ToHaveCountAsync(0);
+        await ShotAsync(page, "1-past-meeting");
+
+        await page.ClickAsync("#log-call-button");
+        await page.FillAsync("#call-duration", "12");
+        await page.ClickAsync("#save-call");
+        await Expect(page.Locator("#activity-timeline .activity-duration")).ToHaveTextAsync("12 min");
+        AssertNothingBroke();
+    }
+
+    private async Task<string> LeadUrlAsync(string name)
+    {
+        await using var scope = Server.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LeadlineDb>();
+        var id = await db.Leads.IgnoreQueryFilters().Where(l => l.Name == name).Select(l => l.Id).SingleAsync();
+        return $"/leads/{id}";
     }
 }

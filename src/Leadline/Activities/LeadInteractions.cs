@@ -1,5 +1,6 @@
 using Leadline.Common.Api;
 using Leadline.Common.Security;
+using Leadline.Common.Time;
 using Leadline.Data;
 using Leadline.Leads;
 using Leadline.Notes;
@@ -62,6 +63,8 @@ public sealed class LeadInteractions(LeadlineDb db, CurrentUser me, TimeProvider
         activity.DoneAt = request.DoneAt?.ToUniversalTime() ?? (scheduled ? null : now);
         if (activity.DoneAt > now.AddMinutes(5))
             errors.Add("doneAt", "An activity cannot be done in the future.");
+        if (activity.DoneAt is null && activity.DueAt is { } due && ScheduledTime.IsPast(due, now))
+            errors.Add("dueAt", ScheduledTime.PastMessage);
 
         NoteDraft? note = null;
         if (!string.IsNullOrWhiteSpace(request.Note) || request.TemplateId is not null)

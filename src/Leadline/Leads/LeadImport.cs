@@ -29,10 +29,11 @@ public sealed record ImportResult(int Created, int Updated, int Skipped, IReadOn
 /// from memory (<see cref="LeadWriteLookups"/>), and new leads go in through <see cref="LeadBulkWriter"/> with their
 /// "created" history rows; updates go through EF, so <see cref="LeadHistoryInterceptor"/> records them field by field.
 /// While one batch is written, the next is read, checked and validated on a context of its own (<see cref="BatchCheck"/>):
-/// the database's work and the app's overlap on two cores instead of taking turns.
+/// the database's work and the app's overlap on two cores instead of taking turns. Imports that check for duplicates take
+/// turns per workspace (<see cref="ImportGate"/>).
 /// </summary>
 public sealed class LeadImport(
-    LeadlineDb db, LeadWriter writer, LeadService leads, CurrentUser user, TimeProvider clock, LeadChangeNotifier notifier, IServiceProvider services)
+    LeadlineDb db, LeadWriter writer, LeadService leads, CurrentUser user, TimeProvider clock, LeadChangeNotifier notifier, ImportGate gate, IServiceProvider services)
 {
     // rows checked and committed together: on SQLite a commit writes every page the batch dirtied, and 2,000 random
     // inserts into 16 lead indexes and the key index dirty nearly as many pages as 10,000 do (import 3,500 → 5,100 rows/s
@@ -62,6 +63,8 @@ public sealed class LeadImport(
         if (!map.ContainsValue("name"))
             return new ImportResult(0, 0, 0, [new ImportError(1, "No 'name' column: the header row must include name.")]);
 
+        // checking for duplicates needs the leads of an import running meanwhile written first (and the codes it took)
+        await using var turn = policy == DuplicatePolicy.Create ? null : await gate.EnterAsync(db, ct);
         var workspace = await leads.WorkspaceAsync(ct);
         var stages = await db.Stages.AsNoTracking().ToListAsync(ct);
         var owners = await db.Users.AsNoTracking().Where(u => u.IsActive).ToDictionaryAsync(u => u.NormalizedEmail!, u => u.Id, ct);

@@ -15,6 +15,7 @@ public static class LeadsFeature
             .AddScoped<LeadQueries>()
             .AddScoped<LeadMapper>()
             .AddScoped<LeadImport>()
+            .AddSingleton<ImportGate>()
             .AddScoped<LeadExport>()
             .AddScoped<DemoSeeder>()
             .AddScoped<LeadPhotos>();

@@ -81,7 +81,10 @@ internal static class BoardPageEndpoints
             {
                 // the picker shows the workspace's local time
                 var dueUtc = TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), clock.Zone);
-                var result = await reminders.CreateAsync(id, new ReminderRequest(dueUtc, "internal", message, null, null, null, null), ct);
+                // someone scheduling a follow-up means later (the API still records an overdue one, as integrations do)
+                var result = Common.Time.ScheduledTime.IsPast(dueUtc, clock.UtcNow)
+                    ? Common.Api.Result<ReminderResponse>.Invalid("due", Common.Time.ScheduledTime.PastMessage)
+                    : await reminders.CreateAsync(id, new ReminderRequest(dueUtc, "internal", message, null, null, null, null), ct);
                 if (!result.Succeeded)
                     error = string.Join(" ", result.Errors.All);
             }

@@ -9,9 +9,10 @@ namespace Leadline.Pipeline;
 /// Board moves. Positions are sparse doubles: a move writes only the moved lead (halfway between its new
 /// neighbours, found next to the card it was dropped by or at its index); a reorder reuses the positions its leads already hold. Neither renumbers a column: when two
 /// neighbours have worn their gap down to nothing (~30 moves into the same spot), the few dozen cards around it are
-/// spread out again (<see cref="RespaceAroundAsync"/>).
+/// spread out again (<see cref="RespaceAroundAsync"/>). Both run with their columns locked (<see cref="ColumnLock"/>), so
+/// concurrent moves and reorders take turns and never read positions another is about to change.
 /// </summary>
-public sealed class LeadMover(LeadlineDb db, LeadWriter writer, LeadService leads)
+public sealed class LeadMover(LeadlineDb db, LeadWriter writer, LeadService leads, ColumnLock columns)
 {
     private const double Gap = 1024;
 
@@ -23,13 +24,41 @@ public sealed class LeadMover(LeadlineDb db, LeadWriter writer, LeadService lead
 
     public async Task<Result<Lead>> MoveAsync(int leadId, MoveRequest request, CancellationToken ct)
     {
-        var lead = await db.Leads.FirstOrDefaultAsync(l => l.Id == leadId && l.ArchivedAt == null, ct);
-        if (lead is null)
-            return Result<Lead>.Missing();
         if (request.StageId is not { } stageId)
-            return Result<Lead>.Invalid("stageId", "Say which stage to move the lead to.");
+            return await db.Leads.AnyAsync(l => l.Id == leadId && l.ArchivedAt == null, ct)
+                ? Result<Lead>.Invalid("stageId", "Say which stage to move the lead to.")
+                : Result<Lead>.Missing();
         if (request.Position is < 0)
             return Result<Lead>.Invalid("position", "Position must be 0 or more.");
+
+        // the column it leaves is locked too: a reorder there must not write a position after the lead has left it
+        for (var attempt = 0; ; attempt++)
+        {
+            var from = await db.Leads.Where(l => l.Id == leadId && l.ArchivedAt == null).Select(l => (int?)l.StageId).FirstOrDefaultAsync(ct);
+            if (from is null)
+                return Result<Lead>.Missing();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await columns.LockAsync([from.Value, stageId], ct);
+            var lead = await db.Leads.FirstOrDefaultAsync(l => l.Id == leadId && l.ArchivedAt == null, ct);
+            if (lead is null)
+                return Result<Lead>.Missing();
+            if (lead.StageId != from)   // moved by someone else between the look and the lock: lock its new column instead
+            {
+                db.ChangeTracker.Clear();
+                if (attempt < 3)
+                    continue;
+                return Result<Lead>.Outdated("Someone moved this lead at the same moment. The board has been refreshed; try again.");
+            }
+            var result = await MoveLockedAsync(lead, stageId, request, ct);
+            if (result.Succeeded)
+                await transaction.CommitAsync(ct);
+            return result;
+        }
+    }
+
+    /// <summary>The move itself, with both columns locked: every position it reads stays as read until it commits.</summary>
+    private async Task<Result<Lead>> MoveLockedAsync(Lead lead, int stageId, MoveRequest request, CancellationToken ct)
+    {
         if (request.Version is { } expected && expected != lead.Version)
             return Result<Lead>.Outdated("The lead was changed by someone else since you loaded the board. It has been refreshed; try again.");
 
@@ -64,16 +93,29 @@ public sealed class LeadMover(LeadlineDb db, LeadWriter writer, LeadService lead
         var ids = request.LeadIds ?? [];
         if (ids.Count == 0 || ids.Count > 2000 || ids.Distinct().Count() != ids.Count)
             return Result<int>.Invalid("leadIds", "Give between 1 and 2,000 distinct lead ids.");
+        // locked before reading the positions it hands round: two reorders (or a move) at once would otherwise mix their slots
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await columns.LockAsync([stageId], ct);
         var rows = await db.Leads.Where(l => ids.Contains(l.Id) && l.ArchivedAt == null).ToListAsync(ct);
         if (rows.Count != ids.Count)
             return Result<int>.Invalid("leadIds", "Some of these leads do not exist.");
         if (rows.FirstOrDefault(l => l.StageId != stageId) is { } stray)
             return Result<int>.Invalid("leadIds", $"Lead {stray.Id} is not in this stage: move it there first.");
         var slots = rows.Select(r => r.Position).Order().ToList();
+        if (slots.Distinct().Count() != slots.Count)
+        {
+            // cards sharing a position (written before moves took turns, or two leads created at once) cannot be told
+            // apart by it: spread the column out again first, its order kept
+            await RenumberAsync(rows[0].WorkspaceId, stageId, exceptId: 0, ct);
+            db.ChangeTracker.Clear();
+            rows = await db.Leads.Where(l => ids.Contains(l.Id) && l.ArchivedAt == null).ToListAsync(ct);
+            slots = rows.Select(r => r.Position).Order().ToList();
+        }
         var byId = rows.ToDictionary(r => r.Id);
         for (var i = 0; i < ids.Count; i++)
             byId[ids[i]].Position = slots[i];
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return Result<int>.Ok(ids.Count);
     }
 
@@ -187,7 +229,7 @@ public sealed class LeadMover(LeadlineDb db, LeadWriter writer, LeadService lead
             // the moved lead goes between the cards at index - 1 and index, as they stand now
             return (At(index - 1 - skip) + At(index - skip)) / 2;
         }
-        await RenumberAsync(lead, ct);
+        await RenumberAsync(lead.WorkspaceId, lead.StageId, lead.Id, ct);
         return null;
     }
 
@@ -203,12 +245,12 @@ public sealed class LeadMover(LeadlineDb db, LeadWriter writer, LeadService lead
     /// leads loaded and saved through the change tracker took seconds. Position only: versions stay (nobody's edit is
     /// made stale by it) and the order every board shows is unchanged.
     /// </summary>
-    private async Task RenumberAsync(Lead lead, CancellationToken ct)
+    private async Task RenumberAsync(int workspaceId, int stageId, int exceptId, CancellationToken ct)
     {
         await db.Database.ExecuteSqlInterpolatedAsync($"""
             UPDATE leads SET position = r.rn * {Gap}
             FROM (SELECT id, row_number() OVER (ORDER BY position, id) AS rn FROM leads
-                  WHERE workspace_id = {lead.WorkspaceId} AND stage_id = {lead.StageId} AND id <> {lead.Id}) AS r
+                  WHERE workspace_id = {workspaceId} AND stage_id = {stageId} AND id <> {exceptId}) AS r
             WHERE leads.id = r.id
             """, ct);
     }

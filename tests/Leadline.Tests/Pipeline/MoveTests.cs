@@ -212,4 +212,62 @@ public sealed class MoveTests(AppFixture fixture) : IClassFixture<AppFixture>
         Assert.True((await wrongWorkspace.ErrorsAsync()).TryGetProperty("leadIds", out _));
         Assert.Equal(HttpStatusCode.NotFound, moveForeign.StatusCode);
     }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task Fifty_concurrent_moves_and_reorders_keep_a_strict_order(Db db)
+    {
+        var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
+        var stages = await LeadsApiTests.StagesAsync(ws);
+        var pipeline = (await ws.Admin.GetFromJsonAsync<JsonElement>("/api/v1/pipelines")).GetProperty("items")[0].GetProperty("id").GetInt32();
+        var (column, incoming) = (stages["New"], stages["Working"]);
+        var residents = Enumerable.Range(0, 12).Select(i => new Leadline.Leads.Lead { Name = $"R{i}", Position = (i + 1) * 1024 }).ToList();
+        var movers = Enumerable.Range(0, 12).Select(i => new Leadline.Leads.Lead { Name = $"M{i}", Position = (i + 1) * 1024 }).ToList();
+        await ws.WriteLeadsAsync(residents, column);
+        await ws.WriteLeadsAsync(movers, incoming);
+        var (residentIds, moverIds) = (residents.Select(l => l.Id).ToList(), movers.Select(l => l.Id).ToList());
+
+        // 25 reorders of the column's first cards, and 25 moves of other cards into it (some twice), all at once
+        var random = new Random(17);
+        var reorders = Enumerable.Range(0, 25).Select(_ => residentIds.OrderBy(_ => random.Next()).ToList()).ToList();
+        var moves = Enumerable.Range(0, 25).Select(i => (object)(i % 3 == 0
+            ? new { stageId = column, position = random.Next(0, 20), afterLeadId = residentIds[random.Next(12)] }
+            : new { stageId = column, position = random.Next(0, 20) })).ToList();
+        var requests = reorders.Select(order => ws.Admin.PostAsJsonAsync("/api/v1/leads/reorder", new { stageId = column, leadIds = order }))
+            .Zip(moves.Select((body, i) => MoveAsync(ws, moverIds[i % 12], body)), (a, b) => new[] { a, b }).SelectMany(p => p);
+        var responses = await Task.WhenAll(requests);
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        await using (var scope = ws.Scope(out var leadlineDb))
+        {
+            var positions = await leadlineDb.Leads.Where(l => l.StageId == column).Select(l => l.Position).ToListAsync();
+            Assert.Equal(24, positions.Count);
+            Assert.Equal(positions.Count, positions.Distinct().Count());
+        }
+        // moves never touch the residents' positions, so their order is the order of whichever reorder went last
+        var order = await ColumnOrderAsync(ws, pipeline, column);
+        var residentOrder = order.Where(residentIds.Contains).ToList();
+        Assert.Contains(reorders, r => r.SequenceEqual(residentOrder));
+
+        // and a reorder of the whole column afterwards is the column's exact order
+        var final = order.OrderBy(_ => random.Next()).ToList();
+        Assert.Equal(HttpStatusCode.OK, (await ws.Admin.PostAsJsonAsync("/api/v1/leads/reorder", new { stageId = column, leadIds = final })).StatusCode);
+        Assert.Equal(final, await ColumnOrderAsync(ws, pipeline, column));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task Reorder_of_cards_that_share_positions_gives_the_exact_order(Db db)
+    {
+        var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
+        var stages = await LeadsApiTests.StagesAsync(ws);
+        var pipeline = (await ws.Admin.GetFromJsonAsync<JsonElement>("/api/v1/pipelines")).GetProperty("items")[0].GetProperty("id").GetInt32();
+        // what concurrent moves used to leave behind: a dozen cards on three positions
+        var column = Enumerable.Range(0, 12).Select(i => new Leadline.Leads.Lead { Name = $"T{i}", Position = 1024 * (1 + i % 3) }).ToList();
+        await ws.WriteLeadsAsync(column, stages["New"]);
+        var order = column.Select(l => l.Id).Reverse().ToList();
+
+        var response = await ws.Admin.PostAsJsonAsync("/api/v1/leads/reorder", new { stageId = stages["New"], leadIds = order });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(order, await ColumnOrderAsync(ws, pipeline, stages["New"]));
+    }
 }
