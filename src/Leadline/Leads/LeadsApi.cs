@@ -13,9 +13,9 @@ internal static class LeadsApi
     public static void MapLeadsApi(this RouteGroupBuilder api)
     {
         var leads = api.MapGroup("/leads").WithTags("Leads");
-        leads.MapGet("/", ListAsync).WithName("ListLeads");
+        leads.MapGet("/", ListAsync).WithName("ListLeads").WithQueryParameters(LeadFilter.Parameters);
         leads.MapPost("/", CreateAsync).WithName("CreateLead");
-        leads.MapGet("/export", ExportAsync).WithName("ExportLeads");
+        leads.MapGet("/export", ExportAsync).WithName("ExportLeads").WithQueryParameters(LeadFilter.Parameters);
         leads.MapPost("/import", ImportAsync).WithName("ImportLeads").Accepts<string>("text/csv");
         leads.MapPost("/codes", NextCodeAsync).WithName("NextLeadCode");
         leads.MapGet("/{id:int}", GetAsync).WithName("GetLead");
