@@ -13,14 +13,17 @@ public static class ApiDocs
     public static WebApplication MapApiDocs(this WebApplication app)
     {
         app.MapOpenApi();
-        // Scalar's script is served from the package itself; no web fonts, telemetry or AI agent, so the page works offline
+        // Scalar's script is served from the package itself; no web fonts, telemetry, AI agent, MCP or developer toolbar
+        // (links to Scalar's cloud), so the page works offline
         app.MapScalarApiReference("/api/docs", (options, http) => options
             .WithTitle("Leadline API")
             .WithOpenApiRoutePattern("/openapi/{documentName}.json")
             .WithNonce(SecurityHeaders.Nonce(http))
             .DisableDefaultFonts()
             .DisableTelemetry()
-            .DisableAgent())
+            .DisableAgent()
+            .DisableMcp()
+            .HideDeveloperTools())
             .WithMetadata(new SecurityHeaders.AllowInlineStyles());
         return app;
     }
