@@ -51,6 +51,6 @@ internal static class PipelineSettingsEndpoints
     private static IResult Back(int? pipelineId, string? error)
     {
         var query = pipelineId is { } id ? $"pipelineId={id}&" : "";
-        return error is null ? Results.Redirect($"/settings/pipeline?{query}saved=1") : Flash.Redirect(pipelineId is { } shown ? $"/settings/pipeline?pipelineId={shown}" : "/settings/pipeline", error);
+        return error is null ? Results.Redirect($"/settings/pipeline?{query}saved=1") : Flash.Redirect($"/settings/pipeline?{query}", error);
     }
 }
