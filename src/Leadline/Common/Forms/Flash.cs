@@ -13,8 +13,12 @@ public static class Flash
     private const string Cookie = "leadline.flash";
     private const string Purpose = "Leadline.Flash";
 
+    // a browser drops a cookie over 4 KB without a word; the protected text grows by about a half
+    private const int MaxLength = 1500;
+
     /// <summary>Redirects to <paramref name="url"/> (a local URL) and shows <paramref name="message"/> there.</summary>
-    public static IResult Redirect(string url, string message) => new FlashRedirect(url, message);
+    public static IResult Redirect(string url, string message) =>
+        new FlashRedirect(url, message.Length <= MaxLength ? message : message[..MaxLength] + "…");
 
     /// <summary>The message left for this page, or null; it is shown once.</summary>
     public static string? Take(HttpContext http)
