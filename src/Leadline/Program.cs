@@ -1,5 +1,6 @@
 using Leadline;
 using Leadline.Common;
+using Leadline.Common.Api;
 using Leadline.Common.Live;
 using Leadline.Pipeline;
 using Leadline.Reminders;
@@ -36,7 +37,7 @@ if (await LeadlineCommands.TryRunAsync(app, args))
 app.UseLeadlineCommon();
 app.MapStaticAssets();
 app.MapHealth();
-app.MapOpenApi();
+app.MapApiDocs();
 var api = app.MapApiGroup();
 app.MapLeadlineIdentity(api);
 app.MapLeads(api);

@@ -51,4 +51,21 @@ public sealed class ShellTests(AdminServer server) : BrowserTest(server), IClass
         await Expect(page.Locator("h1")).ToHaveTextAsync("This page does not exist");
         await ShotAsync(page, "1-not-found");
     }
+
+    [Fact]
+    public async Task The_api_reference_renders_offline_under_the_content_security_policy()
+    {
+        var page = await OpenPageAsync();
+        var requests = new List<string>();
+        page.Request += (_, r) => requests.Add(r.Url);
+
+        await page.GotoAsync("/api/docs");
+
+        await Expect(page.GetByRole(Microsoft.Playwright.AriaRole.Heading, new() { Name = "Leadline | v1" })).ToBeVisibleAsync();
+        await Expect(page.GetByText("/api/v1/leads").First).ToBeAttachedAsync();
+        await ShotAsync(page, "1-api-reference");
+        // everything from the app itself: no CDN, no web fonts, no telemetry
+        Assert.All(requests, url => Assert.StartsWith(Server.BaseUrl.TrimEnd('/'), url, StringComparison.Ordinal));
+        AssertNothingBroke();
+    }
 }

@@ -1,3 +1,5 @@
+using Leadline.Common.Security;
+using Leadline.Common.Api;
 using Leadline.Identity;
 
 namespace Leadline.Common;
@@ -19,7 +21,7 @@ public static class CommonFeature
         // enumerations travel as camelCase strings and are read case-insensitively (API.md)
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(
             new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
-        services.AddOpenApi();
+        services.AddApiDocs();
         services.AddOptions<Files.FileStorageOptions>().BindConfiguration("Leadline:Storage");
         services.AddSingleton<Files.IFileStorage, Files.LocalFileStorage>();
         return services;
@@ -27,6 +29,7 @@ public static class CommonFeature
 
     public static WebApplication UseLeadlineCommon(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         // the API answers every error with problem+json; pages get the error and not-found pages
         app.UseWhen(IsApi, api =>
         {

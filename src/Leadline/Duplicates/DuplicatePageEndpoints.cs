@@ -65,7 +65,7 @@ internal static class DuplicatePageEndpoints
                 return Results.Redirect($"/leads/{survivor}?tab=history&saved=1");
             var error = result.NotFound ? "The surviving lead no longer exists." : result.Stale ?? string.Join(" ", result.Errors.All);
             var query = string.Join("&", ids.Select(i => $"ids={i}"));
-            return Results.Redirect($"/leads/merge?{query}&error={Uri.EscapeDataString(error)}");
+            return Flash.Redirect($"/leads/merge?{query}", error);
         }).RequirePermission(Permission.Merge).AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
     }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CsvHelper;
+using Leadline.Common;
 using Leadline.Common.Security;
 
 namespace Leadline.Leads;
@@ -133,7 +134,7 @@ public static class ImportUploads
         var header = Enumerable.Range(0, csv.FieldCount).Select(csv.GetString).ToList();
         var data = new List<(long, IReadOnlyList<string>)>();
         while (data.Count < rows && await csv.ReadAsync(ct))
-            data.Add((csv.RowNumber, header.Select((_, i) => i < csv.FieldCount ? csv.GetString(i) : "").ToList()));
+            data.Add((csv.RowNumber, header.Select((_, i) => i < csv.FieldCount ? CsvCells.Restore(csv.GetString(i)) : "").ToList()));
         return new CsvPreview(header, data);
     }
 

@@ -1,4 +1,5 @@
 using CsvHelper;
+using Leadline.Common;
 using Leadline.Common.Time;
 using Leadline.Data;
 using Microsoft.EntityFrameworkCore;
@@ -15,14 +16,14 @@ public sealed class LeadExport(LeadlineDb db, LeadQueries queries)
             await db.Users.AsNoTracking().ToDictionaryAsync(u => u.Id, u => u.Email ?? "", ct));
         await using var csv = CsvWriter.Create(output, new CsvWriterOptions { FormatProvider = System.Globalization.CultureInfo.InvariantCulture }, leaveOpen: true);
         foreach (var column in LeadCsv.Columns)
-            csv.WriteField(column.Header);
+            csv.WriteCell(column.Header);
         await csv.EndRecordAsync(ct);
         var rows = LeadQueries.Order(queries.Filter(filter, currentUserId, clock), filter.Sort).AsAsyncEnumerable();
         var count = 0;
         await foreach (var lead in rows.WithCancellation(ct))
         {
             foreach (var column in LeadCsv.Columns)
-                csv.WriteField(column.Read(lead, context));
+                csv.WriteCell(column.Read(lead, context));
             await csv.EndRecordAsync(ct);
             if (++count % 1000 == 0)
                 await csv.FlushAsync(ct);

@@ -1,5 +1,6 @@
 using Leadline.Common.Api;
 using Leadline.Pipeline;
+using Microsoft.OpenApi;
 
 namespace Leadline.Leads;
 
@@ -55,13 +56,46 @@ public sealed record LeadFilter
     public const int HotScore = 75;
     public const int EnterpriseEmployees = 1000;
 
-    /// <summary>Every query key the list reads (the fuzz test and the API description walk them).</summary>
-    public static readonly IReadOnlyList<string> Names =
+    /// <summary>
+    /// Every query key <see cref="Parse"/> reads, described once: the OpenAPI document lists these for the list and the export,
+    /// and <see cref="ToQuery"/> writes them in this order.
+    /// </summary>
+    public static readonly IReadOnlyList<QueryParameter> Parameters =
     [
-        "status", "stageId", "owner", "hot", "enterprise", "primary", "created", "source", "active", "hasInfo", "gender", "maritalStatus",
-        "ageMin", "ageMax", "state", "postalCode", "accountType", "tag", "lifecycleStage", "loyaltyLevel", "relationshipType", "company",
-        "country", "city", "followUp", "leadFlow", "listId", "q", "sort", "archived",
+        QueryParameter.OneOf<StageCategory>("status", "The category of the lead's stage."),
+        new("stageId", JsonSchemaType.Integer, "The lead's stage."),
+        new("owner", JsonSchemaType.String, "me, unassigned, or a user id."),
+        new("hot", JsonSchemaType.Boolean, $"true: only leads scoring {HotScore} or more."),
+        new("enterprise", JsonSchemaType.Boolean, $"true: only companies of {EnterpriseEmployees} employees or more, or of account type enterprise."),
+        new("primary", JsonSchemaType.Boolean, "Primary contacts (true) or the others (false)."),
+        new("created", JsonSchemaType.String, "Created today, this week or this month (the workspace's time zone).", ["today", "week", "month"]),
+        QueryParameter.OneOf<LeadSource>("source", "Where the lead came from."),
+        new("active", JsonSchemaType.Boolean, "Active leads (true) or inactive ones (false)."),
+        new("hasInfo", JsonSchemaType.Boolean, "Leads with an e-mail, phone, mobile or website (true) or with none of them (false)."),
+        new("gender", JsonSchemaType.String, "Gender (exact, case-insensitive)."),
+        new("maritalStatus", JsonSchemaType.String, "Marital status (exact, case-insensitive)."),
+        new("ageMin", JsonSchemaType.Integer, "Youngest age in years, from the date of birth."),
+        new("ageMax", JsonSchemaType.Integer, "Oldest age in years, from the date of birth."),
+        new("state", JsonSchemaType.String, "State or region of the address (exact)."),
+        new("postalCode", JsonSchemaType.String, "Postal code of the address (exact)."),
+        new("accountType", JsonSchemaType.String, "Account type (exact, case-insensitive)."),
+        new("tag", JsonSchemaType.String, "Leads carrying this tag (case-insensitive)."),
+        new("lifecycleStage", JsonSchemaType.String, "Lifecycle stage (exact)."),
+        new("loyaltyLevel", JsonSchemaType.String, "Loyalty level (exact, case-insensitive)."),
+        new("relationshipType", JsonSchemaType.String, "Relationship type (exact, case-insensitive)."),
+        new("company", JsonSchemaType.String, "Company name containing this text."),
+        new("country", JsonSchemaType.String, "Country of the address (ISO 3166 alpha-2 code)."),
+        new("city", JsonSchemaType.String, "City of the address (exact)."),
+        new("followUp", JsonSchemaType.String, "Leads whose next follow-up is due today, or is overdue.", ["today", "overdue"]),
+        QueryParameter.OneOf<LeadFlowStatus>("leadFlow", "Where the lead is in its flow: not started, in progress or completed."),
+        new("listId", JsonSchemaType.Integer, "Members of this marketing list."),
+        new("q", JsonSchemaType.String, "Search in name, company, e-mail and phone."),
+        new("sort", JsonSchemaType.String, "Order of the results; a leading - sorts descending. Default -created.",
+            ["created", "-created", "score", "-score", "name", "-name", "lastActivity", "-lastActivity"]),
+        new("archived", JsonSchemaType.Boolean, "true: archived leads instead of the current ones."),
     ];
+
+    private static readonly string[] Names = [.. Parameters.Select(p => p.Name)];
 
     /// <summary>Reads the filter from a query string; bad values come back as field errors (400), unknown names are ignored.</summary>
     public static (LeadFilter Filter, Errors Errors) Parse(IQueryCollection query)

@@ -79,7 +79,7 @@ public sealed class LeadImport(
             {
                 while (await csv.ReadAsync(ct))
                 {
-                    var values = map.ToDictionary(kv => kv.Value, kv => kv.Key < csv.FieldCount ? csv.GetString(kv.Key) : "");
+                    var values = map.ToDictionary(kv => kv.Value, kv => kv.Key < csv.FieldCount ? CsvCells.Restore(csv.GetString(kv.Key)) : "");
                     var (input, present, rowError) = ToInput(values, stages, owners);
                     if (rowError is not null)
                     {

@@ -1,4 +1,5 @@
 using System.Text.Encodings.Web;
+using Leadline.Common.Forms;
 using Leadline.Leads.Pages;
 using Microsoft.AspNetCore.Mvc;
 
@@ -21,7 +22,7 @@ internal static class LeadPageEndpoints
             if (result.NotFound)
                 return Results.Redirect("/leads");
             var error = result.Stale ?? (result.Errors.Any ? string.Join(" ", result.Errors.All) : null);
-            return Results.Redirect(error is null ? $"/leads/{id}" : $"/leads/{id}?error={Uri.EscapeDataString(error)}");
+            return error is null ? Results.Redirect($"/leads/{id}") : Flash.Redirect($"/leads/{id}", error);
         });
 
         leads.MapPost("/{id:int}/photo", async (int id, IFormFile? photo, LeadPhotos photos, CancellationToken ct) =>
@@ -29,7 +30,7 @@ internal static class LeadPageEndpoints
             var result = await photos.SaveAsync(id, photo, ct);
             if (result.NotFound)
                 return Results.Redirect("/leads");
-            return Results.Redirect(result.Succeeded ? $"/leads/{id}?saved=1" : $"/leads/{id}?error={Uri.EscapeDataString(string.Join(" ", result.Errors.All))}");
+            return result.Succeeded ? Results.Redirect($"/leads/{id}?saved=1") : Flash.Redirect($"/leads/{id}", string.Join(" ", result.Errors.All));
         });
 
         leads.MapGet("/{id:int}/photo", async (int id, LeadPhotos photos, CancellationToken ct) =>

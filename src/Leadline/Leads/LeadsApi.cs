@@ -13,9 +13,9 @@ internal static class LeadsApi
     public static void MapLeadsApi(this RouteGroupBuilder api)
     {
         var leads = api.MapGroup("/leads").WithTags("Leads");
-        leads.MapGet("/", ListAsync).WithName("ListLeads").RequirePermission(Permission.LeadsRead);
+        leads.MapGet("/", ListAsync).WithName("ListLeads").RequirePermission(Permission.LeadsRead).WithQueryParameters(LeadFilter.Parameters);
         leads.MapPost("/", CreateAsync).WithName("CreateLead").RequirePermission(Permission.LeadsWrite);
-        leads.MapGet("/export", ExportAsync).WithName("ExportLeads").RequirePermission(Permission.Export);
+        leads.MapGet("/export", ExportAsync).WithName("ExportLeads").RequirePermission(Permission.Export).WithQueryParameters(LeadFilter.Parameters);
         leads.MapPost("/import", ImportAsync).WithName("ImportLeads").RequirePermission(Permission.Import).Accepts<string>("text/csv");
         leads.MapPost("/codes", NextCodeAsync).WithName("NextLeadCode").RequirePermission(Permission.LeadsWrite);
         leads.MapGet("/{id:int}", GetAsync).WithName("GetLead").RequirePermission(Permission.LeadsRead);

@@ -13,10 +13,10 @@ internal static class MarketingListPageEndpoints
         lists.MapPost("/new", async (HttpRequest request, MarketingListService service, CancellationToken ct) =>
         {
             var result = await service.CreateAsync((await request.ReadFormAsync(ct))["name"], ct);
-            return Results.Redirect(result.Succeeded ? "/lists?saved=1" : $"/lists?error={Uri.EscapeDataString(string.Join(" ", result.Errors.All))}");
+            return result.Succeeded ? Results.Redirect("/lists?saved=1") : Flash.Redirect("/lists", string.Join(" ", result.Errors.All));
         });
         lists.MapPost("/{id:int}/delete", async (int id, MarketingListService service, CancellationToken ct) =>
-            Results.Redirect(await service.DeleteAsync(id, ct) ? "/lists?saved=1" : "/lists?error=No+such+list."));
+            await service.DeleteAsync(id, ct) ? Results.Redirect("/lists?saved=1") : Flash.Redirect("/lists", "No such list."));
 
         // one lead: from the lead page
         lists.MapPost("/members", async (HttpRequest request, MarketingListService service, CancellationToken ct) =>
@@ -25,9 +25,9 @@ internal static class MarketingListPageEndpoints
             var leadId = FormValues.Number(form["leadId"]) ?? 0;
             var listId = FormValues.Number(form["listId"]);
             if (listId is null)
-                return Results.Redirect($"/leads/{leadId}?error={Uri.EscapeDataString("Choose a list.")}");
+                return Flash.Redirect($"/leads/{leadId}", "Choose a list.");
             var added = form["remove"] == "1" ? (await service.RemoveAsync(listId.Value, leadId, ct) ? 1 : 0) : await service.AddAsync(listId.Value, [leadId], ct);
-            return Results.Redirect(added is null ? $"/leads/{leadId}?error={Uri.EscapeDataString("No such list.")}" : $"/leads/{leadId}?saved=1");
+            return added is null ? Flash.Redirect($"/leads/{leadId}", "No such list.") : Results.Redirect($"/leads/{leadId}?saved=1");
         });
 
         // every lead of the Leads page's current filter
@@ -37,14 +37,13 @@ internal static class MarketingListPageEndpoints
             var query = form["filter"].ToString();
             var (filter, errors) = LeadFilter.Parse(new QueryCollection(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(query)));
             var back = "/leads" + (query.Length > 0 ? "?" + query.TrimStart('?') : "");
-            var separator = back.Contains('?') ? '&' : '?';
             if (errors.Any)
-                return Results.Redirect($"{back}{separator}notice={Uri.EscapeDataString(string.Join(" ", errors.All))}");
+                return Flash.Redirect(back, string.Join(" ", errors.All));
             if (FormValues.Number(form["listId"]) is not { } listId)
-                return Results.Redirect($"{back}{separator}notice={Uri.EscapeDataString("Choose a list.")}");
+                return Flash.Redirect(back, "Choose a list.");
             var added = await service.AddMatchingAsync(listId, filter, leads.CurrentUserId, await leads.ClockAsync(ct), ct);
             var message = added is null ? "No such list." : $"{added:N0} leads added to the list.";
-            return Results.Redirect($"{back}{separator}notice={Uri.EscapeDataString(message)}");
+            return Flash.Redirect(back, message);
         });
     }
 }

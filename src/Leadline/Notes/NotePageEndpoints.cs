@@ -24,7 +24,7 @@ internal static class NotePageEndpoints
             var form = await request.ReadFormAsync(ct);
             var (activity, error) = await ReadActivityAsync(form, service, ct);
             if (error is not null)
-                return Results.Redirect($"/leads/{id}?tab=activities&error={Uri.EscapeDataString(error)}");
+                return Flash.Redirect($"/leads/{id}?tab=activities", error);
             var result = await interactions.AddActivityAsync(id, activity!, ct);
             return Back(id, "activities", result);
         }).AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
@@ -41,7 +41,7 @@ internal static class NotePageEndpoints
         templates.MapPost("/{templateId:int}", async (int templateId, HttpRequest request, NoteTemplateService service, CancellationToken ct) =>
             TemplatesBack(await service.UpdateAsync(templateId, ReadTemplate(await request.ReadFormAsync(ct)), ct)));
         templates.MapPost("/{templateId:int}/delete", async (int templateId, NoteTemplateService service, CancellationToken ct) =>
-            Results.Redirect(await service.DeleteAsync(templateId, ct) ? "/settings/note-templates?saved=1" : "/settings/note-templates?error=No+such+template."));
+            await service.DeleteAsync(templateId, ct) ? Results.Redirect("/settings/note-templates?saved=1") : Flash.Redirect("/settings/note-templates", "No such template."));
     }
 
     /// <summary>The activity forms (Log call, Send e-mail, Schedule, and the work queue's call form) as an <see cref="ActivityRequest"/>.</summary>
@@ -71,14 +71,14 @@ internal static class NotePageEndpoints
         FormValues.Text(form["outcome"]), form["closesLead"].ToString() is "on" or "true");
 
     private static IResult TemplatesBack<T>(Result<T> result) =>
-        Results.Redirect(result.Succeeded ? "/settings/note-templates?saved=1"
-            : $"/settings/note-templates?error={Uri.EscapeDataString(result.NotFound ? "No such template." : string.Join(" ", result.Errors.All))}");
+        result.Succeeded ? Results.Redirect("/settings/note-templates?saved=1")
+            : Flash.Redirect("/settings/note-templates", result.NotFound ? "No such template." : string.Join(" ", result.Errors.All));
 
     private static IResult Back<T>(int leadId, string tab, Result<T> result)
     {
         if (result.NotFound)
             return Results.Redirect("/leads");
         var error = result.Conflict ?? (result.Errors.Any ? string.Join(" ", result.Errors.All) : null);
-        return Results.Redirect(error is null ? $"/leads/{leadId}?tab={tab}&saved=1" : $"/leads/{leadId}?tab={tab}&error={Uri.EscapeDataString(error)}");
+        return error is null ? Results.Redirect($"/leads/{leadId}?tab={tab}&saved=1") : Flash.Redirect($"/leads/{leadId}?tab={tab}", error);
     }
 }

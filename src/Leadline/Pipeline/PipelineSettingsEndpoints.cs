@@ -1,3 +1,4 @@
+using Leadline.Common.Forms;
 using Leadline.Identity;
 using Microsoft.AspNetCore.Mvc;
 
@@ -50,6 +51,6 @@ internal static class PipelineSettingsEndpoints
     private static IResult Back(int? pipelineId, string? error)
     {
         var query = pipelineId is { } id ? $"pipelineId={id}&" : "";
-        return Results.Redirect(error is null ? $"/settings/pipeline?{query}saved=1" : $"/settings/pipeline?{query}error={Uri.EscapeDataString(error)}");
+        return error is null ? Results.Redirect($"/settings/pipeline?{query}saved=1") : Flash.Redirect($"/settings/pipeline?{query}", error);
     }
 }

@@ -23,7 +23,7 @@ internal static class QueuePageEndpoints
                 error = result.Succeeded ? null : string.Join(" ", result.Errors.All);
             }
             if (error is not null)
-                return Results.Redirect($"/queue/work/{id}?error={Uri.EscapeDataString(error)}");
+                return Flash.Redirect($"/queue/work/{id}", error);
             // "Save" stays on the lead; "Save and next" moves on to the top of the queue
             if (form["then"] != "next")
                 return Results.Redirect($"/queue/work/{id}?saved=1");
@@ -42,7 +42,7 @@ internal static class QueuePageEndpoints
                 hours,
                 form["listIds"].Select(FormValues.Number).Select(i => i ?? -1).ToList(),
                 form["fields"].Select(f => f ?? "").ToList()), ct);
-            return Results.Redirect(result.Succeeded ? "/settings/queue?saved=1" : $"/settings/queue?error={Uri.EscapeDataString(string.Join(" ", result.Errors.All))}");
+            return result.Succeeded ? Results.Redirect("/settings/queue?saved=1") : Flash.Redirect("/settings/queue", string.Join(" ", result.Errors.All));
         }).RequirePermission(Permission.QueueSettingsManage).AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
     }
 }

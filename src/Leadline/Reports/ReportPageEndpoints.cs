@@ -1,5 +1,6 @@
 using System.Globalization;
 using CsvHelper;
+using Leadline.Common;
 using Leadline.Leads;
 
 namespace Leadline.Reports;
@@ -48,7 +49,7 @@ internal static class ReportPageEndpoints
         async Task Row(params string[] fields)
         {
             foreach (var field in fields)
-                csv.WriteField(field);
+                csv.WriteCell(field);
             await csv.EndRecordAsync(ct);
         }
         static string N(int n) => n.ToString(CultureInfo.InvariantCulture);

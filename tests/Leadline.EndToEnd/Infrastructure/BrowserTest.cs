@@ -19,6 +19,7 @@ public abstract partial class BrowserTest(LeadlineServer server) : IAsyncLifetim
     private readonly List<(IBrowserContext Context, IPage Page)> _opened = [];
     private readonly Lock _lock = new();
     private readonly List<string> _problems = [];
+    private readonly List<string> _policyViolations = [];
     private string _test = "test";
     private int _serverErrorsBefore;
 
@@ -63,6 +64,11 @@ public abstract partial class BrowserTest(LeadlineServer server) : IAsyncLifetim
         var index = _opened.Count + 1;
         page.Console += (_, m) =>
         {
+            if (m.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                lock (_lock)
+                    _policyViolations.Add($"page {index}: {m.Text} ({m.Location})");
+            }
             if (m.Type == "error" && !IsKnownAppIssue(m.Location))
                 Record($"page {index} console: {m.Text} ({m.Location})");
         };
@@ -169,6 +175,9 @@ public abstract partial class BrowserTest(LeadlineServer server) : IAsyncLifetim
             }
             await context.CloseAsync();
         }
+        // every browser test fails on a refused script or style, whether or not it asks AssertNothingBroke
+        lock (_lock)
+            Assert.True(_policyViolations.Count == 0, "Content-Security-Policy violations:\n" + string.Join("\n", _policyViolations));
     }
 
     // the live-update stream is cut (ERR_ABORTED) whenever its page navigates or reloads: expected, not a fault

@@ -119,3 +119,23 @@ document.addEventListener('change', function (e) {
 
 // the duplicate sweep finished (its progress poll says so once, and stops): reload to show the groups
 document.addEventListener('sweep-finished', function () { window.location.reload(); });
+
+// small behaviours of form controls, wired here because the Content-Security-Policy runs no inline handlers (onchange=...)
+document.addEventListener('change', function (e) {
+  // a filter select submits its form at once
+  if (e.target.matches('select[data-submit-on-change]')) e.target.form.submit();
+  // a file input refuses a file over its limit before the upload starts
+  const file = e.target.closest('input[type=file][data-max-bytes]');
+  if (file) {
+    const f = file.files[0];
+    file.setCustomValidity(f && f.size > Number(file.dataset.maxBytes) ? file.dataset.tooLarge : '');
+    file.reportValidity();
+  }
+});
+// a range input shows its value in an <output>
+document.addEventListener('input', function (e) {
+  const range = e.target.closest('input[data-shows-value-in]');
+  if (!range) return;
+  const output = document.querySelector(range.dataset.showsValueIn);
+  if (output) output.value = range.value;
+});
