@@ -48,7 +48,7 @@ internal static class DedupApiEval
         using var client = database.App.CreateClient();
         var login = await client.PostAsJsonAsync("/api/v1/auth/token", new { email = "bench-admin@example.com", password = Password });
         login.EnsureSuccessStatusCode();
-        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
+        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
         var watch = Stopwatch.StartNew();
