@@ -54,7 +54,7 @@ internal static class DedupApiEval
         var watch = Stopwatch.StartNew();
         var leadOf = new Dictionary<int, long>();   // lead id → record id
         var idOf = new Dictionary<long, int>();
-        var refused = 0;
+        var refused = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var record in records)
         {
             var body = Body(record, country);
@@ -67,9 +67,13 @@ internal static class DedupApiEval
                     break;
                 foreach (var field in errors.EnumerateObject())
                 {
-                    refused++;
+                    refused[field.Name] = refused.GetValueOrDefault(field.Name) + 1;
+                    if (refused[field.Name] == 1)
+                        Console.Error.WriteLine($"{file}: {field.Name} refused, e.g. {body[field.Name.Split('.')[0]]?.ToJsonString()}: {field.Value}");
                     var path = field.Name.Split('.');
-                    if (path.Length == 2 && body[path[0]] is JsonObject nested)
+                    if (path[0] == "name")
+                        body["name"] = "(name refused)";
+                    else if (path.Length == 2 && body[path[0]] is JsonObject nested)
                         nested.Remove(path[1]);
                     else
                         body.Remove(path[0]);
@@ -111,19 +115,26 @@ internal static class DedupApiEval
         var (sp, sr, sf) = Pairwise(similar, truth, truePairs);
         latencies.Sort();
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {file} | {records.Count:N0} | {truePairs:N0} | {refused:N0} | {ep:0.000} | {er:0.000} | {ef:0.000} | {sp:0.000} | {sr:0.000} | {sf:0.000} | {latencies[latencies.Count / 2]:0.0} ms | {latencies[latencies.Count * 95 / 100]:0.0} ms | {elapsed.TotalSeconds:0} s |");
+            $"| {file} | {records.Count:N0} | {truePairs:N0} | {(refused.Count == 0 ? "none" : string.Join(", ", refused.OrderByDescending(r => r.Value).Select(r => $"{r.Key} {r.Value:N0}")))} | {ep:0.000} | {er:0.000} | {ef:0.000} | {sp:0.000} | {sr:0.000} | {sf:0.000} | {latencies[latencies.Count / 2]:0.0} ms | {latencies[latencies.Count * 95 / 100]:0.0} ms | {elapsed.TotalSeconds:0} s |");
     }
 
+    // the API refuses control characters in text (a line break inside a quoted CSV cell): typed on one line instead
     private static JsonObject Body(MatchRecord r, string country) => new()
     {
-        ["name"] = string.IsNullOrWhiteSpace(r.Name) ? "(no name)" : r.Name,
-        ["company"] = r.Company,
-        ["email"] = r.Email,
-        ["phone"] = r.Phone,
-        ["website"] = r.Website,
+        ["name"] = string.IsNullOrWhiteSpace(r.Name) ? "(no name)" : OneLine(r.Name),
+        ["company"] = OneLine(r.Company),
+        ["email"] = OneLine(r.Email),
+        ["phone"] = OneLine(r.Phone),
+        ["website"] = OneLine(r.Website),
         ["dateOfBirth"] = r.DateOfBirth?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        ["address"] = new JsonObject { ["street"] = r.Street, ["city"] = r.City, ["state"] = r.State, ["postalCode"] = r.PostalCode, ["country"] = country },
+        ["address"] = new JsonObject
+        {
+            ["street"] = OneLine(r.Street), ["city"] = OneLine(r.City), ["state"] = OneLine(r.State), ["postalCode"] = OneLine(r.PostalCode), ["country"] = country,
+        },
     };
+
+    private static string? OneLine(string? text) =>
+        text is null ? null : string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
     private static (double P, double R, double F1) Pairwise(HashSet<(long A, long B)> pairs, Dictionary<long, string> truth, long truePairs)
     {
