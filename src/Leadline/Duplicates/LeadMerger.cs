@@ -69,6 +69,8 @@ public sealed class LeadMerger(LeadlineDb db, LeadService leads, LeadWriter writ
             else if (source != survivorId && !duplicateIds.Contains(source))
                 errors.Add("fieldChoices", $"The value of '{field}' must come from one of the merged leads.");
         }
+        if (errors.Any)   // refused before anything is locked (the list may be long)
+            return await db.Leads.AnyAsync(l => l.Id == survivorId && l.ArchivedAt == null, ct) ? Result<Lead>.Invalid(errors) : Result<Lead>.Missing();
 
         // Two merges of the same leads at once (X into Y and Y into X) touch disjoint rows, so optimistic concurrency lets
         // both through and archives both. The merge's leads are locked first, in id order (no deadlock between two merges),
@@ -86,8 +88,6 @@ public sealed class LeadMerger(LeadlineDb db, LeadService leads, LeadWriter writ
             return Result<Lead>.Missing();
         if (survivor.ArchivedAt is not null)
             return Result<Lead>.Conflicting(Gone(survivor));
-        if (errors.Any)
-            return Result<Lead>.Invalid(errors);
         var duplicates = await db.Leads.Where(l => duplicateIds.Contains(l.Id)).ToListAsync(ct);
         if (duplicates.Count != duplicateIds.Count)
             return Result<Lead>.Invalid("duplicateIds", "Some of these leads do not exist.");
@@ -154,5 +154,5 @@ public sealed class LeadMerger(LeadlineDb db, LeadService leads, LeadWriter writ
 
     private static string Gone(Lead lead) => lead.MergedIntoId is { } into
         ? $"Lead #{lead.Id} was merged into #{into} meanwhile; merge into that lead instead."
-        : $"Lead #{lead.Id} is archived; restore it before merging.";
+        : $"Lead #{lead.Id} is archived; it cannot be merged.";
 }
