@@ -20,7 +20,8 @@ public sealed record MatchResult(MatchLevel Level, double Score, double Weight, 
 
     /// <summary>
     /// Safe to act on without a person (an import's skip or update): exact by a value no other lead holds (a shared
-    /// switchboard number or family mailbox is shown, never acted on alone) and no field contradicting it.
+    /// switchboard number or family mailbox is shown, never acted on alone) and no field contradicting it. Meant for a
+    /// check of a new record, where the key counts are those of the existing leads; in a sweep both of the pair count.
     /// </summary>
     public bool Automatic { get; init; }
 
