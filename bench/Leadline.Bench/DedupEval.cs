@@ -21,6 +21,10 @@ internal static class DedupEval
         var data = Path.Combine("..", "shared", "data", "dedup");
         var files = DefaultFiles;
         var explain = 0;
+        var api = false;
+        var limit = 0;
+        var kind = "sqlite";
+        var pg = Environment.GetEnvironmentVariable(BenchOptions.PostgresVariable);
         var scale = 0;
         var learn = true;
         for (var i = 0; i < args.Length; i++)
@@ -30,10 +34,14 @@ internal static class DedupEval
                 case "--data" when i + 1 < args.Length: data = args[++i]; break;
                 case "--files" when i + 1 < args.Length: files = args[++i].Split(','); break;
                 case "--no-em": learn = false; break;
+                case "--api": api = true; break;
+                case "--limit" when i + 1 < args.Length: limit = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--db" when i + 1 < args.Length: kind = args[++i]; break;
+                case "--pg" when i + 1 < args.Length: pg = args[++i]; break;
                 case "--scale" when i + 1 < args.Length: scale = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--explain" when i + 1 < args.Length: explain = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 default:
-                    Console.Error.WriteLine($"unknown argument {args[i]}; usage: dedup [--data DIR] [--files a.csv,b.csv] [--explain N] [--scale N] [--no-em]");
+                    Console.Error.WriteLine($"unknown argument {args[i]}; usage: dedup [--data DIR] [--files a.csv,b.csv] [--explain N] [--scale N] [--no-em] [--api [--db sqlite|postgres] [--pg CS] [--limit N]]");
                     return 2;
             }
         }
@@ -47,6 +55,8 @@ internal static class DedupEval
             Console.Error.WriteLine($"no data folder {Path.GetFullPath(data)}");
             return 2;
         }
+        if (api)
+            return DedupApiEval.RunAsync(data, files, kind, pg, limit).GetAwaiter().GetResult();
         Console.WriteLine($"Leadline duplicate evaluation; {Environment.ProcessorCount} cores, .NET {Environment.Version}");
         Console.WriteLine();
         Console.WriteLine("| file | records | true pairs | candidate pairs | blocking recall | exact P | exact R | exact F1 | similar P | similar R | similar F1 | time |");
@@ -54,7 +64,7 @@ internal static class DedupEval
         foreach (var file in files)
         {
             var path = Path.Combine(data, file);
-            var (records, truth, country) = file.StartsWith("febrl", StringComparison.Ordinal) ? LoadFebrl(path) : LoadChicago(path);
+            var (records, truth, country) = Load(path);
             Console.WriteLine(Evaluate(file, records, truth, new SweepOptions { DefaultCountry = country, LearnRates = learn }));
             if (explain > 0)
                 Explain(records, truth, country, explain);
@@ -159,6 +169,10 @@ internal static class DedupEval
         }
         return total == 0 ? 1 : (double)found / total;
     }
+
+    /// <summary>A labelled set: its records, each record's truth key (one per real person or site), and its country.</summary>
+    internal static (List<MatchRecord> Records, Dictionary<long, string> Truth, string Country) Load(string path) =>
+        Path.GetFileName(path).StartsWith("febrl", StringComparison.Ordinal) ? LoadFebrl(path) : LoadChicago(path);
 
     private static List<string[]> ReadCsv(string path)
     {

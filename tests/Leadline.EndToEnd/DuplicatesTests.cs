@@ -1,4 +1,7 @@
+using Leadline.Data;
 using Leadline.EndToEnd.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static Microsoft.Playwright.Assertions;
 
 namespace Leadline.EndToEnd;
@@ -39,6 +42,12 @@ public sealed class DuplicatesTests(AdminServer server) : BrowserTest(server), I
         var tag = Guid.NewGuid().ToString("N")[..6];
         var first = await CreateLeadAsync($"Merle Merge {tag}");
         var second = await CreateLeadAsync($"Merle M. {tag}", "+49 30 5559876");
+        await using (var scope = Server.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<LeadlineDb>();
+            var admin = await db.Users.IgnoreQueryFilters().Where(u => u.Email == AdminServer.AdminEmail).Select(u => u.Id).SingleAsync();
+            await db.Leads.IgnoreQueryFilters().Where(l => l.Id == second).ExecuteUpdateAsync(s => s.SetProperty(l => l.OwnerId, admin));
+        }
         var page = await OpenPageAsync();
         await SignInAsAdminAsync(page);
         await page.GotoAsync($"/leads?q={tag}&sort=created");
@@ -46,6 +55,12 @@ public sealed class DuplicatesTests(AdminServer server) : BrowserTest(server), I
         await page.CheckAsync($"tr.lead-row[data-id='{second}'] .lead-select");
         await page.ClickAsync("#merge-selected");
         await Expect(page.Locator("#merge-table")).ToBeVisibleAsync();
+        // fields by their labels, the owner by name: never the API's "ownerId 1"
+        var owner = page.Locator("#merge-table tr[data-field='ownerId']");
+        await Expect(owner.Locator("th")).ToHaveTextAsync("Owner");
+        await Expect(owner).ToContainTextAsync(AdminServer.AdminName);
+        await Expect(page.Locator("#merge-table tbody th", new() { HasText = "ownerId" })).ToHaveCountAsync(0);
+        await Expect(page.Locator("#merge-explained")).ToContainTextAsync("next follow-up");
         await page.CheckAsync($"#survivor-{first}");
         await page.CheckAsync($"#choice-phone-{second}");
         await ShotAsync(page, "1-merge");
@@ -74,6 +89,9 @@ public sealed class DuplicatesTests(AdminServer server) : BrowserTest(server), I
         var group = page.Locator(".duplicate-group", new() { HasText = $"Sven Sweep {tag}" });
         await Expect(group).ToBeVisibleAsync(new() { Timeout = 30_000 });   // the page polls until the background sweep is done
         await Expect(group).ToContainTextAsync("exact");
+        // what matched, in words; an exact group carries no probability beside it
+        await Expect(group.Locator(".group-reason")).ToContainTextAsync("same phone");
+        await Expect(group.Locator(".group-reason")).Not.ToContainTextAsync("%");
         await ShotAsync(page, "1-groups");
         await group.Locator("button", new() { HasText = "Not a duplicate" }).ClickAsync();
         await Expect(page.Locator("#group-dismissed")).ToBeVisibleAsync();

@@ -24,4 +24,8 @@ public static class DuplicateCheck
             .Take(max)
             .ToList();
     }
+
+    /// <summary>The best match that may be acted on without a person (<see cref="MatchResult.Automatic"/>), or null.</summary>
+    public static DuplicateMatch? FindAutomatic(NormalizedRecord typed, IEnumerable<NormalizedRecord> candidates, DuplicateScorer scorer) =>
+        Find(typed, candidates, scorer, int.MaxValue).FirstOrDefault(m => m.Result.Automatic);
 }

@@ -8,7 +8,9 @@ namespace Leadline.Duplicates;
 public sealed record DuplicateCheckRequest(
     string? Name, string? Company, string? Email, string? Phone, string? Mobile, string? Website, DateOnly? DateOfBirth, AddressInput? Address, int? ExcludeId);
 
-public sealed record DuplicateMatchResponse(int LeadId, string Level, double Score, IReadOnlyList<string> Fields, string Name, string? Company, string? OwnerName);
+/// <summary>A match of the check: <see cref="Fields"/> the fields that agreed, <see cref="Matched"/> how (in words), <see cref="Reason"/> one line for people.</summary>
+public sealed record DuplicateMatchResponse(int LeadId, string Level, double Score, IReadOnlyList<string> Fields, string Name, string? Company, string? OwnerName,
+    IReadOnlyList<string> Matched, string Reason);
 
 /// <summary>
 /// The real-time duplicate check (lead form, API, new leads): candidates come from the match-key index, a capped
@@ -43,17 +45,21 @@ public sealed class DuplicateFinder(LeadlineDb db, LeadService leads, IMemoryCac
         return matches.Select(m =>
         {
             var (lead, ownerName) = candidates[(int)m.Id];
+            var labels = m.Result.Labels;
             return new DuplicateMatchResponse(lead.Id, m.Result.Level == MatchLevel.Exact ? "exact" : "similar", Math.Round(m.Result.Score, 3),
-                m.Result.MatchedFields.Distinct().Select(f => char.ToLowerInvariant(f.ToString()[0]) + f.ToString()[1..]).ToList(),
-                lead.Name, lead.Company, ownerName);
+                m.Result.MatchedFields.Distinct().Select(FieldName).ToList(), lead.Name, lead.Company, ownerName, labels, MatchLabels.Reason(labels, lead.Name));
         }).ToList();
     }
+
+    /// <summary>A field's API name ("dateOfBirth").</summary>
+    public static string FieldName(MatchField field) => char.ToLowerInvariant(field.ToString()[0]) + field.ToString()[1..];
 
     /// <summary>
     /// The existing lead each record exactly duplicates (a CSV import batch: the import's <c>onDuplicate</c> policy), by the
     /// same scorer as the check: the records' keys of the families an exact match shares (<see cref="ExactFamilies"/>) are
     /// looked up with their candidates in the check's one query (<see cref="LookUpAsync"/>, capped per key), and each
-    /// record gets its best exact match or none. A similar match is not a duplicate here: an import never drops a row on a guess.
+    /// record gets its best match that can be acted on (<see cref="MatchResult.Automatic"/>) or none. A similar match, or an
+    /// exact one through a value other leads share too, is not a duplicate here: an import never drops a row on a guess.
     /// </summary>
     public async Task<Dictionary<long, int>> FindExactAsync(IReadOnlyList<NormalizedRecord> records, string? defaultCountry, CancellationToken ct)
     {
@@ -70,7 +76,7 @@ public sealed class DuplicateFinder(LeadlineDb db, LeadService leads, IMemoryCac
         foreach (var record in records)
         {
             var mine = ExactKeys(record).SelectMany(k => byKey[k]).Distinct().Where(candidates.ContainsKey).Select(id => candidates[id]);
-            if (DuplicateCheck.Find(record, mine, scorer, max: 1) is [{ Result.Level: MatchLevel.Exact } best])
+            if (DuplicateCheck.FindAutomatic(record, mine, scorer) is { } best)
                 found[record.Id] = (int)best.Id;
         }
         return found;

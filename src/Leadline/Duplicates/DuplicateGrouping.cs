@@ -1,7 +1,8 @@
 namespace Leadline.Duplicates;
 
-/// <summary>A group of probable duplicates, best first in a sweep's list.</summary>
-public sealed record DuplicateGroup(IReadOnlyList<long> RecordIds, MatchLevel Level, double Confidence, IReadOnlyList<MatchField> MatchedFields);
+/// <summary>A group of probable duplicates, best first in a sweep's list; <see cref="Labels"/> say what matched (<see cref="MatchLabels"/>), strongest pair first.</summary>
+public sealed record DuplicateGroup(IReadOnlyList<long> RecordIds, MatchLevel Level, double Confidence, IReadOnlyList<MatchField> MatchedFields,
+    IReadOnlyList<string> Labels);
 
 /// <summary>
 /// Turns pairs into groups: connected components (union-find), linking the strongest pairs first. Two groups
@@ -62,7 +63,8 @@ public static class DuplicateGrouping
                 var ids = list.SelectMany(p => new[] { p.A, p.B }).Distinct().Order().ToList();
                 var level = list.Max(p => p.Result.Level);
                 var fields = list.SelectMany(p => p.Result.MatchedFields).Distinct().Order().ToList();
-                return new DuplicateGroup(ids, level, list.Average(p => p.Result.Score), fields);
+                var labels = list.OrderByDescending(p => p.Result.Level).ThenByDescending(p => p.Result.Score).SelectMany(p => p.Result.Labels).Distinct().ToList();
+                return new DuplicateGroup(ids, level, list.Average(p => p.Result.Score), fields, labels);
             })
             .OrderByDescending(g => g.Level).ThenByDescending(g => g.Confidence)
             .ToList();

@@ -63,7 +63,7 @@ internal static class DuplicatePageEndpoints
             var result = await merger.MergeAsync(survivor, new MergeRequest(ids.Where(i => i != survivor).ToList(), choices), ct);
             if (result.Succeeded)
                 return Results.Redirect($"/leads/{survivor}?tab=history&saved=1");
-            var error = result.NotFound ? "The surviving lead no longer exists." : result.Stale ?? string.Join(" ", result.Errors.All);
+            var error = result.NotFound ? "The surviving lead no longer exists." : result.Conflict ?? result.Stale ?? string.Join(" ", result.Errors.All);
             var query = string.Join("&", ids.Select(i => $"ids={i}"));
             return Flash.Redirect($"/leads/merge?{query}", error);
         }).RequirePermission(Permission.Merge).AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();

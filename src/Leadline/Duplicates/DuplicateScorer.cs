@@ -17,6 +17,16 @@ public readonly record struct FieldEvidence(MatchField Field, int Level, double 
 public sealed record MatchResult(MatchLevel Level, double Score, double Weight, IReadOnlyList<FieldEvidence> Evidence)
 {
     public IEnumerable<MatchField> MatchedFields => Evidence.Where(e => e.Weight > 0).Select(e => e.Field);
+
+    /// <summary>
+    /// Safe to act on without a person (an import's skip or update): exact by a value no other lead holds (a shared
+    /// switchboard number or family mailbox is shown, never acted on alone) and no field contradicting it. Meant for a
+    /// check of a new record, where the key counts are those of the existing leads; in a sweep both of the pair count.
+    /// </summary>
+    public bool Automatic { get; init; }
+
+    /// <summary>What agreed, in words, strongest first ("same e-mail", "similar name"; see <see cref="MatchLabels"/>).</summary>
+    public IReadOnlyList<string> Labels => MatchLabels.For(this);
 }
 
 /// <summary>
@@ -25,9 +35,10 @@ public sealed record MatchResult(MatchLevel Level, double Score, double Weight, 
 /// and u how often unrelated records do by chance (<see cref="MatchStatistics"/>: measured on the population,
 /// and for agreement on one value its frequency, so a shared switchboard number or a common name counts
 /// less). The total against the prior odds of a duplicate (about one per record among all records) gives
-/// the probability; Similar when it is at least 0.5. Exact adds a condition a person can check at a glance:
-/// the same e-mail, phone or website (with the name) or the same name with the same birthday or address,
-/// and no field that plainly contradicts it (a different name, street address or date of birth).
+/// the probability; Similar when it is at least 0.5. Exact is a condition a person can check at a glance: the same
+/// normalised e-mail or E.164 phone, whatever else differs (the population only ranks such matches); or the same
+/// website with the name, or the same name with the same birthday or address, with no field that plainly contradicts it
+/// (a different name, street address or date of birth). <see cref="MatchResult.Automatic"/> asks more (see there).
 /// </summary>
 public sealed class DuplicateScorer
 {
@@ -54,12 +65,18 @@ public sealed class DuplicateScorer
         var evidence = new List<FieldEvidence>(Fields.Length);
         var total = 0.0;
         Span<int> levels = stackalloc int[Fields.Length];
+        bool sameEmail = false, samePhone = false, emailShared = false, phoneShared = false;
         foreach (var field in Fields)
         {
             var level = FieldComparison.Compare(field, a, b, _statistics.TokenWeight, out var valueKey);
             levels[(int)field] = level;
             if (level == FieldComparison.Missing)
                 continue;
+            // the very same mailbox or E.164 number: an identifier, exact on its own; shared when another lead holds it too
+            if (field == MatchField.Email && level == 2)
+                (sameEmail, emailShared) = (true, _statistics.KeyCount(valueKey!) > 1);
+            else if (field == MatchField.Phone && level == 3)   // "pt:": both typed without codes, all their digits agree
+                (samePhone, phoneShared) = (valueKey!.StartsWith("p:", StringComparison.Ordinal), _statistics.KeyCount(valueKey) > 1);
             var u = _statistics.U(field, level);
             if (valueKey is not null)
                 u = Math.Max((double)_statistics.KeyCount(valueKey) / _statistics.TotalRecords, 1.0 / _statistics.TotalRecords);
@@ -69,8 +86,9 @@ public sealed class DuplicateScorer
         }
         total -= OrganisationOverlap(evidence);
         var score = 1 / (1 + Math.Pow(2, _threshold - total));
-        var level2 = IsExact(levels) ? MatchLevel.Exact : score >= 0.5 ? MatchLevel.Similar : MatchLevel.None;
-        return new MatchResult(level2, score, total, evidence);
+        var exact = sameEmail || samePhone || IsExact(levels, emailUsable: true, phoneUsable: true);
+        var level2 = exact ? MatchLevel.Exact : score >= 0.5 ? MatchLevel.Similar : MatchLevel.None;
+        return new MatchResult(level2, score, total, evidence) { Automatic = IsExact(levels, !emailShared, !phoneShared) };
     }
 
     // Company and website both say "the same organisation": counted as independent they would add up to
@@ -88,10 +106,11 @@ public sealed class DuplicateScorer
         return company > 0 && website > 0 ? Math.Min(company, website) : 0;
     }
 
-    private static bool IsExact(ReadOnlySpan<int> level)
+    // an identifier (e-mail, phone) not usable is one shared with other leads: it cannot tell which of them is meant
+    private static bool IsExact(ReadOnlySpan<int> level, bool emailUsable, bool phoneUsable)
     {
         int name = level[(int)MatchField.Name], street = level[(int)MatchField.Street], dob = level[(int)MatchField.DateOfBirth];
-        var identifier = level[(int)MatchField.Email] == 2 || level[(int)MatchField.Phone] == 3
+        var identifier = (emailUsable && level[(int)MatchField.Email] == 2) || (phoneUsable && level[(int)MatchField.Phone] == 3)
             || (level[(int)MatchField.Website] == 1 && name >= 3)
             || (name == 4 && (dob == 3 || street == 3));
         var contradiction = name == 0 || street is 0 or 1 || dob == 0;   // street 1: the same street at another number

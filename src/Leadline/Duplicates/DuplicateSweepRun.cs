@@ -50,6 +50,7 @@ public sealed class DuplicateGroupRow : IWorkspaceOwned
 
     public double Confidence { get; set; }
 
+    /// <summary>What matched, in words ("same e-mail", "similar name"; see <see cref="MatchLabels"/>).</summary>
     public List<string> Fields { get; set; } = [];
 }
 

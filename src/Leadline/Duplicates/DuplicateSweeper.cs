@@ -67,7 +67,7 @@ public sealed class DuplicateSweeper(LeadlineDb db, LeadService leads, TimeProvi
                 db.DuplicateGroups.Add(new DuplicateGroupRow
                 {
                     RunId = run.Id, LeadIds = g.RecordIds.Select(id => (int)id).ToList(), Level = g.Level == MatchLevel.Exact ? "exact" : "similar",
-                    Confidence = Math.Round(g.Confidence, 4), Fields = g.MatchedFields.Distinct().Select(f => char.ToLowerInvariant(f.ToString()[0]) + f.ToString()[1..]).ToList(),
+                    Confidence = Math.Round(g.Confidence, 4), Fields = g.Labels.ToList(),
                 });
             run.Groups = groups.Count;
             run.Status = SweepStatus.Done;

@@ -22,9 +22,7 @@ public sealed class ExactDuplicateIndex
         if (candidates.Count == 0)
             return null;
         var scorer = new DuplicateScorer(MatchStatistics.Default(Math.Max(DuplicateFinder.MinPopulation, _count), key => _byKey.GetValueOrDefault(key)?.Count ?? 1));
-        return DuplicateCheck.Find(record, candidates, scorer, max: 1) is [{ Result.Level: MatchLevel.Exact } best]
-            ? candidates.First(c => c.Id == best.Id)
-            : null;
+        return DuplicateCheck.FindAutomatic(record, candidates, scorer) is { } best ? candidates.First(c => c.Id == best.Id) : null;
     }
 
     public void Add(NormalizedRecord record)

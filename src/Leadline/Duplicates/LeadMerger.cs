@@ -33,11 +33,26 @@ public sealed class LeadMerger(LeadlineDb db, LeadService leads, LeadWriter writ
         "social", "customFields",
     ];
 
+    /// <summary>How the merge screen names a field of <see cref="Fields"/>.</summary>
+    public static string Label(string field) => field switch
+    {
+        "email" => "E-mail",
+        "sourceDetail" => "Source detail",
+        "ownerId" => "Owner",
+        "lifecycleStage" => "Lifecycle stage",
+        "companySize" => "Company size",
+        "dateOfBirth" => "Date of birth",
+        "maritalStatus" => "Marital status",
+        "accountType" => "Account type",
+        "relationshipType" => "Relationship",
+        "loyaltyLevel" => "Loyalty level",
+        "social" => "Social profiles",
+        "customFields" => "Custom fields",
+        _ => char.ToUpperInvariant(field[0]) + field[1..],
+    };
+
     public async Task<Result<Lead>> MergeAsync(int survivorId, MergeRequest request, CancellationToken ct)
     {
-        var survivor = await db.Leads.FirstOrDefaultAsync(l => l.Id == survivorId && l.ArchivedAt == null, ct);
-        if (survivor is null)
-            return Result<Lead>.Missing();
         var errors = new Errors();
         var duplicateIds = (request.DuplicateIds ?? []).Distinct().ToList();
         if (duplicateIds.Count == 0)
@@ -46,9 +61,6 @@ public sealed class LeadMerger(LeadlineDb db, LeadService leads, LeadWriter writ
             errors.Add("duplicateIds", $"Merge at most {MaxDuplicates} leads at once.");
         else if (duplicateIds.Contains(survivorId))
             errors.Add("duplicateIds", "A lead cannot be merged into itself.");
-        var duplicates = await db.Leads.Where(l => duplicateIds.Contains(l.Id) && l.ArchivedAt == null).ToListAsync(ct);
-        if (errors.Any is false && duplicates.Count != duplicateIds.Count)
-            errors.Add("duplicateIds", "Some of these leads do not exist or are archived.");
         var choices = request.FieldChoices ?? [];
         foreach (var (field, source) in choices)
         {
@@ -57,8 +69,30 @@ public sealed class LeadMerger(LeadlineDb db, LeadService leads, LeadWriter writ
             else if (source != survivorId && !duplicateIds.Contains(source))
                 errors.Add("fieldChoices", $"The value of '{field}' must come from one of the merged leads.");
         }
-        if (errors.Any)
-            return Result<Lead>.Invalid(errors);
+        if (errors.Any)   // refused before anything is locked (the list may be long)
+            return await db.Leads.AnyAsync(l => l.Id == survivorId && l.ArchivedAt == null, ct) ? Result<Lead>.Invalid(errors) : Result<Lead>.Missing();
+
+        // Two merges of the same leads at once (X into Y and Y into X) touch disjoint rows, so optimistic concurrency lets
+        // both through and archives both. The merge's leads are locked first, in id order (no deadlock between two merges),
+        // and read only then: the second merge sees what the first did. SQLite's transactions take its write lock at BEGIN.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (db.Database.IsNpgsql())
+        {
+            var locked = duplicateIds.Append(survivorId).ToList();
+            await db.Database.SqlQuery<int>($"""
+                SELECT id AS "Value" FROM leads WHERE workspace_id = {db.CurrentWorkspaceId} AND id = ANY({locked}) ORDER BY id FOR UPDATE
+                """).ToListAsync(ct);
+        }
+        var survivor = await db.Leads.FirstOrDefaultAsync(l => l.Id == survivorId, ct);
+        if (survivor is null)
+            return Result<Lead>.Missing();
+        if (survivor.ArchivedAt is not null)
+            return Result<Lead>.Conflicting(Gone(survivor));
+        var duplicates = await db.Leads.Where(l => duplicateIds.Contains(l.Id)).ToListAsync(ct);
+        if (duplicates.Count != duplicateIds.Count)
+            return Result<Lead>.Invalid("duplicateIds", "Some of these leads do not exist.");
+        if (duplicates.FirstOrDefault(d => d.ArchivedAt is not null) is { } archived)
+            return Result<Lead>.Conflicting(Gone(archived));
 
         // the chosen values as a PATCH body, read and applied exactly as an API edit would be
         var all = duplicates.Prepend(survivor).ToList();
@@ -79,7 +113,6 @@ public sealed class LeadMerger(LeadlineDb db, LeadService leads, LeadWriter writ
             return Result<Lead>.Invalid(writeErrors);
 
         var now = time.GetUtcNow().UtcDateTime;
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         foreach (var duplicate in duplicates)
         {
             duplicate.ArchivedAt = now;
@@ -113,8 +146,13 @@ public sealed class LeadMerger(LeadlineDb db, LeadService leads, LeadWriter writ
             db.MarketingListMembers.Add(new MarketingListMember { ListId = listId, LeadId = survivor.Id, AddedAt = now });
         await db.SaveChangesAsync(ct);
         await db.MarketingListMembers.Where(m => duplicateIds.Contains(m.LeadId)).ExecuteDeleteAsync(ct);
-        await transaction.CommitAsync(ct);
+        // derived from the rows just moved: the next follow-up is the earliest open reminder or scheduled activity of them all
         await reminders.RefreshFollowUpAsync(survivor.Id, ct);
+        await transaction.CommitAsync(ct);
         return Result<Lead>.Ok(survivor);
     }
+
+    private static string Gone(Lead lead) => lead.MergedIntoId is { } into
+        ? $"Lead #{lead.Id} was merged into #{into} meanwhile; merge into that lead instead."
+        : $"Lead #{lead.Id} is archived; it cannot be merged.";
 }

@@ -1,6 +1,7 @@
-using System.Diagnostics;
+using Stopwatch = System.Diagnostics.Stopwatch;
 using System.Threading.Channels;
 using Bogus;
+using Leadline.Activities;
 using Leadline.Common;
 using Leadline.Common.Security;
 using Leadline.Data;
@@ -12,7 +13,9 @@ namespace Leadline.Leads;
 /// <summary>
 /// <c>seed-demo --leads N [--workspace ID]</c>: realistic leads (Bogus) spread over the past year, with a progress bar.
 /// Batches are generated on one thread while <see cref="LeadBulkWriter"/> writes the previous one (a transaction per
-/// batch); every lead still gets its "created" history row.
+/// batch); every lead still gets its "created" history row. Consistent as if people had worked the leads in the app:
+/// a lead's last activity, first response and next follow-up are those of its activities (done calls, e-mails and
+/// meetings; a scheduled meeting or task), never in the future, and every lead past the first stage was contacted.
 /// </summary>
 public sealed class DemoSeeder(LeadlineDb db, TimeProvider clock, CurrentUser user)
 {
@@ -28,13 +31,13 @@ public sealed class DemoSeeder(LeadlineDb db, TimeProvider clock, CurrentUser us
         var stages = await db.Stages.AsNoTracking().Where(s => db.Pipelines.Any(p => p.Id == s.PipelineId && p.IsDefault)).OrderBy(s => s.Order).ToListAsync(ct);
         if (stages.Count == 0)
             throw new InvalidOperationException("The workspace has no default pipeline.");
-        var owners = await db.Users.AsNoTracking().Where(u => u.IsActive).Select(u => u.Id).ToListAsync(ct);
+        var owners = (await db.Users.AsNoTracking().Where(u => u.IsActive).Select(u => new { u.Id, u.Name }).ToListAsync(ct)).ToDictionary(u => u.Id, u => u.Name);
         var country = (await db.Workspaces.AsNoTracking().FirstAsync(w => w.Id == db.CurrentWorkspaceId, ct)).DefaultCountry;
         var generator = new LeadGenerator(db.CurrentWorkspaceId, stages, owners, country, clock.GetUtcNow().UtcDateTime);
         var (userId, userName) = user.IsAuthenticated ? ((int?)user.Id, user.Name) : (null, "System");
 
         // a batch is generated while the previous one is written; at most three are in memory (writing, waiting, in the making)
-        var batches = Channel.CreateBounded<List<Lead>>(1);
+        var batches = Channel.CreateBounded<List<DemoLead>>(1);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var producer = Task.Run(async () =>
         {
@@ -43,7 +46,7 @@ public sealed class DemoSeeder(LeadlineDb db, TimeProvider clock, CurrentUser us
                 for (var made = 0; made < count; made += BatchSize)
                 {
                     var size = Math.Min(BatchSize, count - made);
-                    var batch = new List<Lead>(size);
+                    var batch = new List<DemoLead>(size);
                     for (var i = 0; i < size; i++)
                         batch.Add(generator.Next());
                     await batches.Writer.WriteAsync(batch, stop.Token);
@@ -65,7 +68,12 @@ public sealed class DemoSeeder(LeadlineDb db, TimeProvider clock, CurrentUser us
             {
                 await using (var tx = await db.Database.BeginTransactionAsync(ct))
                 {
-                    await writer.WriteAsync(batch, clock.GetUtcNow().UtcDateTime, userId, userName, ct);
+                    var leads = batch.Select(d => d.Lead).ToList();
+                    await writer.WriteAsync(leads, clock.GetUtcNow().UtcDateTime, userId, userName, ct);
+                    foreach (var (lead, activities) in batch)
+                        foreach (var activity in activities)
+                            activity.LeadId = lead.Id;
+                    await writer.WriteActivitiesAsync(batch.SelectMany(d => d.Activities).ToList(), ct);
                     await tx.CommitAsync(ct);
                 }
                 done += batch.Count;
@@ -81,13 +89,19 @@ public sealed class DemoSeeder(LeadlineDb db, TimeProvider clock, CurrentUser us
         return count;
     }
 
+    /// <summary>A generated lead with the activities its derived fields come from.</summary>
+    private sealed record DemoLead(Lead Lead, List<Activity> Activities);
+
     /// <summary>The demo data's distribution: one Bogus faker with a fixed seed, so every run makes the same leads.</summary>
-    private sealed class LeadGenerator(int workspaceId, List<Stage> stages, List<int> owners, string country, DateTime now)
+    private sealed class LeadGenerator(int workspaceId, List<Stage> stages, Dictionary<int, string> owners, string country, DateTime now)
     {
+        private static readonly ActivityType[] Interactions = [ActivityType.Call, ActivityType.Call, ActivityType.Email, ActivityType.Meeting];
+
         private readonly Faker _faker = new("en") { Random = new Randomizer(20261122) };
         private readonly Stage[] _stages = stages.ToArray();
         private readonly Dictionary<int, double> _positions = stages.ToDictionary(s => s.Id, _ => 0.0);
         private readonly LeadSource[] _sources = Enum.GetValues<LeadSource>();
+        private readonly int[] _ownerIds = owners.Keys.Order().ToArray();
 
         // stage weights: most leads are early in the funnel
         private readonly float[] _stageWeights = stages.Select(s => s.Category switch
@@ -96,7 +110,7 @@ public sealed class DemoSeeder(LeadlineDb db, TimeProvider clock, CurrentUser us
             StageCategory.Unqualified => 0.08f, StageCategory.Converted => 0.08f, _ => 0.1f,
         }).ToArray();
 
-        public Lead Next()
+        public DemoLead Next()
         {
             var faker = _faker;
             var first = faker.Name.FirstName();
@@ -123,7 +137,7 @@ public sealed class DemoSeeder(LeadlineDb db, TimeProvider clock, CurrentUser us
                 Position = _positions[stage.Id] += 1024,
                 StageChangedAt = created + TimeSpan.FromDays(faker.Random.Double(0, Math.Max(0, (now - created).TotalDays))),
                 LostReason = stage.Category == StageCategory.Lost ? faker.PickRandom(LostReasons) : null,
-                OwnerId = owners.Count > 0 && faker.Random.Bool(0.75f) ? faker.PickRandom(owners) : null,
+                OwnerId = owners.Count > 0 && faker.Random.Bool(0.75f) ? faker.PickRandom(_ownerIds) : null,
                 Score = faker.Random.Int(0, 100),
                 Tags = faker.Random.Bool(0.6f) ? faker.PickRandom(Tags, faker.Random.Int(1, 3)).ToList() : [],
                 Active = faker.Random.Bool(0.9f),
@@ -141,13 +155,63 @@ public sealed class DemoSeeder(LeadlineDb db, TimeProvider clock, CurrentUser us
                 RelationshipType = faker.PickRandom("prospect", "customer", "partner", null),
                 LoyaltyLevel = faker.PickRandom("bronze", "silver", "gold", null, null),
                 CreatedAt = created,
-                LastActivityAt = faker.Random.Bool(0.6f) ? created + TimeSpan.FromHours(faker.Random.Double(1, Math.Max(1, (now - created).TotalHours))) : null,
-                NextFollowUpAt = faker.Random.Bool(0.3f) ? now + TimeSpan.FromHours(faker.Random.Int(-72, 24 * 14)) : null,
             };
             lead.EmailNormalized = lead.Email;
             lead.HasContactInfo = lead.Email is not null || lead.Phone is not null || lead.Website is not null;
-            return lead;
+            return new DemoLead(lead, Activities(lead));
         }
+
+        /// <summary>
+        /// The lead's activities, and its derived fields set from them as <see cref="LeadInteractions"/> would: past the
+        /// first stage at least one done interaction (a lead in "Contacted" was contacted), in the first stage some; all
+        /// between its creation and now. A third of the open leads has a meeting or task scheduled (some overdue).
+        /// </summary>
+        private List<Activity> Activities(Lead lead)
+        {
+            var faker = _faker;
+            var activities = new List<Activity>();
+            var (userId, userName) = lead.OwnerId is { } owner ? ((int?)owner, owners[owner]) : (null, "System");
+            var done = lead.Status == StageCategory.New ? (faker.Random.Bool(0.3f) ? 1 : 0) : faker.Random.Int(1, 3);
+            for (var i = 0; i < done; i++)
+            {
+                var type = faker.PickRandom(Interactions);
+                var at = Between(lead.CreatedAt, now);
+                activities.Add(new Activity
+                {
+                    Type = type, Subject = Subject(type), DoneAt = at, CreatedAt = at, UserId = userId, UserName = userName,
+                    Outcome = faker.Random.Bool(0.5f) ? faker.PickRandom<Notes.Outcome>() : null,
+                    DurationSeconds = type == ActivityType.Call ? faker.Random.Int(30, 1800) : null,
+                });
+            }
+            if (done > 0)
+            {
+                lead.LastActivityAt = activities.Max(a => a.DoneAt);
+                lead.FirstResponseAt = activities.Min(a => a.DoneAt);
+            }
+            if (!LeadFlowInterceptor.IsClosing(lead.Status) && faker.Random.Bool(0.3f))
+            {
+                var type = faker.Random.Bool() ? ActivityType.Meeting : ActivityType.Task;
+                var due = now + TimeSpan.FromHours(faker.Random.Int(-72, 24 * 14));
+                var planned = Between(lead.CreatedAt, now);
+                activities.Add(new Activity
+                {
+                    Type = type, Subject = Subject(type), DueAt = due < planned ? planned : due, CreatedAt = planned, UserId = userId, UserName = userName,
+                });
+                lead.NextFollowUpAt = activities[^1].DueAt;
+            }
+            return activities;
+        }
+
+        private DateTime Between(DateTime from, DateTime to) =>
+            to <= from ? from : from + TimeSpan.FromSeconds(_faker.Random.Double(0, (to - from).TotalSeconds));
+
+        private static string Subject(ActivityType type) => type switch
+        {
+            ActivityType.Call => "Call",
+            ActivityType.Email => "E-mail",
+            ActivityType.Meeting => "Meeting",
+            _ => "Follow-up task",
+        };
 
         private static string PhoneFor(Faker faker, string country) =>
             country == "US" ? $"({faker.Random.Int(201, 989)}) 555-{faker.Random.Int(100, 999):0000}" : faker.Phone.PhoneNumber();

@@ -32,6 +32,7 @@ public sealed class LeadBulkWriter : IAsyncDisposable
     private readonly BulkTable _leads;
     private readonly BulkTable _history;
     private readonly BulkTable _matchKeys;
+    private readonly BulkTable _activities;
     private readonly bool _postgres;
     private long? _sqliteCacheSize;
     private long? _sqliteSynchronous;
@@ -45,6 +46,7 @@ public sealed class LeadBulkWriter : IAsyncDisposable
         _leads = BulkTable.For(db, typeof(Lead), withKey: true);
         _history = BulkTable.For(db, typeof(LeadHistory), withKey: false);
         _matchKeys = BulkTable.For(db, typeof(Duplicates.LeadMatchKey), withKey: true);
+        _activities = BulkTable.For(db, typeof(Activities.Activity), withKey: false);
         _postgres = db.Database.IsNpgsql();
     }
 
@@ -128,6 +130,26 @@ public sealed class LeadBulkWriter : IAsyncDisposable
         if (ownTransaction is not null)
             await ownTransaction.CommitAsync(ct);
         _analyzeOnClose = true;
+    }
+
+    /// <summary>
+    /// Writes activities of leads written before (demo data's calls and scheduled meetings), in the caller's transaction;
+    /// the leads' derived fields (last activity, next follow-up) are the caller's to set to match.
+    /// </summary>
+    public async Task WriteActivitiesAsync(IReadOnlyList<Activities.Activity> activities, CancellationToken ct)
+    {
+        if (activities.Count == 0)
+            return;
+        foreach (var activity in activities)
+        {
+            activity.WorkspaceId = _db.CurrentWorkspaceId;
+            if (activity.UpdatedAt == default)
+                activity.UpdatedAt = activity.CreatedAt;
+        }
+        if (_postgres)
+            await CopyAsync(_activities, activities, ct);
+        else
+            Insert(_activities, activities);
     }
 
     /// <summary>The planner believes leads is (nearly) empty: then a first ANALYZE is cheap and saves the foreign-key checks.</summary>

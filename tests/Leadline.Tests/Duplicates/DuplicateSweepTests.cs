@@ -43,7 +43,7 @@ public sealed class DuplicateSweepTests(AppFixture fixture) : IClassFixture<AppF
             var miller = Assert.Single(groups, g => g.Leads.Any(l => l.Id == a));
             Assert.Equal([a, b], miller.Leads.Select(l => l.Id));
             Assert.Equal("exact", miller.Level);
-            Assert.Contains("email", miller.Fields);
+            Assert.Contains("same e-mail", miller.Fields);
             var schmidt = Assert.Single(groups, g => g.Leads.Any(l => l.Id == c));
             Assert.Equal([c, d], schmidt.Leads.Select(l => l.Id));
             Assert.True(await sweeper.DismissAsync(schmidt.Id, CancellationToken.None));

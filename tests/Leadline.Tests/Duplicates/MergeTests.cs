@@ -56,11 +56,62 @@ public sealed class MergeTests(AppFixture fixture) : IClassFixture<AppFixture>
         Assert.True(archived.GetProperty("archived").GetBoolean());
         Assert.Equal(survivor, archived.GetProperty("mergedIntoId").GetInt32());
         Assert.Equal(["Jonathan Smith"], await ws.Admin.LeadNamesAsync("q=Smith"));
-        Assert.Equal(HttpStatusCode.BadRequest, (await ws.Admin.PostAsJsonAsync($"/api/v1/leads/{survivor}/merge", new { duplicateIds = new[] { duplicate } })).StatusCode);
+        // merged already: a conflict saying where it went
+        Assert.Equal(HttpStatusCode.Conflict, (await ws.Admin.PostAsJsonAsync($"/api/v1/leads/{survivor}/merge", new { duplicateIds = new[] { duplicate } })).StatusCode);
 
         var other = await TestWorkspace.CreateAsync(ws.App);
         var stranger = (await other.Admin.CreateLeadAsync(new { name = "Stranger" })).GetProperty("id").GetInt32();
         Assert.Equal(HttpStatusCode.NotFound, (await other.Admin.PostAsJsonAsync($"/api/v1/leads/{survivor}/merge", new { duplicateIds = new[] { stranger } })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await other.Admin.PostAsJsonAsync($"/api/v1/leads/{stranger}/merge", new { duplicateIds = new[] { survivor } })).StatusCode);
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task Two_cross_merges_at_once_let_exactly_one_win_and_the_other_gets_a_conflict(Db db)
+    {
+        var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
+        for (var run = 0; run < 8; run++)
+        {
+            var x = (await ws.Admin.CreateLeadAsync(new { name = $"Cross Merge {run}", email = $"cross.x{run}@merge.example" })).GetProperty("id").GetInt32();
+            var y = (await ws.Admin.CreateLeadAsync(new { name = $"Cross Merge {run}", email = $"cross.y{run}@merge.example" })).GetProperty("id").GetInt32();
+
+            var responses = await Task.WhenAll(
+                ws.Admin.PostAsJsonAsync($"/api/v1/leads/{x}/merge", new { duplicateIds = new[] { y } }),
+                ws.Admin.PostAsJsonAsync($"/api/v1/leads/{y}/merge", new { duplicateIds = new[] { x } }));
+
+            var codes = responses.Select(r => r.StatusCode).Order().ToList();
+            Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], codes);
+            var loser = responses.Single(r => r.StatusCode == HttpStatusCode.Conflict);
+            Assert.Equal("application/problem+json", loser.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("merged into", (await loser.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+            var alive = new List<bool>();
+            foreach (var id in new[] { x, y })
+                alive.Add(!(await ws.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/leads/{id}")).GetProperty("archived").GetBoolean());
+            Assert.Single(alive, a => a);
+        }
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task Merge_recomputes_the_survivors_follow_up_and_activity_from_the_moved_reminders_and_activities(Db db)
+    {
+        var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
+        var now = ws.App.Clock.GetUtcNow().UtcDateTime;
+        var survivor = (await ws.Admin.CreateLeadAsync(new { name = "Kept Follow", email = "kept@follow.example" })).GetProperty("id").GetInt32();
+        var duplicate = (await ws.Admin.CreateLeadAsync(new { name = "Kept Follow", email = "kept.follow@other.example" })).GetProperty("id").GetInt32();
+        var plain = (await ws.Admin.CreateLeadAsync(new { name = "Kept Follow", email = "kept.plain@other.example" })).GetProperty("id").GetInt32();
+        var reminder = now.AddDays(5);
+        var meeting = now.AddDays(2);
+        var called = now.AddHours(-3);
+        await PostAsync(ws.Admin, $"/api/v1/leads/{survivor}/reminders", new { dueAt = reminder });
+        await PostAsync(ws.Admin, $"/api/v1/leads/{duplicate}/activities", new { type = "meeting", subject = "Demo", dueAt = meeting });
+        await PostAsync(ws.Admin, $"/api/v1/leads/{duplicate}/activities", new { type = "call", doneAt = called });
+
+        // the survivor keeps its own follow-up when the duplicate has none
+        var first = await PostAsync(ws.Admin, $"/api/v1/leads/{survivor}/merge", new { duplicateIds = new[] { plain } });
+        Assert.Equal(reminder, first.GetProperty("nextFollowUpAt").GetDateTime(), TimeSpan.FromMilliseconds(1));
+        // and takes the earlier one of a duplicate, with its last activity and first response
+        var merged = await PostAsync(ws.Admin, $"/api/v1/leads/{survivor}/merge", new { duplicateIds = new[] { duplicate } });
+        Assert.Equal(meeting, merged.GetProperty("nextFollowUpAt").GetDateTime(), TimeSpan.FromMilliseconds(1));
+        Assert.Equal(called, merged.GetProperty("lastActivityAt").GetDateTime(), TimeSpan.FromMilliseconds(1));
+        Assert.Equal("inProgress", merged.GetProperty("leadFlow").GetString());
     }
 }

@@ -121,12 +121,17 @@ public sealed class PairScoringTests
     }
 
     [Fact]
-    public void Father_and_son_at_one_address_are_not_exact()
+    public void Father_and_son_sharing_a_home_phone_are_exact_by_it_but_never_acted_on_automatically()
     {
+        // the very same number is exact whatever else differs (a person checks it at a glance); the birthdays contradict,
+        // so an import never skips or updates on it
         var result = Score(
             new MatchRecord { Id = 1, Name = "Robert Brown", Street = "12 Oak Road", PostalCode = "2000", Phone = "(415) 555-0100", DateOfBirth = new DateOnly(1950, 4, 2) },
             new MatchRecord { Id = 2, Name = "Bob Brown", Street = "12 Oak Rd", PostalCode = "2000", Phone = "415 555 0100", DateOfBirth = new DateOnly(1981, 9, 23) });
-        Assert.NotEqual(MatchLevel.Exact, result.Level);
+        Assert.Equal(MatchLevel.Exact, result.Level);
+        Assert.False(result.Automatic);
+        Assert.Equal("same phone", result.Labels[0]);
+        Assert.Contains("different birthday", result.Labels);
     }
 
     [Fact]
@@ -147,5 +152,40 @@ public sealed class PairScoringTests
         Assert.Equal(MatchLevel.None, result.Level);
         Assert.True(result.Score < 0.01);
         Assert.Empty(result.MatchedFields);
+    }
+
+    [Fact]
+    public void The_same_mailbox_or_number_under_another_name_is_exact_and_says_so_but_is_not_automatic_when_shared()
+    {
+        var email = Score(
+            new MatchRecord { Id = 1, Name = "Someone Else", Email = "GraceHopper+crm@gmail.com" },
+            new MatchRecord { Id = 2, Name = "Grace Hopper", Email = "grace.hopper@gmail.com" });
+        Assert.Equal(MatchLevel.Exact, email.Level);
+        Assert.Equal(["same e-mail", "different name"], email.Labels);
+        Assert.Equal("same e-mail as Grace Hopper; different name", MatchLabels.Reason(email.Labels, "Grace Hopper"));
+        Assert.False(email.Automatic);   // the name contradicts: shown, never acted on without a person
+
+        // the same number held by forty leads (a switchboard) is exact too, and not automatic even with the same name
+        var phone = Score(
+            new MatchRecord { Id = 1, Name = "Anna Berg", Phone = "+1 312 534 2680" },
+            new MatchRecord { Id = 2, Name = "Anna Berg", Phone = "(312) 534-2680" },
+            key => key == "p:+13125342680" ? 40 : 1);
+        Assert.Equal(MatchLevel.Exact, phone.Level);
+        Assert.False(phone.Automatic);
+        var own = Score(
+            new MatchRecord { Id = 1, Name = "Anna Berg", Phone = "+1 312 534 2680" },
+            new MatchRecord { Id = 2, Name = "Anna Berg", Phone = "(312) 534-2680" });
+        Assert.True(own.Automatic);
+    }
+
+    [Fact]
+    public void Two_people_sharing_only_a_first_name_are_never_labelled_same_name()
+    {
+        var result = Score(
+            new MatchRecord { Id = 1, Name = "Ross Morissette", City = "Springfield", PostalCode = "62704", Company = "Acme" },
+            new MatchRecord { Id = 2, Name = "Ross Balistreri", City = "Springfield", PostalCode = "62704", Company = "Acme" });
+        Assert.DoesNotContain("same name", result.Labels);
+        var same = Score(new MatchRecord { Id = 1, Name = "Ross Morissette", Email = "r@m.example" }, new MatchRecord { Id = 2, Name = "Morissette, Ross", Email = "r@m.example" });
+        Assert.Contains("same name", same.Labels);
     }
 }

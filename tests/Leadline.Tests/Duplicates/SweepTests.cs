@@ -37,8 +37,12 @@ public sealed class SweepTests
 
         Assert.Contains(groups, g => g.RecordIds.SequenceEqual([0L, 100L]) && g.Level == MatchLevel.Exact);
         Assert.Contains(groups, g => g.RecordIds.SequenceEqual([1L, 101L]));
-        Assert.DoesNotContain(groups, g => g.RecordIds.Contains(102));
-        Assert.Equal(2, groups.Count);
+        // the very same number under another name is shown as exact, and says so; never mixed into another group
+        var shared = Assert.Single(groups, g => g.RecordIds.Contains(102));
+        Assert.Equal([99L, 102L], shared.RecordIds);
+        Assert.Equal(MatchLevel.Exact, shared.Level);
+        Assert.Equal(["same phone", "different name"], shared.Labels);
+        Assert.Equal(3, groups.Count);
         Assert.True(result.CandidatePairs < records.Count * (records.Count - 1) / 2 / 10, $"{result.CandidatePairs} candidate pairs");
     }
 

@@ -149,13 +149,16 @@ public sealed class LeadListTests(AppFixture fixture) : IClassFixture<AppFixture
         // a shared mailbox under another person's name is not a duplicate: that row was created
         Assert.Equal(["Erin Walsh", "Maria Gonzalez"], await ws.Admin.LeadNamesAsync("q=erin%40example&sort=name"));
 
-        var update = await ImportAsync(ws, "name,email,company\nErin Walsh,erin@example.com,New Co\n", "update");
-        Assert.Equal((0, 1), (update.GetProperty("created").GetInt32(), update.GetProperty("updated").GetInt32()));
-        Assert.Equal(["Erin Walsh"], await ws.Admin.LeadNamesAsync("company=New%20Co"));   // the one lead, updated from the file
+        // an update acts only on a value one lead holds: Carol's mailbox is hers alone; Erin's is shared with Maria's row
+        // now, so that row is a new lead beside them, never an update of either
+        var update = await ImportAsync(ws, "name,email,company\nCarol Import,carol@example.com,New Co\nErin Walsh,erin@example.com,Newer Co\n", "update");
+        Assert.Equal((1, 1), (update.GetProperty("created").GetInt32(), update.GetProperty("updated").GetInt32()));
+        Assert.Equal(["Carol Import"], await ws.Admin.LeadNamesAsync("company=New%20Co"));   // the one lead, updated from the file
+        Assert.Equal(3, (await ws.Admin.LeadNamesAsync("q=erin%40")).Count);
 
         var create = await ImportAsync(ws, "name,email\nErin Walsh,erin@example.com\n", "create");
         Assert.Equal(1, create.GetProperty("created").GetInt32());
-        Assert.Equal(3, (await ws.Admin.LeadNamesAsync("q=erin%40")).Count);
+        Assert.Equal(4, (await ws.Admin.LeadNamesAsync("q=erin%40")).Count);
     }
 
     [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
