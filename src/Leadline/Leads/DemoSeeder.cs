@@ -113,8 +113,6 @@ public sealed class DemoSeeder(LeadlineDb db, TimeProvider clock, CurrentUser us
                 Company = company,
                 Title = company is null ? null : faker.Name.JobTitle(),
                 Email = hasEmail ? faker.Internet.Email(first, last).ToLowerInvariant() : null,
-                Phone = phone,
-                PhoneE164 = PhoneNumbers.ToE164(phone, "US"),
                 Website = company is null || faker.Random.Bool(0.5f) ? null : faker.Internet.DomainName(),
                 Source = faker.PickRandom(_sources),
                 PipelineId = stage.PipelineId,
@@ -144,6 +142,7 @@ public sealed class DemoSeeder(LeadlineDb db, TimeProvider clock, CurrentUser us
                 LastActivityAt = faker.Random.Bool(0.6f) ? created + TimeSpan.FromHours(faker.Random.Double(1, Math.Max(1, (now - created).TotalHours))) : null,
                 NextFollowUpAt = faker.Random.Bool(0.3f) ? now + TimeSpan.FromHours(faker.Random.Int(-72, 24 * 14)) : null,
             };
+            lead.SetPhone(PhoneNumbers.Read(phone, "US"));
             lead.EmailNormalized = lead.Email;
             lead.HasContactInfo = lead.Email is not null || lead.Phone is not null || lead.Website is not null;
             return lead;
