@@ -70,6 +70,9 @@ public static class PhoneNumbers
     /// <summary>Fewest digits a number kept as typed must have; fewer is not a phone number.</summary>
     public const int MinDigits = 3;
 
+    /// <summary>What the UI says beside a number kept as typed (<see cref="PhoneReading.IsVerified"/> false).</summary>
+    public const string UnverifiedHint = "Could not verify this number: kept as typed; add the country code.";
+
     internal static readonly Lib.PhoneNumberUtil Util = Lib.PhoneNumberUtil.GetInstance();
 
     /// <summary>
