@@ -6,6 +6,7 @@ using Leadline.Data;
 using Leadline.Leads;
 using Leadline.Tests.TestInfrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Leadline.Tests.Leads;
 
@@ -131,6 +132,17 @@ public sealed class UnverifiedPhoneTests(AppFixture fixture) : IClassFixture<App
         Assert.Equal(["Porteño"], await ws.Admin.LeadNamesAsync("q=5491123456789"));
         Assert.Equal(["Porteño", "Vecino"], (await ws.Admin.LeadNamesAsync("q=23456789")).Order(StringComparer.Ordinal));   // the same last digits
         Assert.Contains(buenosAires, await DuplicateIdsAsync(ws.Admin, new { name = "Porteño", phone = "+54 9 11 2345-6789" }));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task The_app_runs_the_phone_upgrade_after_script_0021(Db db)
+    {
+        var app = await fixture.For(db);
+
+        var step = Assert.Single(app.Services.GetServices<IMigrationStep>().OfType<PhoneRenormalization>());
+
+        Assert.Contains(DatabaseMigrator.Scripts(db == Db.Sqlite ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres),
+            s => s.Version == step.Version && s.Name == "0021_phone_numbers_kept_as_typed");
     }
 
     private static Task<List<string>> PhoneKeysAsync(LeadlineDb ctx, int leadId) =>
