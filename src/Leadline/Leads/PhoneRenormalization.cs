@@ -39,9 +39,11 @@ public sealed class PhoneRenormalization : IMigrationStep
             {
                 var phone = PhoneNumbers.Read(lead.Phone, lead.DefaultCountry);
                 var mobile = PhoneNumbers.Read(lead.Mobile, lead.DefaultCountry);
-                if (phone?.E164 == lead.PhoneE164 && phone?.Digits == lead.PhoneDigits && mobile?.E164 == lead.MobileE164 && mobile?.Digits == lead.MobileDigits)
+                // text without digits (which the writers never took) has no search digits
+                var (phoneDigits, mobileDigits) = (phone?.Digits is { Length: > 0 } p ? p : null, mobile?.Digits is { Length: > 0 } m ? m : null);
+                if (phone?.E164 == lead.PhoneE164 && phoneDigits == lead.PhoneDigits && mobile?.E164 == lead.MobileE164 && mobileDigits == lead.MobileDigits)
                     continue;
-                await ExecuteAsync(update, ct, phone?.E164, phone?.Digits, mobile?.E164, mobile?.Digits, lead.Id);
+                await ExecuteAsync(update, ct, phone?.E164, phoneDigits, mobile?.E164, mobileDigits, lead.Id);
                 if (!lead.NotArchived)
                     continue;   // archived leads have no keys
                 await ExecuteAsync(deleteKeys, ct, lead.Id);
