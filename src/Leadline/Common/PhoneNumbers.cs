@@ -1,128 +1,161 @@
-using System.Collections.Frozen;
-using System.Text;
+extern alias LibPhoneNumber;
+
+using System.Collections.Concurrent;
+using Lib = LibPhoneNumber::PhoneNumbers;
 
 namespace Leadline.Common;
 
+/// <summary>What a number is used for, as libphonenumber places it (WhatsApp and SMS need a mobile).</summary>
+public enum PhoneKind
+{
+    /// <summary>The library knows no such number: unassigned, fictional (555-01xx) or a test range (+44 7700 900xxx).</summary>
+    Unknown,
+    Mobile,
+    Fixed,
+    /// <summary>Toll-free, premium, VoIP, pager and the like.</summary>
+    Other,
+}
+
 /// <summary>
-/// Normalises phone numbers to E.164 (<c>+4930123456</c>) without libphonenumber (not on the package feed):
-/// international forms (<c>+</c>, <c>00</c>, the US <c>011</c>, Russia's <c>8~10</c>) keep their country code;
-/// national forms drop the country's trunk prefix and gain the default country's calling code. A per-country
-/// national length range rejects obvious typos. Numbers that cannot be read return null; the typed text is
-/// always kept beside the normalised one.
+/// A phone number as typed and as read. <see cref="E164"/> is null when the text is not a full number (a local number
+/// without area code, an unknown country code): then the number is kept as typed and unverified. Validity and kind
+/// are asked of the library only when read (each is a few microseconds of pattern matching).
+/// </summary>
+public sealed class PhoneReading
+{
+    private readonly Lib.PhoneNumber? _number;
+
+    internal PhoneReading(string typed, Lib.PhoneNumber? number, string? e164)
+    {
+        Typed = typed;
+        _number = number;
+        E164 = e164;
+        Digits = e164 is null ? PhoneNumbers.Digits(PhoneNumbers.StripExtension(typed)) : e164[1..];
+    }
+
+    /// <summary>The text as typed, trimmed.</summary>
+    public string Typed { get; }
+
+    /// <summary>The number in E.164 (<c>+4930123456</c>), also when the library calls it invalid; null when unverified.</summary>
+    public string? E164 { get; }
+
+    /// <summary>Read as a full number: false means kept as typed.</summary>
+    public bool IsVerified => E164 is not null;
+
+    /// <summary>What search and duplicate matching read: the E.164 digits (country code first), else the digits typed.</summary>
+    public string Digits { get; }
+
+    /// <summary>Text with too few digits to be a phone number at all ("call me", "n/a"): refused rather than kept.</summary>
+    public bool IsNumber => IsVerified || Digits.Length >= PhoneNumbers.MinDigits;
+
+    /// <summary>The library's verdict: a number in an assigned range of its country's plan.</summary>
+    public bool IsValid => _number is not null && IsVerified && PhoneNumbers.Util.IsValidNumber(_number);
+
+    /// <summary>Mobile, fixed line or other; FIXED_LINE_OR_MOBILE (the US and Canada, among others) counts as mobile.</summary>
+    public PhoneKind Kind => _number is null || !IsVerified ? PhoneKind.Unknown : PhoneNumbers.Util.GetNumberType(_number) switch
+    {
+        Lib.PhoneNumberType.MOBILE or Lib.PhoneNumberType.FIXED_LINE_OR_MOBILE => PhoneKind.Mobile,
+        Lib.PhoneNumberType.FIXED_LINE => PhoneKind.Fixed,
+        Lib.PhoneNumberType.UNKNOWN => PhoneKind.Unknown,
+        _ => PhoneKind.Other,
+    };
+}
+
+/// <summary>
+/// Phone numbers through libphonenumber (Google's metadata for 245 regions): reading typed text in the workspace's
+/// country, E.164 for storage and matching, and the one display format of the UI.
 /// </summary>
 public static class PhoneNumbers
 {
-    private sealed record Plan(string CallingCode, string? Trunk, int MinLength, int MaxLength, string? InternationalPrefix = "00");
+    /// <summary>Fewest digits a number kept as typed must have; fewer is not a phone number.</summary>
+    public const int MinDigits = 3;
 
-    private static readonly FrozenDictionary<string, Plan> Plans = new Dictionary<string, Plan>
-    {
-        ["US"] = new("1", "1", 10, 10, "011"),
-        ["CA"] = new("1", "1", 10, 10, "011"),
-        ["GB"] = new("44", "0", 9, 10),
-        ["IE"] = new("353", "0", 7, 9),
-        ["DE"] = new("49", "0", 6, 11),
-        ["AT"] = new("43", "0", 4, 13),
-        ["CH"] = new("41", "0", 9, 9),
-        ["FR"] = new("33", "0", 9, 9),
-        ["BE"] = new("32", "0", 8, 9),
-        ["NL"] = new("31", "0", 9, 9),
-        ["LU"] = new("352", null, 4, 11),
-        ["ES"] = new("34", null, 9, 9),
-        ["PT"] = new("351", null, 9, 9),
-        ["IT"] = new("39", null, 6, 11),   // Italian numbers keep their leading 0 (+39 06 …)
-        ["PL"] = new("48", null, 9, 9),
-        ["CZ"] = new("420", null, 9, 9),
-        ["SE"] = new("46", "0", 7, 9),
-        ["NO"] = new("47", null, 8, 8),
-        ["DK"] = new("45", null, 8, 8),
-        ["FI"] = new("358", "0", 5, 10),
-        ["GR"] = new("30", null, 10, 10),
-        ["RU"] = new("7", "8", 10, 10, "810"),
-        ["UA"] = new("380", "0", 9, 9),
-        ["TR"] = new("90", "0", 10, 10),
-        ["IL"] = new("972", "0", 8, 9),
-        ["AE"] = new("971", "0", 8, 9),
-        ["SA"] = new("966", "0", 9, 9),
-        ["EG"] = new("20", "0", 9, 10),
-        ["ZA"] = new("27", "0", 9, 9),
-        ["NG"] = new("234", "0", 8, 10, "009"),
-        ["KE"] = new("254", "0", 9, 9, "000"),
-        ["IN"] = new("91", "0", 10, 10),
-        ["PK"] = new("92", "0", 9, 10),
-        ["CN"] = new("86", "0", 10, 11),
-        ["HK"] = new("852", null, 8, 8, "001"),
-        ["JP"] = new("81", "0", 9, 10, "010"),
-        ["KR"] = new("82", "0", 8, 10, "001"),
-        ["SG"] = new("65", null, 8, 8, "000"),
-        ["MY"] = new("60", "0", 8, 10),
-        ["TH"] = new("66", "0", 8, 9, "001"),
-        ["VN"] = new("84", "0", 9, 10),
-        ["PH"] = new("63", "0", 10, 10),
-        ["ID"] = new("62", "0", 8, 12, "001"),
-        ["AU"] = new("61", "0", 9, 9, "0011"),
-        ["NZ"] = new("64", "0", 8, 10),
-        ["BR"] = new("55", "0", 10, 11),
-        ["MX"] = new("52", null, 10, 10),
-        ["AR"] = new("54", "0", 10, 11),
-        ["CO"] = new("57", null, 10, 10),
-        ["CL"] = new("56", null, 9, 9, "00"),
-        ["PE"] = new("51", "0", 8, 9),
-    }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+    /// <summary>What the UI says beside a number kept as typed (<see cref="PhoneReading.IsVerified"/> false).</summary>
+    public const string UnverifiedHint = "Could not verify this number: kept as typed; add the country code.";
 
-    public static IEnumerable<string> SupportedCountries => Plans.Keys;
+    internal static readonly Lib.PhoneNumberUtil Util = Lib.PhoneNumberUtil.GetInstance();
 
-    /// <summary>The E.164 form of <paramref name="typed"/>, read as a number of <paramref name="defaultCountry"/> when it has no country code.</summary>
-    public static string? ToE164(string? typed, string? defaultCountry)
+    /// <summary>
+    /// Reads <paramref name="typed"/>, as a number of <paramref name="defaultCountry"/> (ISO 3166-1 alpha-2) when it has no
+    /// country code; null for blank text. A number is read (E.164) when the library parses it and its length is possible for
+    /// its country, valid or not: the library's "possible only locally" (265-3830 in the US) is not a full number.
+    /// </summary>
+    public static PhoneReading? Read(string? typed, string? defaultCountry)
     {
         if (string.IsNullOrWhiteSpace(typed))
             return null;
         var text = typed.Trim();
-        // extensions ("ext. 12", "x12", "#12") are not part of the number
-        var extIndex = text.IndexOf("ext", StringComparison.OrdinalIgnoreCase);
-        if (extIndex > 0)
-            text = text[..extIndex];
-        var cut = text.IndexOfAny(['x', 'X', '#', ';']);
-        if (cut > 0)
-            text = text[..cut];
-        if (text.Any(char.IsLetter))
-            return null;
-
-        var plus = text.TrimStart().StartsWith('+');
-        var digits = new StringBuilder(text.Length);
-        foreach (var c in text)
-        {
-            if (char.IsAsciiDigit(c))
-                digits.Append(c);
-            else if (!(char.IsWhiteSpace(c) || c is '-' or '.' or '(' or ')' or '/' or '+' or '\u00a0'))
-                return null;
-        }
-        var number = digits.ToString();
-        Plans.TryGetValue(defaultCountry ?? "", out var plan);
-
-        if (plus)
-            return International(number);
-        if (plan?.InternationalPrefix is { } idd && number.StartsWith(idd, StringComparison.Ordinal) && number.Length > idd.Length + 7)
-            return International(number[idd.Length..]);
-        if (plan?.InternationalPrefix != "00" && number.StartsWith("00", StringComparison.Ordinal) && number.Length > 10)
-            return International(number[2..]);   // "00" is understood almost everywhere
-        if (plan is null)
-            return null;
-
-        var national = number;
-        if (plan.Trunk is { } trunk && national.StartsWith(trunk, StringComparison.Ordinal) && national.Length - trunk.Length >= plan.MinLength)
-            national = national[trunk.Length..];
-        // a national number typed with its own country code but without "+" (4915112345678 in DE)
-        else if (national.StartsWith(plan.CallingCode, StringComparison.Ordinal) && national.Length - plan.CallingCode.Length is var rest
-                 && rest >= plan.MinLength && rest <= plan.MaxLength && national.Length > plan.MaxLength)
-            national = national[plan.CallingCode.Length..];
-        if (national.Length < plan.MinLength || national.Length > plan.MaxLength)
-            return null;
-        return "+" + plan.CallingCode + national;
+        var number = Parse(text, defaultCountry);
+        return new PhoneReading(text, number, number is null ? null : Util.Format(number, Lib.PhoneNumberFormat.E164));
     }
 
-    private static string? International(string digits) =>
-        digits.Length is >= 8 and <= 15 && digits[0] != '0' ? "+" + digits : null;
+    /// <summary>The E.164 form of <paramref name="typed"/> (see <see cref="Read"/>), or null.</summary>
+    public static string? ToE164(string? typed, string? defaultCountry)
+    {
+        if (string.IsNullOrWhiteSpace(typed))
+            return null;
+        return Parse(typed.Trim(), defaultCountry) is { } number ? Util.Format(number, Lib.PhoneNumberFormat.E164) : null;
+    }
+
+    private static Lib.PhoneNumber? Parse(string text, string? defaultCountry)
+    {
+        try
+        {
+            var number = Util.Parse(text, string.IsNullOrEmpty(defaultCountry) ? "ZZ" : defaultCountry.ToUpperInvariant());
+            return Util.IsPossibleNumberWithReason(number) == Lib.PhoneNumberUtil.ValidationResult.IS_POSSIBLE ? number : null;
+        }
+        catch (Lib.NumberParseException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>True for text already in E.164 (<c>+</c> and 7-15 digits): stored numbers, which need no second parse.</summary>
+    public static bool IsE164(string? text) =>
+        text is { Length: >= 8 and <= 16 } && text[0] == '+' && text[1] != '0' && text.AsSpan(1).IndexOfAnyExceptInRange('0', '9') < 0;
+
+    private static readonly ConcurrentDictionary<(string E164, string? Country), string> DisplayCache = new();
+
+    /// <summary>
+    /// How the UI shows a number, everywhere: national format for numbers of the workspace's calling code ("(202) 555-0173"
+    /// in a US workspace), international otherwise ("+44 20 7946 0958"); an unverified number as typed.
+    /// </summary>
+    public static string Display(string? typed, string? e164, string? workspaceCountry)
+    {
+        if (e164 is null)
+            return typed?.Trim() ?? "";
+        var country = workspaceCountry?.ToUpperInvariant();
+        if (DisplayCache.TryGetValue((e164, country), out var shown))
+            return shown;
+        try
+        {
+            var number = Util.Parse(e164, "ZZ");
+            var national = country is not null && number.CountryCode == Util.GetCountryCodeForRegion(country);
+            shown = Util.Format(number, national ? Lib.PhoneNumberFormat.NATIONAL : Lib.PhoneNumberFormat.INTERNATIONAL);
+        }
+        catch (Lib.NumberParseException)
+        {
+            shown = e164;
+        }
+        // a page shows the same few dozen numbers again and again; the bound keeps a long-running server's memory flat
+        if (DisplayCache.Count > 20_000)
+            DisplayCache.Clear();
+        DisplayCache[(e164, country)] = shown;
+        return shown;
+    }
 
     /// <summary>Digits only, for "contains" search on phone numbers however they were typed.</summary>
     public static string Digits(string? text) => text is null ? "" : string.Concat(text.Where(char.IsAsciiDigit));
+
+    /// <summary>The text before an extension ("ext. 12", "x12", "#12"), which is not part of the number.</summary>
+    public static string? StripExtension(string? typed)
+    {
+        if (typed is null)
+            return null;
+        var ext = typed.IndexOf("ext", StringComparison.OrdinalIgnoreCase);
+        if (ext > 0)
+            typed = typed[..ext];
+        var cut = typed.IndexOfAny(['x', 'X', '#', ';']);
+        return cut > 0 ? typed[..cut] : typed;
+    }
 }

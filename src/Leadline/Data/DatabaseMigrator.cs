@@ -22,9 +22,11 @@ public sealed class SchemaTooNewException(int databaseVersion, int knownVersion)
 /// Applies the numbered SQL scripts in <c>Data/Migrations/{provider}</c> (embedded in the assembly), each in its
 /// own transaction together with its <c>schema_history</c> row; already-applied versions are skipped, so a
 /// second start-up is a no-op. Several instances starting at once serialise on a lock (an advisory lock on
-/// PostgreSQL, the write transaction on SQLite).
+/// PostgreSQL, the write transaction on SQLite). A script may be followed by code (<see cref="IMigrationStep"/>) in its
+/// transaction.
 /// </summary>
-public sealed class DatabaseMigrator(LeadlineDb db, DatabaseOptions options, TimeProvider clock, ILogger<DatabaseMigrator> log)
+public sealed class DatabaseMigrator(
+    LeadlineDb db, DatabaseOptions options, TimeProvider clock, ILogger<DatabaseMigrator> log, IEnumerable<IMigrationStep>? steps = null)
 {
     private const long PostgresLockKey = 0x4c6561646c696e65; // "Leadline"
 
@@ -72,6 +74,8 @@ public sealed class DatabaseMigrator(LeadlineDb db, DatabaseOptions options, Tim
                 if ((await AppliedVersionsAsync(connection, tx, ct)).Contains(script.Version))
                     continue;
                 await ExecuteAsync(connection, tx, script.Sql, ct);
+                foreach (var step in (steps ?? []).Where(s => s.Version == script.Version))
+                    await step.RunAsync(connection, tx, ct);
                 await using (var insert = connection.CreateCommand())
                 {
                     insert.Transaction = tx;

@@ -46,11 +46,11 @@ public static class MatchNormalization
         normalizedEmail is null ? null : normalizedEmail[..normalizedEmail.IndexOf('@', StringComparison.Ordinal)].Replace(".", "", StringComparison.Ordinal);
 
     /// <summary>
-    /// E.164 through <see cref="PhoneNumbers.ToE164"/>, without the "(0)" some write inside an international
-    /// number ("+49 (0)30 …"); null when the number cannot be read as a full number.
+    /// E.164 through <see cref="PhoneNumbers.ToE164"/>; null when the number cannot be read as a full number. A stored
+    /// lead's number is already E.164 and is taken as it is: parsing it again cost every key derivation a library parse.
     /// </summary>
     public static string? Phone(string? typed, string? defaultCountry) =>
-        PhoneNumbers.ToE164(typed?.Replace("(0)", "", StringComparison.Ordinal), defaultCountry);
+        PhoneNumbers.IsE164(typed) ? typed : PhoneNumbers.ToE164(typed, defaultCountry);
 
     /// <summary>
     /// The last seven digits of a phone number ("(312) 534-2680" and "534 2680" both give "5342680"): the
@@ -58,19 +58,8 @@ public static class MatchNormalization
     /// </summary>
     public static string? PhoneTail(string? typed)
     {
-        var digits = PhoneNumbers.Digits(StripExtension(typed));
+        var digits = PhoneNumbers.Digits(PhoneNumbers.StripExtension(typed));
         return digits.Length >= 7 ? digits[^7..] : null;
-    }
-
-    private static string? StripExtension(string? typed)
-    {
-        if (typed is null)
-            return null;
-        var ext = typed.IndexOf("ext", StringComparison.OrdinalIgnoreCase);
-        if (ext > 0)
-            typed = typed[..ext];
-        var cut = typed.IndexOfAny(['x', 'X', '#', ';']);
-        return cut > 0 ? typed[..cut] : typed;
     }
 
     /// <summary>"https://www.Shop.Example.co.uk/about" → "example.co.uk": the registrable domain, so subdomains of one site agree.</summary>

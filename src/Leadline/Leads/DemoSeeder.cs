@@ -127,8 +127,6 @@ public sealed class DemoSeeder(LeadlineDb db, TimeProvider clock, CurrentUser us
                 Company = company,
                 Title = company is null ? null : faker.Name.JobTitle(),
                 Email = hasEmail ? faker.Internet.Email(first, last).ToLowerInvariant() : null,
-                Phone = phone,
-                PhoneE164 = PhoneNumbers.ToE164(phone, "US"),
                 Website = company is null || faker.Random.Bool(0.5f) ? null : faker.Internet.DomainName(),
                 Source = faker.PickRandom(_sources),
                 PipelineId = stage.PipelineId,
@@ -156,6 +154,7 @@ public sealed class DemoSeeder(LeadlineDb db, TimeProvider clock, CurrentUser us
                 LoyaltyLevel = faker.PickRandom("bronze", "silver", "gold", null, null),
                 CreatedAt = created,
             };
+            lead.SetPhone(PhoneNumbers.Read(phone, "US"));
             lead.EmailNormalized = lead.Email;
             lead.HasContactInfo = lead.Email is not null || lead.Phone is not null || lead.Website is not null;
             return new DemoLead(lead, Activities(lead));

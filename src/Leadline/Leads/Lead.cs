@@ -1,3 +1,4 @@
+using Leadline.Common;
 using Leadline.Data;
 using Leadline.Pipeline;
 
@@ -51,14 +52,28 @@ public sealed class Lead : IWorkspaceOwned, ITimestamped
     /// <summary>Lower-cased, trimmed e-mail: what search and duplicate checks compare.</summary>
     public string? EmailNormalized { get; set; }
 
-    /// <summary>The phone as typed; <see cref="PhoneE164"/> is the normalised form.</summary>
+    /// <summary>The phone as typed; <see cref="PhoneE164"/> is the normalised form, null when unverified (kept as typed).</summary>
     public string? Phone { get; set; }
 
     public string? PhoneE164 { get; set; }
 
+    /// <summary>What the search reads of the phone: its E.164 digits, or the digits typed when it could not be read.</summary>
+    public string? PhoneDigits { get; set; }
+
     public string? Mobile { get; set; }
 
     public string? MobileE164 { get; set; }
+
+    public string? MobileDigits { get; set; }
+
+    /// <summary>False when a phone is kept as typed because it could not be read as a full number (no area or country code).</summary>
+    public bool PhoneVerified => Phone is null || PhoneE164 is not null;
+
+    public bool MobileVerified => Mobile is null || MobileE164 is not null;
+
+    public void SetPhone(PhoneReading? reading) => (Phone, PhoneE164, PhoneDigits) = (reading?.Typed, reading?.E164, reading?.Digits);
+
+    public void SetMobile(PhoneReading? reading) => (Mobile, MobileE164, MobileDigits) = (reading?.Typed, reading?.E164, reading?.Digits);
 
     public string? Website { get; set; }
 

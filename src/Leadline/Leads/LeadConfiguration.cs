@@ -14,7 +14,7 @@ internal sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
             b.Property(name).HasMaxLength(300);
         foreach (var name in new[] { nameof(Lead.Email), nameof(Lead.EmailNormalized) })
             b.Property(name).HasMaxLength(254);
-        foreach (var name in new[] { nameof(Lead.Phone), nameof(Lead.Mobile), nameof(Lead.PhoneE164), nameof(Lead.MobileE164), nameof(Lead.Code),
+        foreach (var name in new[] { nameof(Lead.Phone), nameof(Lead.Mobile), nameof(Lead.PhoneE164), nameof(Lead.MobileE164), nameof(Lead.PhoneDigits), nameof(Lead.MobileDigits), nameof(Lead.Code),
                      nameof(Lead.City), nameof(Lead.State), nameof(Lead.PostalCode), nameof(Lead.Gender), nameof(Lead.MaritalStatus),
                      nameof(Lead.AccountType), nameof(Lead.RelationshipType), nameof(Lead.LoyaltyLevel), nameof(Lead.LifecycleStage) })
             b.Property(name).HasMaxLength(50);
@@ -79,12 +79,12 @@ internal sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
 
     /// <summary>
     /// The search's trigram index, PostgreSQL only: ILIKE '%text%' on any of the five columns becomes a BitmapOr of one
-    /// GIN index. SQLite's search index is an FTS5 table (migration 0007), which an EF model cannot describe.
+    /// GIN index. Phones by their digits, so a number kept as typed is found too (migration 0021). SQLite's search index is an FTS5 table (migration 0007), which an EF model cannot describe.
     /// </summary>
     public static void AddPostgresSearch(ModelBuilder builder)
     {
         builder.HasPostgresExtension("pg_trgm");
-        builder.Entity<Lead>().HasIndex(l => new { l.Name, l.Company, l.Email, l.PhoneE164, l.MobileE164 }, "ix_leads_search")
+        builder.Entity<Lead>().HasIndex(l => new { l.Name, l.Company, l.Email, l.PhoneDigits, l.MobileDigits }, "ix_leads_search")
             .HasDatabaseName("ix_leads_search").HasMethod("gin").HasOperators([.. Enumerable.Repeat("gin_trgm_ops", 5)]);
     }
 }

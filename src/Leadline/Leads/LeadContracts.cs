@@ -113,7 +113,12 @@ public sealed record LeadResponse(
     LeadFlowStatus LeadFlow,
     DateTime? ClosedAt,
     DateTime? ReservedAt,
-    int? MergedIntoId);
+    int? MergedIntoId,
+    // false when the number could not be read as a full number (no area or country code, as 265-3830): it is kept as typed
+    // in phone/mobile, phoneE164/mobileE164 are null, and search and the duplicate check go by its digits; true otherwise
+    // (also when there is no number)
+    bool PhoneVerified,
+    bool MobileVerified);
 
 public enum FollowUpState
 {

@@ -18,7 +18,7 @@ internal sealed class LeadHistoryInterceptor(CurrentUser user, TimeProvider cloc
     private static readonly HashSet<string> Untracked =
     [
         nameof(Lead.UpdatedAt), nameof(Lead.CreatedAt), nameof(Lead.Version), nameof(Lead.Position), nameof(Lead.EmailNormalized),
-        nameof(Lead.PhoneE164), nameof(Lead.MobileE164), nameof(Lead.HasContactInfo), nameof(Lead.Status), nameof(Lead.PipelineId),
+        nameof(Lead.PhoneE164), nameof(Lead.MobileE164), nameof(Lead.PhoneDigits), nameof(Lead.MobileDigits), nameof(Lead.HasContactInfo), nameof(Lead.Status), nameof(Lead.PipelineId),
         nameof(Lead.StageChangedAt), nameof(Lead.WorkspaceId), nameof(Lead.Id), nameof(Lead.LeadFlow), nameof(Lead.LastActivityAt),
         nameof(Lead.FirstResponseAt),
     ];

@@ -47,5 +47,6 @@ public sealed class LeadMapper(LeadlineDb db)
         l.CustomFields is null ? null : JsonNode.Parse(l.CustomFields) as JsonObject,
         l.PhotoPath is null ? null : $"/leads/{l.Id}/photo?v={l.Version}",
         null, null, null, l.HasContactInfo, l.CreatedAt, l.UpdatedAt, l.LastActivityAt, l.FirstResponseAt, l.NextFollowUpAt,
-        FollowUp(l.NextFollowUpAt, clock), l.StageChangedAt, l.ArchivedAt is not null, l.LeadFlow, l.ClosedAt, l.ReservedAt, l.MergedIntoId);
+        FollowUp(l.NextFollowUpAt, clock), l.StageChangedAt, l.ArchivedAt is not null, l.LeadFlow, l.ClosedAt, l.ReservedAt, l.MergedIntoId,
+        l.PhoneVerified, l.MobileVerified);
 }

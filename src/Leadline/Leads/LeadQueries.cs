@@ -86,8 +86,9 @@ public sealed class LeadQueries(LeadlineDb db)
     }
 
     /// <summary>
-    /// Search in name, company and e-mail, and in the E.164 phone numbers when the text is mostly digits. PostgreSQL: any
-    /// substring (ILIKE/LIKE), answered by the trigram index ix_leads_search (0007). SQLite: texts of 3+ characters go to the
+    /// Search in name, company and e-mail, and in the phone numbers' digits (<see cref="Lead.PhoneDigits"/>: E.164, or as
+    /// typed for a number kept unverified) when the text is mostly digits. PostgreSQL: any
+    /// substring (ILIKE/LIKE), answered by the trigram index ix_leads_search (0007, 0021). SQLite: texts of 3+ characters go to the
     /// FTS5 table leads_search or, for an e-mail address, the e-mail index (<see cref="SqliteSearch"/>), which find words by their beginning and phone numbers by
     /// their start or last digits; shorter texts use LIKE, which reads the list's order until a page is full (a short text
     /// matches many leads, so that is quick).
@@ -95,21 +96,46 @@ public sealed class LeadQueries(LeadlineDb db)
     private IQueryable<Lead> Search(IQueryable<Lead> q, string text)
     {
         var pattern = "%" + EscapeLike(text) + "%";
-        var (digits, byPhone) = PhoneDigits(text);
-        var digitPattern = "%" + digits + "%";
+        var phone = PhoneDigits(text);
+        var byPhone = phone is not null;
+        var typed = "%" + phone?.Typed + "%";
+        // the number's E.164 digits as a second pattern only when they differ (each pattern is one more index scan)
+        if (phone?.Read is { } read)
+        {
+            var asRead = "%" + read + "%";
+            return db.Database.IsNpgsql()
+                ? q.Where(l => EF.Functions.ILike(l.Name, pattern, "\\") || EF.Functions.ILike(l.Company!, pattern, "\\") || EF.Functions.ILike(l.Email!, pattern, "\\")
+                               || EF.Functions.Like(l.PhoneDigits!, typed) || EF.Functions.Like(l.MobileDigits!, typed)
+                               || EF.Functions.Like(l.PhoneDigits!, asRead) || EF.Functions.Like(l.MobileDigits!, asRead))
+                : q.Where(l => EF.Functions.Like(l.Name, pattern, "\\") || EF.Functions.Like(l.Company!, pattern, "\\") || EF.Functions.Like(l.Email!, pattern, "\\")
+                               || EF.Functions.Like(l.PhoneDigits!, typed) || EF.Functions.Like(l.MobileDigits!, typed)
+                               || EF.Functions.Like(l.PhoneDigits!, asRead) || EF.Functions.Like(l.MobileDigits!, asRead));
+        }
         if (db.Database.IsNpgsql())
             return q.Where(l => EF.Functions.ILike(l.Name, pattern, "\\") || EF.Functions.ILike(l.Company!, pattern, "\\") || EF.Functions.ILike(l.Email!, pattern, "\\")
-                                || (byPhone && (EF.Functions.Like(l.PhoneE164!, digitPattern) || EF.Functions.Like(l.MobileE164!, digitPattern))));
+                                || (byPhone && (EF.Functions.Like(l.PhoneDigits!, typed) || EF.Functions.Like(l.MobileDigits!, typed))));
         return q.Where(l => EF.Functions.Like(l.Name, pattern, "\\") || EF.Functions.Like(l.Company!, pattern, "\\") || EF.Functions.Like(l.Email!, pattern, "\\")
-                            || (byPhone && (EF.Functions.Like(l.PhoneE164!, digitPattern) || EF.Functions.Like(l.MobileE164!, digitPattern))));
+                            || (byPhone && (EF.Functions.Like(l.PhoneDigits!, typed) || EF.Functions.Like(l.MobileDigits!, typed))));
     }
 
-    /// <summary>A phone search: 3+ digits that make up (nearly) the whole text, as in "+44 20 7946" or "(202) 555".</summary>
-    private static (string Digits, bool ByPhone) PhoneDigits(string text)
+    /// <summary>
+    /// A phone search: 3+ digits that make up (nearly) the whole text, as in "+44 20 7946" or "(202) 555"; null otherwise.
+    /// <c>Typed</c> is its digits; <c>Read</c> the digits of its E.164 form when the text is a full number in the workspace's
+    /// country ("030 1234567" in Germany is +49301234567, whose digits do not hold "0301234567").
+    /// </summary>
+    private (string Typed, string? Read)? PhoneDigits(string text)
     {
         var digits = PhoneNumbers.Digits(text);
-        return (digits, digits.Length >= 3 && digits.Length >= text.Count(char.IsLetterOrDigit) - 1);
+        if (digits.Length < 3 || digits.Length < text.Count(char.IsLetterOrDigit) - 1)
+            return null;
+        var e164 = digits.Length >= 7 ? PhoneNumbers.ToE164(text, WorkspaceCountry()) : null;
+        return (digits, e164 is null || e164.Contains(digits, StringComparison.Ordinal) ? null : e164[1..]);
     }
+
+    private string? _workspaceCountry;
+
+    private string WorkspaceCountry() => _workspaceCountry ??=
+        db.Workspaces.AsNoTracking().Where(w => w.Id == db.CurrentWorkspaceId).Select(w => w.DefaultCountry).FirstOrDefault() ?? "";
 
     /// <summary>
     /// On SQLite, the leads the search finds through an index; null elsewhere or when the text is too short. An e-mail
@@ -151,13 +177,13 @@ public sealed class LeadQueries(LeadlineDb db)
     /// The FTS5 query for a search: the text as a phrase whose last word may continue ("john sm" finds John Smith) in the
     /// name, company and e-mail columns, or its digits as the beginning of an indexed phone token (see migration 0007).
     /// </summary>
-    private static string? SqliteMatch(string text)
+    private string? SqliteMatch(string text)
     {
         if (text.Length < 3 || !text.Any(char.IsLetterOrDigit))
             return null;
         static string Phrase(string s) => "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\" *";
-        var (digits, byPhone) = PhoneDigits(text);
-        return "{name company email} : " + Phrase(text) + (byPhone ? " OR {phones} : " + Phrase(digits) : "");
+        var phone = PhoneDigits(text);
+        return "{name company email} : " + Phrase(text) + (phone is { } p ? " OR {phones} : " + Phrase(p.Typed) : "") + (phone?.Read is { } read ? " OR {phones} : " + Phrase(read) : "");
     }
 
     private IQueryable<Lead> Contains(IQueryable<Lead> q, string text, System.Linq.Expressions.Expression<Func<Lead, string?>> column)

@@ -79,19 +79,19 @@ public sealed class LeadWriter(LeadlineDb db, TimeProvider clock)
                 errors.Add("email", "Enter a valid e-mail address, such as name@example.com.");
             changes.Add(() => lead.Email = email);
         }
-        foreach (var (path, value, label, set) in new (string, string?, string, Action<string?, string?>)[]
+        foreach (var (path, value, label, set) in new (string, string?, string, Action<PhoneReading?>)[]
                  {
-                     ("phone", input.Phone, "Phone", (typed, e164) => { lead.Phone = typed; lead.PhoneE164 = e164; }),
-                     ("mobile", input.Mobile, "Mobile", (typed, e164) => { lead.Mobile = typed; lead.MobileE164 = e164; }),
+                     ("phone", input.Phone, "Phone", lead.SetPhone),
+                     ("mobile", input.Mobile, "Mobile", lead.SetMobile),
                  })
         {
             if (!Has(path))
                 continue;
-            var typed = Text(path, value, 50, label);
-            var e164 = PhoneNumbers.ToE164(typed, workspace.DefaultCountry);
-            if (typed is not null && e164 is null)
-                errors.Add(path, $"{label} is not a phone number we can read: include the country code (+44 20 7946 0958) or use a {workspace.DefaultCountry} number.");
-            changes.Add(() => set(typed, e164));
+            // a number that is not a full number (no area or country code) is kept as typed, unverified: the lead is not lost
+            var reading = PhoneNumbers.Read(Text(path, value, 50, label), workspace.DefaultCountry);
+            if (reading is { IsNumber: false })
+                errors.Add(path, $"{label} is not a phone number: type its digits, such as +44 20 7946 0958 or a {workspace.DefaultCountry} number.");
+            changes.Add(() => set(reading));
         }
         if (Has("website"))
         {

@@ -11,6 +11,7 @@ public static class LeadsFeature
             .AddScoped<LeadChangeNotifier>()
             .AddScoped<IInterceptor>(sp => sp.GetRequiredService<LeadChangeNotifier>())
             .AddScoped<LeadWriter>()
+            .AddSingleton<Data.IMigrationStep, PhoneRenormalization>()
             .AddScoped<LeadService>()
             .AddScoped<LeadQueries>()
             .AddScoped<LeadMapper>()

@@ -22,6 +22,7 @@ public static class QueueFields
     {
         ["company"] = ("Company", l => l.Company),
         ["email"] = ("E-mail", l => l.Email),
+        // the page shows it through PhoneLink, in the workspace's display format
         ["phone"] = ("Phone", l => l.PhoneE164 ?? l.Phone ?? l.MobileE164 ?? l.Mobile),
         ["source"] = ("Source", l => l.Source.ToString()),
         ["city"] = ("City", l => l.City),

@@ -14,7 +14,6 @@ public sealed class PhoneNumberTests
     [InlineData("GB", "07700 900123", "+447700900123")]
     [InlineData("DE", "030 1234567", "+49301234567")]
     [InlineData("DE", "0151 12345678", "+4915112345678")]
-    [InlineData("DE", "4915112345678", "+4915112345678")]
     [InlineData("FR", "01 23 45 67 89", "+33123456789")]
     [InlineData("FR", "06-12-34-56-78", "+33612345678")]
     [InlineData("ES", "912 345 678", "+34912345678")]
@@ -43,16 +42,73 @@ public sealed class PhoneNumberTests
         Assert.Equal(expected, PhoneNumbers.ToE164(typed, country));
 
     [Theory]
-    [InlineData("US", "555-0100")]          // too short for a US number
+    [InlineData("US", "555-0100")]          // a local number: no area code
+    [InlineData("US", "265-3830")]
     [InlineData("US", "call me")]
     [InlineData("DE", "+0 123 456 789")]
     [InlineData("FR", "01 23 45")]
     [InlineData("GB", "")]
     [InlineData("ZZ", "12345678")]          // unknown country and no country code
+    [InlineData(null, "12345678")]
     [InlineData("US", "+1 415 555 0100 0000 0000")]
-    public void Unreadable_numbers_give_null(string country, string typed) =>
+    public void Numbers_that_are_not_full_numbers_have_no_E164(string? country, string typed) =>
         Assert.Null(PhoneNumbers.ToE164(typed, country));
 
+    [Theory]
+    // country, as typed, E.164, valid as the library says, kind
+    [InlineData("AR", "011 15-2345-6789", "+5491123456789", true, PhoneKind.Mobile)]     // Buenos Aires mobile: area 11, the 15 becomes the 9
+    [InlineData("PH", "(02) 3234 5678", "+63232345678", true, PhoneKind.Fixed)]          // Manila's eight-digit numbers
+    [InlineData("US", "+44 7700 900123", "+447700900123", false, PhoneKind.Unknown)]      // Ofcom's drama range: kept, not valid
+    [InlineData("US", "+972 98 765 4321", "+972987654321", false, PhoneKind.Unknown)]     // the pywa test sender
+    [InlineData("US", "(834) 555-0273", "+18345550273", false, PhoneKind.Unknown)]        // no such area code
+    [InlineData("US", "202-555-0173", "+12025550173", true, PhoneKind.Mobile)]            // FIXED_LINE_OR_MOBILE counts as mobile
+    [InlineData("DE", "0151 12345678", "+4915112345678", true, PhoneKind.Mobile)]
+    [InlineData("DE", "030 1234567", "+49301234567", true, PhoneKind.Fixed)]
+    [InlineData("US", "1-800-FLOWERS", "+18003569377", true, PhoneKind.Other)]            // toll-free, letters read as digits
+    public void The_library_gives_E164_validity_and_kind(string country, string typed, string e164, bool valid, PhoneKind kind)
+    {
+        var reading = PhoneNumbers.Read(typed, country)!;
+
+        Assert.Equal(e164, reading.E164);
+        Assert.True(reading.IsVerified);
+        Assert.Equal(e164[1..], reading.Digits);
+        Assert.Equal(valid, reading.IsValid);
+        Assert.Equal(kind, reading.Kind);
+    }
+
+    [Theory]
+    [InlineData("265-3830", "2653830")]
+    [InlineData("265-3830 ext. 12", "2653830")]
+    [InlineData("+999 1234 5678", "99912345678")]   // no such country code
+    public void A_number_that_cannot_be_read_is_kept_as_typed_with_its_digits(string typed, string digits)
+    {
+        var reading = PhoneNumbers.Read(typed, "US")!;
+
+        Assert.Null(reading.E164);
+        Assert.False(reading.IsVerified);
+        Assert.True(reading.IsNumber);
+        Assert.Equal(typed, reading.Typed);
+        Assert.Equal(digits, reading.Digits);
+        Assert.False(reading.IsValid);
+    }
+
+    [Theory]
+    [InlineData("call me")]
+    [InlineData("n/a")]
+    [InlineData("ext 12")]
+    public void Text_with_too_few_digits_is_not_a_number(string typed) => Assert.False(PhoneNumbers.Read(typed, "US")!.IsNumber);
+
+    [Theory]
+    // workspace country, E.164, shown
+    [InlineData("US", "+12025550173", "(202) 555-0173")]
+    [InlineData("US", "+18345550273", "(834) 555-0273")]       // invalid, still shown the same way as its neighbours
+    [InlineData("CA", "+12025550173", "(202) 555-0173")]       // one numbering plan
+    [InlineData("US", "+442079460958", "+44 20 7946 0958")]
+    [InlineData("DE", "+49301234567", "030 1234567")]
+    [InlineData("AR", "+5491123456789", "011 15-2345-6789")]
+    public void Numbers_show_nationally_in_their_own_country_and_internationally_elsewhere(string country, string e164, string shown) =>
+        Assert.Equal(shown, PhoneNumbers.Display("typed", e164, country));
+
     [Fact]
-    public void At_least_fifteen_countries_are_supported() => Assert.True(PhoneNumbers.SupportedCountries.Count() >= 15);
+    public void An_unverified_number_shows_as_typed() => Assert.Equal("265-3830", PhoneNumbers.Display(" 265-3830 ", null, "US"));
 }

@@ -112,8 +112,52 @@ public sealed class MigrationTests
         Assert.Empty(await db.Database.SqlQueryRaw<string>("SELECT tbl AS \"Value\" FROM sqlite_stat1 WHERE tbl = 'leads'").ToListAsync());   // never analysed: left alone
     }
 
-    // script 0020 undone, so that it can be applied again
-    private const string UndoLastScript = "DROP INDEX ix_leads_workspace_id_city_created_at_id; DROP INDEX ix_leads_workspace_id_postal_code_created_at_id;";
+    // script 0021 undone, so that it can be applied again (its triggers read the columns it adds)
+    private const string UndoLastScript = """
+        DROP TRIGGER leads_search_insert; DROP TRIGGER leads_search_delete; DROP TRIGGER leads_search_update;
+        ALTER TABLE leads DROP COLUMN phone_digits; ALTER TABLE leads DROP COLUMN mobile_digits;
+        """;
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task A_step_runs_after_its_script_in_the_script_s_transaction(Db kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        var last = DatabaseMigrator.Scripts(database.Provider)[^1].Version;
+        var failing = new RecordingStep(last, fail: true);
+
+        await using (var db = new LeadlineDb(database.Options()))
+            await Assert.ThrowsAsync<InvalidOperationException>(() =>
+                new DatabaseMigrator(db, database.DatabaseOptions(), Clock, NullLogger<DatabaseMigrator>.Instance, [failing]).MigrateAsync());
+
+        await using var check = new LeadlineDb(database.Options());
+        Assert.Equal(1, failing.Runs);
+        // the script and its step go together: the script is not recorded, so the next start-up runs both again
+        Assert.DoesNotContain(last, await check.Database.SqlQueryRaw<int>("SELECT version AS \"Value\" FROM schema_history").ToListAsync());
+        var step = new RecordingStep(last, fail: false);
+        Assert.Equal(1, await new DatabaseMigrator(check, database.DatabaseOptions(), Clock, NullLogger<DatabaseMigrator>.Instance, [step]).MigrateAsync());
+        Assert.Equal(1, step.Runs);
+        Assert.Equal(0, await new DatabaseMigrator(check, database.DatabaseOptions(), Clock, NullLogger<DatabaseMigrator>.Instance, [step]).MigrateAsync());
+        Assert.Equal(1, step.Runs);
+    }
+
+    private sealed class RecordingStep(int version, bool fail) : IMigrationStep
+    {
+        public int Runs { get; private set; }
+
+        public int Version => version;
+
+        public async Task RunAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, CancellationToken ct)
+        {
+            Runs++;
+            // the script's changes are visible to its step (the leads' columns of script 0021)
+            await using var cmd = connection.CreateCommand();
+            cmd.Transaction = transaction;
+            cmd.CommandText = "SELECT count(phone_digits) FROM leads";
+            await cmd.ExecuteScalarAsync(ct);
+            if (fail)
+                throw new InvalidOperationException("step failed");
+        }
+    }
 
     private static Task<List<string>> StatisticsAsync(LeadlineDb db, string index) =>
         db.Database.SqlQueryRaw<string>("SELECT stat AS \"Value\" FROM sqlite_stat1 WHERE idx = {0}", index).ToListAsync();

@@ -31,7 +31,7 @@ public sealed class TestWorkspace
     /// <summary>An API client authenticated as the workspace's admin.</summary>
     public HttpClient Admin { get; }
 
-    public static async Task<TestWorkspace> CreateAsync(LeadlineApp app, string? timeZone = "UTC")
+    public static async Task<TestWorkspace> CreateAsync(LeadlineApp app, string? timeZone = "UTC", string defaultCountry = "DE")
     {
         var tag = Guid.NewGuid().ToString("N")[..10];
         var email = $"admin-{tag}@example.com";
@@ -40,7 +40,7 @@ public sealed class TestWorkspace
         {
             Name = $"Workspace {tag}",
             TimeZone = timeZone,
-            DefaultCountry = "DE",
+            DefaultCountry = defaultCountry,
             AdminName = "Ada Admin",
             AdminEmail = email,
             AdminPassword = Password,
