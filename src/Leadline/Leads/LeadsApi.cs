@@ -131,17 +131,18 @@ internal static class LeadsApi
     /// <summary>Reads a lead body and which properties it names (PATCH changes only those); type errors → 400 naming the field.</summary>
     public static bool TryRead(JsonObject body, JsonSerializerOptions options, out LeadInput? input, out HashSet<string>? present, out IResult? problem)
     {
+        input = null;
         present = [];
-        foreach (var (key, value) in body)
-        {
-            var name = char.ToLowerInvariant(key[0]) + key[1..];
-            present.Add(name);
-            if (value is JsonObject nested && name is "address" or "social")
-                foreach (var (inner, _) in nested)
-                    present.Add($"{name}.{char.ToLowerInvariant(inner[0])}{inner[1..]}");
-        }
         try
         {
+            foreach (var (key, value) in body)
+            {
+                var name = char.ToLowerInvariant(key[0]) + key[1..];
+                present.Add(name);
+                if (value is JsonObject nested && name is "address" or "social")
+                    foreach (var (inner, _) in nested)
+                        present.Add($"{name}.{char.ToLowerInvariant(inner[0])}{inner[1..]}");
+            }
             input = body.Deserialize<LeadInput>(options) ?? new LeadInput();
             problem = null;
             return true;
@@ -149,10 +150,19 @@ internal static class LeadsApi
         catch (JsonException ex)
         {
             var field = ex.Path?.TrimStart('$', '.') is { Length: > 0 } path ? path : "body";
-            input = null;
             problem = TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [$"{field} has the wrong type."] });
-            return false;
         }
+        catch (ArgumentException)
+        {
+            // JsonObject refuses a name that appears twice only when it is read
+            problem = TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["A field appears twice in the body."] });
+        }
+        catch (InvalidOperationException ex) when (ex.Message.Contains("UTF-16", StringComparison.Ordinal))
+        {
+            // "\ud800": an escaped half of a character, which no text column can store
+            problem = TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["The body contains half of a character (an unpaired \\uD800-\\uDFFF escape): remove it."] });
+        }
+        return false;
     }
 }
 

@@ -7,7 +7,7 @@ CREATE TABLE browser_sessions (
     created_at timestamp with time zone NOT NULL,
     expires_at timestamp with time zone,
     CONSTRAINT pk_browser_sessions PRIMARY KEY (key_hash),
-    CONSTRAINT fk_browser_sessions_users_user_id FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
+    CONSTRAINT fk_browser_sessions_user_id FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
 );
 
 CREATE INDEX ix_browser_sessions_user_id ON browser_sessions (user_id);

@@ -6,7 +6,7 @@ CREATE TABLE "browser_sessions" (
     "ticket" BLOB NOT NULL,
     "created_at" TEXT NOT NULL,
     "expires_at" TEXT NULL,
-    CONSTRAINT "fk_browser_sessions_users_user_id" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE
+    CONSTRAINT "fk_browser_sessions_user_id" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE
 );
 
 CREATE INDEX "ix_browser_sessions_user_id" ON "browser_sessions" ("user_id");
