@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Leadline.Identity;
 using Leadline.Leads;
-using Leadline.Tests.Identity;
 using Leadline.Tests.TestInfrastructure;
 
 namespace Leadline.Tests.Common;
@@ -19,7 +18,7 @@ public sealed class NoServerErrorTests(AppFixture fixture) : IClassFixture<AppFi
     {
         var app = await fixture.For(db);
         var workspace = await TestWorkspace.CreateAsync(app);
-        using var browser = await PermissionWalkTests.SignInAsync(app, workspace.AdminEmail);
+        using var browser = await CookieBrowser.SignInAsync(app, workspace.AdminEmail);
         var failures = new List<string>();
         foreach (var name in LeadFilter.Parameters.Select(p => p.Name))
         {
@@ -73,7 +72,7 @@ public sealed class NoServerErrorTests(AppFixture fixture) : IClassFixture<AppFi
     {
         var app = await fixture.For(db);
         var workspace = await TestWorkspace.CreateAsync(app);
-        using var browser = await PermissionWalkTests.SignInAsync(app, workspace.AdminEmail);
+        using var browser = await CookieBrowser.SignInAsync(app, workspace.AdminEmail);
 
         foreach (var path in new[] { "/queue?page=abc", "/pipeline?pipelineId=abc", "/leads/merge?ids=abc", "/settings/pipeline?pipelineId=x" })
             Assert.Equal((path, HttpStatusCode.BadRequest), (path, (await browser.GetAsync(path)).StatusCode));

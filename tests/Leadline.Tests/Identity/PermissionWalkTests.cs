@@ -99,13 +99,13 @@ public sealed partial class PermissionWalkTests(AppFixture fixture) : IClassFixt
         var app = await fixture.For(db);
         var workspace = await TestWorkspace.CreateAsync(app);
         var bearer = new Dictionary<string, HttpClient> { [Roles.Admin] = workspace.Admin };
-        var cookie = new Dictionary<string, HttpClient> { [Roles.Admin] = await SignInAsync(app, workspace.AdminEmail) };
+        var cookie = new Dictionary<string, HttpClient> { [Roles.Admin] = await CookieBrowser.SignInAsync(app, workspace.AdminEmail) };
         var leadOf = new Dictionary<string, int> { [Roles.Admin] = await CreateOwnLeadAsync(workspace.Admin) };
         foreach (var role in new[] { Roles.Manager, Roles.Agent })
         {
             var (_, email, client) = await workspace.AddUserAsync(role);
             bearer[role] = client;
-            cookie[role] = await SignInAsync(app, email);
+            cookie[role] = await CookieBrowser.SignInAsync(app, email);
             leadOf[role] = await CreateOwnLeadAsync(client);
         }
 
@@ -181,24 +181,6 @@ public sealed partial class PermissionWalkTests(AppFixture fixture) : IClassFixt
     private static string Fill(string pattern, int leadId) =>
         RouteValue().Replace(pattern, m => m.Groups["constraint"].Value == "guid" ? Guid.Empty.ToString() : m.Groups["name"].Value == "Code" ? "404" : leadId.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryToken();
-
     [GeneratedRegex(@"\{(?<name>\w+)(:(?<constraint>\w+))?\}")]
     private static partial Regex RouteValue();
-
-    /// <summary>A browser-like client signed in through the sign-in form (cookie session), redirects not followed.</summary>
-    public static async Task<HttpClient> SignInAsync(LeadlineApp app, string email)
-    {
-        var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-        var page = await client.GetStringAsync("/login");
-        var token = AntiforgeryToken().Match(page).Groups[1].Value;
-        var response = await client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["_handler"] = "login", ["__RequestVerificationToken"] = token, ["Input.Email"] = email, ["Input.Password"] = TestWorkspace.Password,
-        }));
-        Assert.True(response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.OriginalString.Contains("login", StringComparison.Ordinal) != true,
-            $"sign-in of {email}: {(int)response.StatusCode} {response.Headers.Location}");
-        return client;
-    }
 }
