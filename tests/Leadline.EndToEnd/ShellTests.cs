@@ -62,6 +62,8 @@ public sealed class ShellTests(AdminServer server) : BrowserTest(server), IClass
         await page.GotoAsync("/api/docs");
 
         await Expect(page.GetByRole(Microsoft.Playwright.AriaRole.Heading, new() { Name = "Leadline | v1" })).ToBeVisibleAsync();
+        // the groups after the first are collapsed: open the leads
+        await page.GetByRole(Microsoft.Playwright.AriaRole.Link, new() { Name = "Leads", Exact = true }).First.ClickAsync();
         await Expect(page.GetByText("/api/v1/leads").First).ToBeAttachedAsync();
         await ShotAsync(page, "1-api-reference");
         // everything from the app itself: no CDN, no web fonts, no telemetry
