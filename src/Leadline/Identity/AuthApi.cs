@@ -12,7 +12,7 @@ internal static class AuthApi
 
     public static void MapAuthApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/auth/token", IssueTokenAsync).WithName("IssueToken").AllowAnonymous().RequireRateLimiting(TokenRateLimit);
+        api.MapPost("/auth/token", IssueTokenAsync).WithTags("Authentication").WithName("IssueToken").AllowAnonymous().RequireRateLimiting(TokenRateLimit);
     }
 
     private static async Task<Results<Ok<IssuedToken>, ValidationProblem, ProblemHttpResult>> IssueTokenAsync(
