@@ -17,7 +17,8 @@ internal static class LeadsApi
         leads.MapPost("/", CreateAsync).WithName("CreateLead").RequirePermission(Permission.LeadsWrite);
         leads.MapGet("/export", ExportAsync).WithName("ExportLeads").RequirePermission(Permission.Export).WithQueryParameters(LeadFilter.Parameters);
         leads.MapPost("/import", ImportAsync).WithName("ImportLeads").RequirePermission(Permission.Import).Accepts<string>("text/csv")
-            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(((IEndpointRouteBuilder)api).ServiceProvider.GetRequiredService<IOptions<ImportOptions>>().Value.MaxRequestBytes));
+            // the server's limit, with room for a chunked body's framing (which Kestrel counts); the handler counts the exact limit
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(((IEndpointRouteBuilder)api).ServiceProvider.GetRequiredService<IOptions<ImportOptions>>().Value.MaxRequestBytes + 1024 * 1024));
         leads.MapPost("/codes", NextCodeAsync).WithName("NextLeadCode").RequirePermission(Permission.LeadsWrite);
         leads.MapGet("/{id:int}", GetAsync).WithName("GetLead").RequirePermission(Permission.LeadsRead);
         leads.MapPatch("/{id:int}", UpdateAsync).WithName("UpdateLead").RequirePermission(Permission.LeadsWrite);
