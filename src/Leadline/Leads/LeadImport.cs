@@ -101,13 +101,12 @@ public sealed class LeadImport(
         var owners = await db.Users.AsNoTracking().Where(u => u.IsActive).ToDictionaryAsync(u => u.NormalizedEmail!, u => u.Id, ct);
         var run = new Run(policy, workspace, await writer.LookupsAsync(ct), user.IsAuthenticated ? (user.Id, user.Name) : (null, "System"),
             await StartRunAsync(request, ct));
-        var rows = new List<ParsedRow>(BatchSize);
 
         using var stopBeating = new CancellationTokenSource();
         var heartbeat = HeartbeatAsync(run.Record.Id, stopBeating.Token);
         try
         {
-            await ImportRowsAsync(csv, map, stages, owners, request, run, rows, ct);
+            await ImportRowsAsync(csv, map, stages, owners, request, run, ct);
         }
         catch (Exception ex)
         {
@@ -123,8 +122,9 @@ public sealed class LeadImport(
     }
 
     private async Task ImportRowsAsync(CsvReader csv, Dictionary<int, string> map, List<Pipeline.Stage> stages, Dictionary<string, int> owners,
-        ImportRequest request, Run run, List<ParsedRow> rows, CancellationToken ct)
+        ImportRequest request, Run run, CancellationToken ct)
     {
+        var rows = new List<ParsedRow>(BatchSize);
         await using var checkDb = ActivatorUtilities.CreateInstance<LeadlineDb>(services);
         var check = new BatchCheck(ActivatorUtilities.CreateInstance<Duplicates.DuplicateFinder>(services, checkDb), ActivatorUtilities.CreateInstance<LeadWriter>(services, checkDb));
         await using (var bulk = await LeadBulkWriter.OpenAsync(db, refreshStatistics: false, ct))
