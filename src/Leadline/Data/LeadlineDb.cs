@@ -31,6 +31,8 @@ public sealed class LeadlineDb(DbContextOptions<LeadlineDb> options, WorkspaceSc
 
     public DbSet<LeadHistory> LeadHistory => Set<LeadHistory>();
 
+    public DbSet<ImportRun> Imports => Set<ImportRun>();
+
     public DbSet<Reminders.Reminder> Reminders => Set<Reminders.Reminder>();
 
     public DbSet<Reminders.Notification> Notifications => Set<Reminders.Notification>();

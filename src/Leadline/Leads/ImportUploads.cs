@@ -10,9 +10,6 @@ namespace Leadline.Leads;
 /// <summary>An uploaded CSV waiting for its import (the preview step).</summary>
 public sealed record ImportUpload(Guid Id, string FileName, long Bytes, int Rows, DateTimeOffset UploadedAt);
 
-/// <summary>What an import did, kept next to the upload so the result page can be reloaded without importing again.</summary>
-public sealed record ImportOutcome(string FileName, int Rows, DuplicatePolicy Policy, ImportResult Result, DateTimeOffset FinishedAt);
-
 /// <summary>The header and the first data rows of an upload, each row with the row number the import reports.</summary>
 public sealed record CsvPreview(IReadOnlyList<string> Header, IReadOnlyList<(long Row, IReadOnlyList<string> Values)> Rows);
 
@@ -174,14 +171,22 @@ public static class ImportUploads
         }
     }
 
-    /// <summary>True while an import of this upload is running.</summary>
-    public static bool IsImporting(CurrentUser me, Guid id) => File.Exists(CsvPath(me, id) + ".importing");
-
-    public static Task SaveOutcomeAsync(CurrentUser me, Guid id, ImportOutcome outcome, CancellationToken ct) =>
-        WriteJsonAsync(OutcomePath(me, id), outcome, ct);
-
-    public static async Task<ImportOutcome?> FindOutcomeAsync(CurrentUser me, Guid id, CancellationToken ct) =>
-        await ReadJsonAsync<ImportOutcome>(OutcomePath(me, id), ct) is { } outcome && DateTimeOffset.UtcNow - outcome.FinishedAt <= Lifetime ? outcome : null;
+    /// <summary>
+    /// Gives back the file of an import that stopped without handing it back (its process died): call only when the
+    /// import's record says it stopped. Of two callers at once, one moves it.
+    /// </summary>
+    public static void Recover(CurrentUser me, Guid id)
+    {
+        try
+        {
+            if (!File.Exists(CsvPath(me, id)))
+                File.Move(CsvPath(me, id) + ".importing", CsvPath(me, id));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // gone (swept) or moved by the other caller
+        }
+    }
 
     /// <summary>Deletes every upload and result older than <see cref="Lifetime"/>, of all users.</summary>
     public static void Sweep()
@@ -238,8 +243,6 @@ public static class ImportUploads
     private static string CsvPath(CurrentUser me, Guid id) => Path.Combine(Folder(me), $"{id:N}.csv");
 
     private static string UploadPath(CurrentUser me, Guid id) => Path.Combine(Folder(me), $"{id:N}.upload.json");
-
-    private static string OutcomePath(CurrentUser me, Guid id) => Path.Combine(Folder(me), $"{id:N}.result.json");
 
     private static async Task WriteJsonAsync<T>(string path, T value, CancellationToken ct)
     {

@@ -18,6 +18,29 @@ public sealed record ImportError(long Row, string Message);
 
 public sealed record ImportResult(int Created, int Updated, int Skipped, IReadOnlyList<ImportError> Errors);
 
+/// <summary>What is imported and how. <see cref="FromRow"/> (the file's row, 1 = the header) above 2 does the rest of a
+/// file an earlier import stopped in: the rows before it are read past.</summary>
+public sealed record ImportRequest(string FileName, DuplicatePolicy Policy)
+{
+    public IReadOnlyDictionary<string, string>? Columns { get; init; }
+
+    /// <summary>Data rows in the file, when known (a web upload).</summary>
+    public int? Total { get; init; }
+
+    public Guid? UploadId { get; init; }
+
+    public long FromRow { get; init; } = 2;
+
+    /// <summary>Why the import stopped when its token is cancelled (the app shutting down, the client gone).</summary>
+    public string Cancelled { get; init; } = "The import was cancelled.";
+}
+
+/// <summary>An import that stopped part-way: <see cref="Run"/> is what its committed batches hold and where to resume.</summary>
+public sealed class ImportInterruptedException(ImportRun run, Exception inner) : Exception(run.Failure, inner)
+{
+    public ImportRun Run { get; } = run;
+}
+
 /// <summary>
 /// CSV import through the same <see cref="LeadWriter"/> rules as the form and the API. Each row is validated
 /// before it joins a batch, so a bad row is reported by number and never half-written; batches commit in
@@ -31,9 +54,13 @@ public sealed record ImportResult(int Created, int Updated, int Skipped, IReadOn
 /// While one batch is written, the next is read, checked and validated on a context of its own (<see cref="BatchCheck"/>):
 /// the database's work and the app's overlap on two cores instead of taking turns. Imports that check for duplicates take
 /// turns per workspace (<see cref="ImportGate"/>).
+/// Every import is an <see cref="ImportRun"/> row whose progress is updated in each batch's own transaction: whatever
+/// stops an import (an error, a shutdown, a crash), what landed and the row to resume from are on record, and a stopped
+/// import throws <see cref="ImportInterruptedException"/> saying so.
 /// </summary>
 public sealed class LeadImport(
-    LeadlineDb db, LeadWriter writer, LeadService leads, CurrentUser user, TimeProvider clock, LeadChangeNotifier notifier, ImportGate gate, IServiceProvider services)
+    LeadlineDb db, LeadWriter writer, LeadService leads, CurrentUser user, TimeProvider clock, LeadChangeNotifier notifier, ImportGate gate,
+    ImportRuns runs, ILogger<LeadImport> log, IServiceProvider services)
 {
     // rows checked and committed together: on SQLite a commit writes every page the batch dirtied, and 2,000 random
     // inserts into 16 lead indexes and the key index dirty nearly as many pages as 10,000 do (import 3,500 → 5,100 rows/s
@@ -53,8 +80,12 @@ public sealed class LeadImport(
         return map;
     }
 
-    public async Task<ImportResult> ImportAsync(TextReader text, DuplicatePolicy policy, IReadOnlyDictionary<string, string>? columnOverrides, CancellationToken ct)
+    public Task<ImportResult> ImportAsync(TextReader text, DuplicatePolicy policy, IReadOnlyDictionary<string, string>? columnOverrides, CancellationToken ct) =>
+        ImportAsync(text, new ImportRequest("import.csv", policy) { Columns = columnOverrides }, ct);
+
+    public async Task<ImportResult> ImportAsync(TextReader text, ImportRequest request, CancellationToken ct)
     {
+        var (policy, columnOverrides) = (request.Policy, request.Columns);
         using var csv = CsvReader.Create(text, new CsvReaderOptions { HasHeader = false, TrackLineNumbers = true, TrimWhitespace = true });
         if (!await csv.ReadAsync(ct))
             return new ImportResult(0, 0, 0, [new ImportError(1, "The file is empty: the first row must name the columns.")]);
@@ -68,9 +99,32 @@ public sealed class LeadImport(
         var workspace = await leads.WorkspaceAsync(ct);
         var stages = await db.Stages.AsNoTracking().ToListAsync(ct);
         var owners = await db.Users.AsNoTracking().Where(u => u.IsActive).ToDictionaryAsync(u => u.NormalizedEmail!, u => u.Id, ct);
-        var run = new Run(policy, workspace, await writer.LookupsAsync(ct), user.IsAuthenticated ? (user.Id, user.Name) : (null, "System"));
-        var rows = new List<ParsedRow>(BatchSize);
+        var run = new Run(policy, workspace, await writer.LookupsAsync(ct), user.IsAuthenticated ? (user.Id, user.Name) : (null, "System"),
+            await StartRunAsync(request, ct));
 
+        using var stopBeating = new CancellationTokenSource();
+        var heartbeat = HeartbeatAsync(run.Record.Id, stopBeating.Token);
+        try
+        {
+            await ImportRowsAsync(csv, map, stages, owners, request, run, ct);
+        }
+        catch (Exception ex)
+        {
+            throw await StopAsync(run, ex, ct.IsCancellationRequested ? request.Cancelled : $"The import stopped on an error (import {run.Record.Id}; the log has the details).");
+        }
+        finally
+        {
+            await stopBeating.CancelAsync();
+            await heartbeat;
+            runs.Ended(run.Record.Id);
+        }
+        return new ImportResult(run.Created, run.Updated, run.Skipped, run.Errors.OrderBy(e => e.Row).ToList());
+    }
+
+    private async Task ImportRowsAsync(CsvReader csv, Dictionary<int, string> map, List<Pipeline.Stage> stages, Dictionary<string, int> owners,
+        ImportRequest request, Run run, CancellationToken ct)
+    {
+        var rows = new List<ParsedRow>(BatchSize);
         await using var checkDb = ActivatorUtilities.CreateInstance<LeadlineDb>(services);
         var check = new BatchCheck(ActivatorUtilities.CreateInstance<Duplicates.DuplicateFinder>(services, checkDb), ActivatorUtilities.CreateInstance<LeadWriter>(services, checkDb));
         await using (var bulk = await LeadBulkWriter.OpenAsync(db, refreshStatistics: false, ct))
@@ -79,6 +133,10 @@ public sealed class LeadImport(
             {
                 while (await csv.ReadAsync(ct))
                 {
+                    if (csv.RowNumber < request.FromRow)
+                        continue;   // done by an earlier import of the file
+                    run.LastRow = csv.RowNumber;
+                    run.Read++;
                     var values = map.ToDictionary(kv => kv.Value, kv => kv.Key < csv.FieldCount ? CsvCells.Restore(csv.GetString(kv.Key)) : "");
                     var (input, present, rowError) = ToInput(values, stages, owners);
                     if (rowError is not null)
@@ -92,6 +150,7 @@ public sealed class LeadImport(
                 }
                 await ImportBatchAsync(rows, run, check, bulk, ct);
                 await FinishWriteAsync(run, ct);
+                await CompleteAsync(run);
             }
             finally
             {
@@ -100,7 +159,6 @@ public sealed class LeadImport(
                     await writing.Task.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
             }
         }
-        return new ImportResult(run.Created, run.Updated, run.Skipped, run.Errors.OrderBy(e => e.Row).ToList());
     }
 
     /// <summary>
@@ -110,13 +168,30 @@ public sealed class LeadImport(
     /// </summary>
     private sealed record BatchCheck(Duplicates.DuplicateFinder Duplicates, LeadWriter Writer);
 
-    /// <summary>A batch whose write runs in the background on the import's context.</summary>
-    private sealed record Write(List<PendingRow> Batch, List<Lead> Added, Task Task);
+    /// <summary>A batch whose write runs in the background on the import's context, and the progress it records.</summary>
+    private sealed record Write(List<PendingRow> Batch, List<Lead> Added, Progress Progress, DateTime Now, Task Task);
+
+    /// <summary>
+    /// An import's committed state after a batch: rows done, counts, the refused rows so far, and the file row to resume
+    /// from. Each batch records it in its own transaction, so it never says more or less than what landed.
+    /// </summary>
+    private sealed record Progress(int Processed, long ResumeFromRow, int Created, int Updated, int Skipped, IReadOnlyList<ImportError> Errors);
 
     /// <summary>One import's state across its batches: counts, errors, and the keys of the rows already taken from the file.</summary>
-    private sealed class Run(DuplicatePolicy policy, Workspaces.Workspace workspace, LeadWriteLookups lookups, (int? Id, string Name) user)
+    private sealed class Run(DuplicatePolicy policy, Workspaces.Workspace workspace, LeadWriteLookups lookups, (int? Id, string Name) user, ImportRun record)
     {
         public DuplicatePolicy Policy { get; } = policy;
+
+        /// <summary>The import's row, as inserted.</summary>
+        public ImportRun Record { get; } = record;
+
+        /// <summary>The progress the last committed batch recorded (set by the write, read once it is awaited).</summary>
+        public Progress Committed { get; set; } = new(0, record.StartRow, 0, 0, 0, []);
+
+        /// <summary>The file's last row read, and how many rows were read (from <see cref="ImportRequest.FromRow"/> on).</summary>
+        public long LastRow { get; set; } = record.StartRow - 1;
+
+        public int Read { get; set; }
 
         /// <summary>Who the history rows of new leads name.</summary>
         public (int? Id, string Name) User { get; } = user;
@@ -211,8 +286,11 @@ public sealed class LeadImport(
             return;
         var added = batch.Where(p => p.ExistingId is null).Select(p => p.Lead).ToList();
         var now = clock.GetUtcNow().UtcDateTime;
+        // the rows read so far are decided once this batch lands: the resume row is the next one
+        var progress = new Progress(run.Read, run.LastRow + 1, run.Created + added.Count, run.Updated + batch.Count - added.Count, run.Skipped,
+            [.. run.Errors.OrderBy(e => e.Row)]);
         // on a pool thread: SQLite's inserts are synchronous calls, which would otherwise hold up the next batch's check
-        run.Writing = new Write(batch, added, Task.Run(() => WriteAsync(batch, added, now, run.User, bulk, ct), ct));
+        run.Writing = new Write(batch, added, progress, now, Task.Run(() => WriteAsync(batch, added, now, run, progress, bulk, ct), ct));
     }
 
     /// <summary>
@@ -231,13 +309,15 @@ public sealed class LeadImport(
     /// New leads through the bulk writer (with their "created" history rows), updates through EF (history per field),
     /// both in one transaction on the import's context. Touches nothing of the run: <see cref="FinishWriteAsync"/> does.
     /// </summary>
-    private async Task WriteAsync(List<PendingRow> batch, List<Lead> added, DateTime now, (int? Id, string Name) by, LeadBulkWriter bulk, CancellationToken ct)
+    private async Task WriteAsync(List<PendingRow> batch, List<Lead> added, DateTime now, Run run, Progress progress, LeadBulkWriter bulk, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await bulk.WriteAsync(added, now, by.Id, by.Name, ct);
+        await bulk.WriteAsync(added, now, run.User.Id, run.User.Name, ct);
         if (added.Count < batch.Count)
             await db.SaveChangesAsync(ct);
+        await RecordAsync(run.Record.Id, progress, now, ct);
         await tx.CommitAsync(ct);
+        run.Committed = progress;
     }
 
     /// <summary>
@@ -265,6 +345,9 @@ public sealed class LeadImport(
             foreach (var item in write.Batch.Where(p => p.Lead.Code is not null))
                 run.Lookups.Forget(item.Lead.Code!);   // the replay below goes to the database for codes
             var saved = new List<PendingRow>();
+            var refused = new List<ImportError>();
+            // one transaction with the batch's progress again (each row's SaveChanges rolls back to its own savepoint)
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
             foreach (var item in write.Batch)
             {
                 try
@@ -273,7 +356,7 @@ public sealed class LeadImport(
                     var rowErrors = await writer.ApplyAsync(lead, item.Input, item.Present, run.Workspace, ct);
                     if (rowErrors.Any)
                     {
-                        run.Errors.Add(new ImportError(item.Row, string.Join(" ", rowErrors.All)));
+                        refused.Add(new ImportError(item.Row, string.Join(" ", rowErrors.All)));
                         continue;
                     }
                     if (item.ExistingId is null)
@@ -283,18 +366,132 @@ public sealed class LeadImport(
                 }
                 catch (DbUpdateException rowEx)
                 {
-                    run.Errors.Add(new ImportError(item.Row, "The database refused this row: " + (rowEx.InnerException?.Message ?? rowEx.Message)));
+                    refused.Add(new ImportError(item.Row, "The database refused this row: " + (rowEx.InnerException?.Message ?? rowEx.Message)));
                 }
                 finally
                 {
                     db.ChangeTracker.Clear();
                 }
             }
+            var expected = write.Progress;
+            var progress = expected with
+            {
+                Created = expected.Created - write.Added.Count + saved.Count(r => r.ExistingId is null),
+                Updated = expected.Updated - (write.Batch.Count - write.Added.Count) + saved.Count(r => r.ExistingId is not null),
+                Errors = [.. expected.Errors.Concat(refused).OrderBy(e => e.Row)],
+            };
+            await RecordAsync(run.Record.Id, progress, write.Now, ct);
+            await tx.CommitAsync(ct);
+            run.Committed = progress;
+            run.Errors.AddRange(refused);
             Count(run, saved);
         }
         finally
         {
             db.ChangeTracker.Clear();
+        }
+    }
+
+    /// <summary>Inserts the import's row; this process runs it from then on (registered before others can see it).</summary>
+    private async Task<ImportRun> StartRunAsync(ImportRequest request, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var record = new ImportRun
+        {
+            UserId = user.IsAuthenticated ? user.Id : null, UploadId = request.UploadId, FileName = request.FileName, OnDuplicate = request.Policy,
+            Columns = request.Columns is null ? null : System.Text.Json.JsonSerializer.Serialize(request.Columns),
+            Status = ImportStatus.Running, Total = request.Total, StartRow = request.FromRow, ResumeFromRow = request.FromRow,
+            Instance = runs.Instance, HeartbeatAt = now, StartedAt = now,
+        };
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Imports.Add(record);
+        await db.SaveChangesAsync(ct);
+        runs.Started(record.Id);
+        await tx.CommitAsync(ct);
+        db.ChangeTracker.Clear();
+        return record;
+    }
+
+    /// <summary>
+    /// Records a batch's progress in the batch's transaction. An import failed meanwhile (its heartbeat was late and someone
+    /// declared it dead) refuses the batch: it is rolled back, so the record stays true.
+    /// </summary>
+    private async Task RecordAsync(int id, Progress p, DateTime now, CancellationToken ct)
+    {
+        var errors = ImportRuns.ErrorsJson(p.Errors);
+        var recorded = await db.Imports.Where(r => r.Id == id && r.Status == ImportStatus.Running).ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.Processed, p.Processed).SetProperty(r => r.ResumeFromRow, p.ResumeFromRow)
+            .SetProperty(r => r.Created, p.Created).SetProperty(r => r.Updated, p.Updated).SetProperty(r => r.Skipped, p.Skipped)
+            .SetProperty(r => r.ErrorCount, p.Errors.Count).SetProperty(r => r.Errors, errors).SetProperty(r => r.HeartbeatAt, now), ct);
+        if (recorded == 0)
+            throw new InvalidOperationException($"Import {id} was declared stopped while it was still running; its last batch was not committed.");
+    }
+
+    /// <summary>The end of the file: every row is decided (rows after the last batch may have been skipped or refused).</summary>
+    private async Task CompleteAsync(Run run)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var errors = run.Errors.OrderBy(e => e.Row).ToList();
+        var json = ImportRuns.ErrorsJson(errors);
+        await db.Imports.Where(r => r.Id == run.Record.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.Status, ImportStatus.Completed).SetProperty(r => r.FinishedAt, now).SetProperty(r => r.HeartbeatAt, now)
+            .SetProperty(r => r.Processed, run.Read).SetProperty(r => r.ResumeFromRow, run.LastRow + 1)
+            .SetProperty(r => r.Created, run.Created).SetProperty(r => r.Updated, run.Updated).SetProperty(r => r.Skipped, run.Skipped)
+            .SetProperty(r => r.ErrorCount, errors.Count).SetProperty(r => r.Errors, json), CancellationToken.None);
+    }
+
+    /// <summary>Marks the import failed with what its committed batches hold, logs where to resume, and says it to the caller.</summary>
+    private async Task<ImportInterruptedException> StopAsync(Run run, Exception ex, string failure)
+    {
+        var committed = run.Committed;
+        var now = clock.GetUtcNow().UtcDateTime;
+        db.ChangeTracker.Clear();
+        try
+        {
+            await db.Imports.Where(r => r.Id == run.Record.Id && r.Status == ImportStatus.Running && r.Instance == runs.Instance).ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.Status, ImportStatus.Failed).SetProperty(r => r.Failure, failure).SetProperty(r => r.FinishedAt, now), CancellationToken.None);
+        }
+        catch (Exception recordEx)
+        {
+            // the database is gone too: the row still says running, and is failed once its heartbeat is stale
+            log.LogError(recordEx, "Import {ImportId} could not be marked stopped", run.Record.Id);
+        }
+        log.LogError(ex, "Import {ImportId} of {FileName} stopped after {Processed} rows ({Created} created, {Updated} updated, {Skipped} skipped); resume from row {ResumeFromRow}: {Failure}",
+            run.Record.Id, run.Record.FileName, committed.Processed, committed.Created, committed.Updated, committed.Skipped, committed.ResumeFromRow, failure);
+        var stopped = new ImportRun
+        {
+            Id = run.Record.Id, WorkspaceId = run.Record.WorkspaceId, UserId = run.Record.UserId, UploadId = run.Record.UploadId, FileName = run.Record.FileName,
+            OnDuplicate = run.Record.OnDuplicate, Columns = run.Record.Columns, Status = ImportStatus.Failed, Total = run.Record.Total,
+            StartRow = run.Record.StartRow, Processed = committed.Processed, ResumeFromRow = committed.ResumeFromRow, Created = committed.Created,
+            Updated = committed.Updated, Skipped = committed.Skipped, ErrorCount = committed.Errors.Count, Errors = ImportRuns.ErrorsJson(committed.Errors),
+            Failure = failure, Instance = run.Record.Instance, HeartbeatAt = now, StartedAt = run.Record.StartedAt, FinishedAt = now,
+        };
+        return new ImportInterruptedException(stopped, ex);
+    }
+
+    /// <summary>Tells other instances this import is alive between its batches (a batch can take a while on a busy database).</summary>
+    private async Task HeartbeatAsync(int id, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(ImportRuns.HeartbeatInterval, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                try
+                {
+                    await using var beat = ActivatorUtilities.CreateInstance<LeadlineDb>(services);
+                    var now = clock.GetUtcNow().UtcDateTime;
+                    await beat.Imports.Where(r => r.Id == id && r.Status == ImportStatus.Running).ExecuteUpdateAsync(s => s.SetProperty(r => r.HeartbeatAt, now), stop);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    log.LogWarning(e, "Import {ImportId}: the heartbeat could not be recorded", id);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the import is over
         }
     }
 

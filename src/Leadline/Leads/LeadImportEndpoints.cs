@@ -1,5 +1,6 @@
 using System.Text;
 using Leadline.Common.Security;
+using Leadline.Data;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
 
@@ -51,33 +52,55 @@ internal static class LeadImportEndpoints
         return Results.Redirect(id is { } saved ? PreviewUrl(saved) : $"/leads/import?error={problem?.ToString().ToLowerInvariant()}");
     }
 
+    /// <summary>
+    /// Imports an upload once; <c>resume</c> imports the rest of a file whose last import stopped part-way (the app
+    /// restarted, the database failed), from the row that import recorded, with its columns and duplicate policy.
+    /// </summary>
     private static async Task<IResult> RunAsync(Guid id, HttpContext http, IAntiforgery antiforgery,
-        CurrentUser me, LeadImport importer, IHostApplicationLifetime life, CancellationToken ct)
+        CurrentUser me, LeadImport importer, ImportRuns runs, LeadlineDb db, IHostApplicationLifetime life, CancellationToken ct)
     {
         if (await ReadFormAsync(http, antiforgery, ct) is not { } form)
             return Results.Redirect(PreviewUrl(id) + "?error=form");
         var map = form["map"];
         string? policy = form["policy"];
+        var resume = form["resume"] == "true";
 
+        // imported already (a second click, a resubmitted form) or running: show that result, never import twice
+        var last = await runs.ForUploadAsync(db, id, me.Id, ct);
+        if (last is { Status: ImportStatus.Running or ImportStatus.Completed })
+            return Results.Redirect(ResultUrl(id));
+        if (last is { Status: ImportStatus.Failed })
+            ImportUploads.Recover(me, id);   // a crash left the file claimed
         var upload = await ImportUploads.FindAsync(me, id, ct);
         if (upload is null)
-        {
-            // imported already (a second click, a resubmitted form) or running: show that result, never import twice
-            var done = ImportUploads.IsImporting(me, id) || await ImportUploads.FindOutcomeAsync(me, id, ct) is not null;
-            return Results.Redirect(done ? ResultUrl(id) : "/leads/import?error=expired");
-        }
+            return Results.Redirect(last is null ? "/leads/import?error=expired" : ResultUrl(id));
 
-        var header = (await ImportUploads.PreviewAsync(me, id, 0, ct)).Header;
-        string[] chosen = [.. map.Select(m => m ?? "")];
-        var mapping = ImportMapping.Resolve(header, chosen);
-        var duplicatePolicy = ImportMapping.Policy(policy);
-        var error = chosen.Length != header.Count ? "columns"
-            : duplicatePolicy is null ? "policy"
-            : !ImportMapping.HasName(mapping) ? "no-name"
-            : ImportMapping.Conflicts(header, mapping).Count > 0 ? "conflict"
-            : null;
-        if (error is not null)
-            return Results.Redirect(BackToPreview(id, mapping, policy, error));
+        ImportRequest request;
+        if (resume)
+        {
+            if (last is null)
+                return Results.Redirect(PreviewUrl(id));
+            request = new ImportRequest(upload.FileName, last.OnDuplicate)
+            {
+                Columns = last.Columns is null ? null : System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(last.Columns),
+                FromRow = last.ResumeFromRow,
+            };
+        }
+        else
+        {
+            var header = (await ImportUploads.PreviewAsync(me, id, 0, ct)).Header;
+            string[] chosen = [.. map.Select(m => m ?? "")];
+            var mapping = ImportMapping.Resolve(header, chosen);
+            var duplicatePolicy = ImportMapping.Policy(policy);
+            var error = chosen.Length != header.Count ? "columns"
+                : duplicatePolicy is null ? "policy"
+                : !ImportMapping.HasName(mapping) ? "no-name"
+                : ImportMapping.Conflicts(header, mapping).Count > 0 ? "conflict"
+                : null;
+            if (error is not null)
+                return Results.Redirect(BackToPreview(id, mapping, policy, error));
+            request = new ImportRequest(upload.FileName, duplicatePolicy!.Value) { Columns = ImportMapping.Overrides(header, mapping) };
+        }
 
         var claimed = ImportUploads.Claim(me, id);
         if (claimed is null)
@@ -85,12 +108,14 @@ internal static class LeadImportEndpoints
         var imported = false;
         try
         {
-            ImportResult result;
             // the import finishes (and its result is kept) even if the browser goes away meanwhile; only a shutdown stops it
-            using (var reader = new StreamReader(claimed, Encoding.UTF8))
-                result = await importer.ImportAsync(reader, duplicatePolicy!.Value, ImportMapping.Overrides(header, mapping), life.ApplicationStopping);
-            await ImportUploads.SaveOutcomeAsync(me, id, new ImportOutcome(upload.FileName, upload.Rows, duplicatePolicy.Value, result, DateTimeOffset.UtcNow), CancellationToken.None);
+            using var reader = new StreamReader(claimed, Encoding.UTF8);
+            await importer.ImportAsync(reader, request with { Total = upload.Rows, UploadId = id, Cancelled = "The app was shutting down." }, life.ApplicationStopping);
             imported = true;
+        }
+        catch (ImportInterruptedException)
+        {
+            // on record (and logged): the result page says what landed and offers the rest
         }
         finally
         {

@@ -16,7 +16,9 @@ internal static class LeadsApi
         leads.MapGet("/", ListAsync).WithName("ListLeads").RequirePermission(Permission.LeadsRead).WithQueryParameters(LeadFilter.Parameters);
         leads.MapPost("/", CreateAsync).WithName("CreateLead").RequirePermission(Permission.LeadsWrite);
         leads.MapGet("/export", ExportAsync).WithName("ExportLeads").RequirePermission(Permission.Export).WithQueryParameters(LeadFilter.Parameters);
-        leads.MapPost("/import", ImportAsync).WithName("ImportLeads").RequirePermission(Permission.Import).Accepts<string>("text/csv");
+        leads.MapPost("/import", ImportAsync).WithName("ImportLeads").RequirePermission(Permission.Import).Accepts<string>("text/csv")
+            // the server's limit, with room for a chunked body's framing (which Kestrel counts); the handler counts the exact limit
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(((IEndpointRouteBuilder)api).ServiceProvider.GetRequiredService<IOptions<ImportOptions>>().Value.MaxRequestBytes + 1024 * 1024));
         leads.MapPost("/codes", NextCodeAsync).WithName("NextLeadCode").RequirePermission(Permission.LeadsWrite);
         leads.MapGet("/{id:int}", GetAsync).WithName("GetLead").RequirePermission(Permission.LeadsRead);
         leads.MapPatch("/{id:int}", UpdateAsync).WithName("UpdateLead").RequirePermission(Permission.LeadsWrite);
@@ -94,13 +96,90 @@ internal static class LeadsApi
 
     public sealed record NextCode(string Code);
 
-    private static async Task<IResult> ImportAsync(HttpRequest request, string? onDuplicate, LeadImport import, CancellationToken ct)
+    /// <summary>
+    /// The body is read to the end (into a temporary file) before anything is imported, so one over the limit answers 413
+    /// and writes nothing. An import that stops part-way (the database failing, say) answers 500 problem+json whose
+    /// extensions say what landed: <c>created</c>, <c>updated</c>, <c>skipped</c>, <c>errors</c> of the rows before
+    /// <c>resumeFromRow</c>, <c>committedRows</c> (data rows done) and <c>resumeFromRow</c>, the file row (1 = the header) to send
+    /// again as <c>?fromRow=</c> with the same file: the rows before it are read past, so nothing lands twice. A client that
+    /// went away finds the same in the log and in the created leads' history.
+    /// </summary>
+    private static async Task<IResult> ImportAsync(HttpRequest request, string? onDuplicate, long? fromRow, LeadImport import, IOptions<ImportOptions> options, CancellationToken ct)
     {
         var policy = DuplicatePolicy.Skip;
         if (onDuplicate is not null && !Enum.TryParse(onDuplicate, ignoreCase: true, out policy))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["onDuplicate"] = ["onDuplicate must be skip, update or create."] });
-        using var reader = new StreamReader(request.Body, Encoding.UTF8);
-        return TypedResults.Ok(await import.ImportAsync(reader, policy, null, ct));
+        if (fromRow is < 2)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["fromRow"] = ["fromRow is a row of the file after the header row (2 or more)."] });
+        var limit = options.Value.MaxRequestMegabytes;
+        await using var body = await ReadBodyAsync(request, options.Value.MaxRequestBytes, ct);
+        if (body is null)
+        {
+            return TypedResults.Problem($"The file is larger than the limit of {limit} MB. Split it and import the parts one after another.",
+                statusCode: StatusCodes.Status413PayloadTooLarge, title: "File too large", extensions: new Dictionary<string, object?> { ["limitMegabytes"] = limit });
+        }
+        using var reader = new StreamReader(body, Encoding.UTF8);
+        try
+        {
+            return TypedResults.Ok(await import.ImportAsync(reader, new ImportRequest("API import", policy)
+            {
+                FromRow = fromRow ?? 2,
+                Cancelled = "The client disconnected before the import finished.",
+            }, ct));
+        }
+        catch (ImportInterruptedException stopped)
+        {
+            var run = stopped.Run;
+            return TypedResults.Problem(
+                $"The import stopped at row {run.ResumeFromRow}: {run.Failure} The rows before it are imported ({run.Created} leads created, {run.Updated} updated); " +
+                $"the rest were not. Send the same file again with ?fromRow={run.ResumeFromRow} to import the rest.",
+                statusCode: StatusCodes.Status500InternalServerError, title: "Import stopped part-way",
+                extensions: new Dictionary<string, object?>
+                {
+                    ["importId"] = run.Id,
+                    ["committedRows"] = run.Processed,
+                    ["resumeFromRow"] = run.ResumeFromRow,
+                    ["created"] = run.Created,
+                    ["updated"] = run.Updated,
+                    ["skipped"] = run.Skipped,
+                    ["errors"] = ImportRuns.ErrorsOf(run),
+                });
+        }
+    }
+
+    /// <summary>The whole body in a temporary file (deleted when closed), or null when it is larger than <paramref name="limit"/>.</summary>
+    private static async Task<Stream?> ReadBodyAsync(HttpRequest request, long limit, CancellationToken ct)
+    {
+        if (request.ContentLength > limit)
+            return null;
+        var file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        try
+        {
+            var buffer = new byte[64 * 1024];
+            int read;
+            // counted here as well: the server's own limit (the endpoint's RequestSizeLimit) may not apply, as in tests
+            while ((read = await request.Body.ReadAsync(buffer, ct)) > 0)
+            {
+                if (file.Length + read > limit)
+                {
+                    await file.DisposeAsync();
+                    return null;
+                }
+                await file.WriteAsync(buffer.AsMemory(0, read), ct);
+            }
+            file.Position = 0;
+            return file;
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            await file.DisposeAsync();
+            return null;
+        }
+        catch
+        {
+            await file.DisposeAsync();
+            throw;
+        }
     }
 
     private static async Task ExportAsync(HttpContext http, LeadQueries queries, LeadService leads, LeadExport export, CancellationToken ct)

@@ -4,8 +4,10 @@ namespace Leadline.Leads;
 
 public static class LeadsFeature
 {
-    public static IServiceCollection AddLeads(this IServiceCollection services) =>
-        services
+    public static IServiceCollection AddLeads(this IServiceCollection services)
+    {
+        services.AddOptions<ImportOptions>().BindConfiguration("Leadline:Imports").Validate(o => o.MaxRequestMegabytes > 0, "Leadline:Imports:MaxRequestMegabytes must be positive.").ValidateOnStart();
+        return services
             .AddScoped<IInterceptor, LeadFlowInterceptor>()
             .AddScoped<IInterceptor, LeadHistoryInterceptor>()
             .AddScoped<LeadChangeNotifier>()
@@ -17,9 +19,11 @@ public static class LeadsFeature
             .AddScoped<LeadMapper>()
             .AddScoped<LeadImport>()
             .AddSingleton<ImportGate>()
+            .AddSingleton<ImportRuns>()
             .AddScoped<LeadExport>()
             .AddScoped<DemoSeeder>()
             .AddScoped<LeadPhotos>();
+    }
 
     public static void MapLeads(this IEndpointRouteBuilder app, RouteGroupBuilder api)
     {

@@ -9,7 +9,9 @@ using Microsoft.Extensions.Logging;
 namespace Leadline.Tests.TestInfrastructure;
 
 /// <summary>The real app (Program) in memory, on its own fresh database, with a hand-driven clock and captured logs.</summary>
-public sealed class LeadlineApp(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null, bool ownsDatabase = true) : WebApplicationFactory<Program>
+public sealed class LeadlineApp(
+    TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null, bool ownsDatabase = true, Action<IServiceCollection>? services = null)
+    : WebApplicationFactory<Program>
 {
     public TestDatabase Database { get; } = database;
 
@@ -30,10 +32,11 @@ public sealed class LeadlineApp(TestDatabase database, IReadOnlyDictionary<strin
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Logs)));
-        builder.ConfigureTestServices(services =>
+        builder.ConfigureTestServices(collection =>
         {
-            services.RemoveAll<TimeProvider>();
-            services.AddSingleton<TimeProvider>(Clock);
+            collection.RemoveAll<TimeProvider>();
+            collection.AddSingleton<TimeProvider>(Clock);
+            services?.Invoke(collection);   // a test's own additions (a fault to inject, say)
         });
     }
 
