@@ -6,7 +6,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Leadline.Data;
 using Leadline.Leads;
-using Leadline.Tests.Identity;
 using Leadline.Tests.TestInfrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -89,7 +88,7 @@ public sealed partial class ImportInterruptionTests
         {
             var ws = await TestWorkspace.CreateAsync(first);
             (workspaceId, adminEmail) = (ws.Id, ws.AdminEmail);
-            using var browser = await PermissionWalkTests.SignInAsync(first, adminEmail);
+            using var browser = await CookieBrowser.SignInAsync(first, adminEmail);
             upload = await UploadAsync(browser, Csv(tag, Rows));
             var preview = await browser.GetStringAsync($"/leads/import/{upload:N}");
             var run = await browser.PostAsync($"/leads/import/{upload:N}/run", new FormUrlEncodedContent(
@@ -105,7 +104,7 @@ public sealed partial class ImportInterruptionTests
 
         await using var second = new LeadlineApp(database, ownsDatabase: false);
         second.Clock.Advance(ImportRuns.StaleAfter + TimeSpan.FromSeconds(1));   // the dead app's heartbeat is stale
-        using var again = await PermissionWalkTests.SignInAsync(second, adminEmail);
+        using var again = await CookieBrowser.SignInAsync(second, adminEmail);
 
         var result = WebUtility.HtmlDecode(await again.GetStringAsync($"/leads/import/{upload:N}/result"));
 
