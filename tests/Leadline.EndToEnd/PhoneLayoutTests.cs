@@ -40,6 +40,7 @@ public sealed class PhoneLayoutTests(AdminServer server) : BrowserTest(server), 
         await Expect(newLead).ToBeInViewportAsync();
         await newLead.ClickAsync();
         await Expect(page.Locator("#lead-modal #lead-name")).ToBeVisibleAsync();
+        await Expect(page.Locator("#lead-modal")).ToHaveAttributeAsync("data-state", "shown");
         await ShotAsync(page, "390-new-lead");
 
         // the board: one column takes most of the screen, the rest are a swipe away inside the board

@@ -26,6 +26,7 @@ public sealed class UsabilityTests(AdminServer server) : BrowserTest(server), IC
         await page.Keyboard.PressAsync("?");
         await Expect(page.Locator("#shortcuts-help")).ToBeVisibleAsync();
         await Expect(page.Locator("#shortcuts-help")).ToContainTextAsync("New lead");
+        await Expect(page.Locator("#shortcuts-help")).ToHaveAttributeAsync("data-state", "shown");   // Bootstrap ignores Escape while opening
         await ShotAsync(page, "1-help");
         await page.Keyboard.PressAsync("Escape");
         await Expect(page.Locator("#shortcuts-help")).ToBeHiddenAsync();
@@ -128,6 +129,7 @@ public sealed class UsabilityTests(AdminServer server) : BrowserTest(server), IC
         await Expect(page.Locator("#skip-link")).ToBeVisibleAsync();
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.Locator("#main-content")).ToBeFocusedAsync();
+        await Expect(page).ToHaveURLAsync(PathIs("/leads"));
 
         await Expect(page.GetByRole(AriaRole.Searchbox, new() { Name = "Search leads" })).ToBeVisibleAsync();
         await page.GotoAsync("/pipeline");

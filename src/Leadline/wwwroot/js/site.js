@@ -190,3 +190,12 @@ document.addEventListener('keydown', function (e) {
     bootstrap.Modal.getOrCreateInstance(help).show();
   }
 });
+
+// the skip link: with <base href="/"> a bare "#main-content" would load the home page, so move the focus here instead
+document.addEventListener('click', function (e) {
+  const skip = e.target.closest('a.skip-link');
+  if (!skip) return;
+  e.preventDefault();
+  const main = document.getElementById('main-content');
+  if (main) { main.focus(); main.scrollIntoView(); }
+});
