@@ -76,6 +76,16 @@ public sealed class PipelineSettingsTests(AdminServer server) : BrowserTest(serv
         await Expect(page.Locator($"#stages-table tr[data-stage='{first} {suffix}']")).ToBeVisibleAsync();
         await Expect(page.Locator($"#stages-table tr[data-stage='{second} {suffix}']")).ToBeVisibleAsync();
 
+        // a refused row says why, in place, and the other row's unsaved edit stays
+        await rows.Nth(2).Locator("input[name=name]").FillAsync($"kept {suffix}");
+        var blank = rows.Nth(1).Locator("input[name=name]");
+        await blank.EvaluateAsync("e => e.removeAttribute('required')");
+        await blank.FillAsync("   ");
+        await rows.Nth(1).Locator("button[type=submit]:has-text('Save')").ClickAsync();
+        await Expect(page.Locator("#pipeline-error")).ToContainTextAsync("needs a name");
+        await Expect(rows.Nth(1)).ToHaveAttributeAsync("data-stage", $"{first} {suffix}");
+        await Expect(rows.Nth(2).Locator("input[name=name]")).ToHaveValueAsync($"kept {suffix}");
+
         // put the names back for the other tests of this class
         foreach (var (now, was) in new[] { ($"{first} {suffix}", first), ($"{second} {suffix}", second) })
         {
