@@ -136,4 +136,24 @@ public sealed class UsabilityTests(AdminServer server) : BrowserTest(server), IC
         await Expect(page.GetByRole(AriaRole.Searchbox, new() { Name = "Search the board" })).ToBeVisibleAsync();
         AssertNothingBroke();
     }
+
+    [Fact]
+    public async Task Open_shows_only_in_the_quick_look_where_it_leads_somewhere()
+    {
+        var name = "Peek Paula " + Guid.NewGuid().ToString("N")[..6];
+        var id = await CreateLeadAsync(name);
+        var page = await OpenPageAsync();
+        await SignInAsAdminAsync(page);
+
+        await page.GotoAsync($"/leads/{id}");
+        await Expect(page.Locator("#edit-lead")).ToBeVisibleAsync();
+        await Expect(page.Locator("#open-lead")).ToBeHiddenAsync();
+
+        await page.GotoAsync($"/leads?q={Uri.EscapeDataString(name)}");
+        await page.Locator($".lead-row[data-id='{id}'] .lead-peek").ClickAsync();
+        await Expect(page.Locator("#lead-modal #open-lead")).ToBeVisibleAsync();
+        await page.ClickAsync("#lead-modal #open-lead");
+        await Expect(page).ToHaveURLAsync(PathIs($"/leads/{id}"));
+        AssertNothingBroke();
+    }
 }

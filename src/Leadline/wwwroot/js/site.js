@@ -161,6 +161,8 @@ document.addEventListener('input', function (e) {
     counter.textContent = format.format(box.value.length) + ' / ' + format.format(max) + (full ? ' (limit reached: the rest was not kept)' : '');
     counter.classList.toggle('text-danger', full);
     counter.classList.toggle('fw-semibold', full);
+    // announced only when it matters, not on every keystroke
+    if (full) counter.setAttribute('role', 'status'); else counter.removeAttribute('role');
   }
   document.addEventListener('input', function (e) { if (e.target.matches('[data-counter]')) update(e.target); });
   document.querySelectorAll('[data-counter]').forEach(update);
