@@ -127,6 +127,8 @@ public sealed class UsabilityTests(AdminServer server) : BrowserTest(server), IC
         await page.Keyboard.PressAsync("Tab");
         await Expect(page.Locator("#skip-link")).ToBeFocusedAsync();
         await Expect(page.Locator("#skip-link")).ToBeVisibleAsync();
+        // a solid focus ring, not only Bootstrap's faint glow
+        Assert.Equal("3px", await page.Locator("#skip-link").EvaluateAsync<string>("e => getComputedStyle(e).outlineWidth"));
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.Locator("#main-content")).ToBeFocusedAsync();
         await Expect(page).ToHaveURLAsync(PathIs("/leads"));
