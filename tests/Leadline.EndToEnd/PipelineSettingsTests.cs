@@ -50,4 +50,50 @@ public sealed class PipelineSettingsTests(AdminServer server) : BrowserTest(serv
         await Expect(page.Locator("#pipeline-error")).ToContainTextAsync("needs a name");
         AssertNothingBroke();
     }
+
+    [Fact]
+    public async Task Saving_one_row_keeps_the_unsaved_edit_of_another()
+    {
+        var page = await OpenPageAsync();
+        await SignInAsAdminAsync(page);
+        await page.GotoAsync("/settings/pipeline");
+        var rows = page.Locator("#stages-table tr[data-stage-id]");
+        var first = await rows.Nth(1).GetAttributeAsync("data-stage");
+        var second = await rows.Nth(2).GetAttributeAsync("data-stage");
+        var suffix = Guid.NewGuid().ToString("N")[..4];
+
+        // two rows edited, only the first saved
+        await rows.Nth(1).Locator("input[name=name]").FillAsync($"{first} {suffix}");
+        await rows.Nth(2).Locator("input[name=name]").FillAsync($"{second} {suffix}");
+        await rows.Nth(1).Locator("button[type=submit]:has-text('Save')").ClickAsync();
+        await Expect(page.Locator($"#stages-table tr[data-stage='{first} {suffix}']")).ToBeVisibleAsync();
+        await Expect(page.Locator("#pipeline-saved")).ToBeVisibleAsync();
+        await Expect(rows.Nth(2).Locator("input[name=name]")).ToHaveValueAsync($"{second} {suffix}");
+
+        await rows.Nth(2).Locator("button[type=submit]:has-text('Save')").ClickAsync();
+        await Expect(page.Locator($"#stages-table tr[data-stage='{second} {suffix}']")).ToBeVisibleAsync();
+        await page.ReloadAsync();
+        await Expect(page.Locator($"#stages-table tr[data-stage='{first} {suffix}']")).ToBeVisibleAsync();
+        await Expect(page.Locator($"#stages-table tr[data-stage='{second} {suffix}']")).ToBeVisibleAsync();
+
+        // a refused row says why, in place, and the other row's unsaved edit stays
+        await rows.Nth(2).Locator("input[name=name]").FillAsync($"kept {suffix}");
+        var blank = rows.Nth(1).Locator("input[name=name]");
+        await blank.EvaluateAsync("e => e.removeAttribute('required')");
+        await blank.FillAsync("   ");
+        await rows.Nth(1).Locator("button[type=submit]:has-text('Save')").ClickAsync();
+        await Expect(page.Locator("#pipeline-error")).ToContainTextAsync("needs a name");
+        await Expect(rows.Nth(1)).ToHaveAttributeAsync("data-stage", $"{first} {suffix}");
+        await Expect(rows.Nth(2).Locator("input[name=name]")).ToHaveValueAsync($"kept {suffix}");
+
+        // put the names back for the other tests of this class
+        foreach (var (now, was) in new[] { ($"{first} {suffix}", first), ($"{second} {suffix}", second) })
+        {
+            var row = page.Locator($"#stages-table tr[data-stage='{now}']");
+            await row.Locator("input[name=name]").FillAsync(was!);
+            await row.Locator("button[type=submit]:has-text('Save')").ClickAsync();
+            await Expect(page.Locator($"#stages-table tr[data-stage='{was}']")).ToBeVisibleAsync();
+        }
+        AssertNothingBroke();
+    }
 }

@@ -1,6 +1,7 @@
 using Leadline.Common.Forms;
 using Leadline.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 
 namespace Leadline.Pipeline;
 
@@ -23,10 +24,12 @@ internal static class PipelineSettingsEndpoints
             return Back(pipelineId, Error(result));
         });
         settings.MapPost("/stages/{id:int}", async (int id, [FromForm] string? name, [FromForm] string? category, [FromForm] string? color,
-            [FromForm] string? rottingDays, PipelineSettingsService service, CancellationToken ct) =>
+            [FromForm] string? rottingDays, PipelineSettingsService service, Data.LeadlineDb db, CancellationToken ct) =>
         {
+            // back to the stage's own pipeline on an error too: the page swaps just this row (htmx) and must find it there
+            var pipelineId = await db.Stages.Where(s => s.Id == id).Select(s => (int?)s.PipelineId).FirstOrDefaultAsync(ct);
             var result = await service.UpdateStageAsync(id, new StageInput(name, category, color, Days(rottingDays)), ct);
-            return Back(result.Value?.PipelineId, Error(result));
+            return Back(result.Value?.PipelineId ?? pipelineId, Error(result));
         });
         settings.MapPost("/stages/{id:int}/move", async (int id, [FromForm] int direction, PipelineSettingsService service, CancellationToken ct) =>
         {

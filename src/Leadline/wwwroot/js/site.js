@@ -139,3 +139,65 @@ document.addEventListener('input', function (e) {
   const output = document.querySelector(range.dataset.showsValueIn);
   if (output) output.value = range.value;
 });
+
+// a field's server message ("Name is required.") goes once the field has a value again, instead of staying until the next post
+document.addEventListener('input', function (e) {
+  const field = e.target.closest('input, textarea, select');
+  if (!field || !field.value.trim() || !field.classList.contains('is-invalid')) return;
+  field.classList.remove('is-invalid');
+  const box = field.parentElement;
+  if (box) box.querySelectorAll('.invalid-feedback').forEach(function (m) { m.remove(); });
+});
+
+// a text box with data-counter shows "n / limit" under it; its maxlength is the server's limit, and reaching it (a long
+// paste is cut by the browser) turns the counter red and says so, so nothing is cut silently
+(function () {
+  const format = new Intl.NumberFormat('en');
+  function update(box) {
+    const counter = document.querySelector(box.dataset.counter);
+    if (!counter) return;
+    const max = Number(box.getAttribute('maxlength'));
+    const full = box.value.length >= max;
+    counter.textContent = format.format(box.value.length) + ' / ' + format.format(max) + (full ? ' (limit reached: the rest was not kept)' : '');
+    counter.classList.toggle('text-danger', full);
+    counter.classList.toggle('fw-semibold', full);
+    // announced only when it matters, not on every keystroke
+    if (full) counter.setAttribute('role', 'status'); else counter.removeAttribute('role');
+  }
+  document.addEventListener('input', function (e) { if (e.target.matches('[data-counter]')) update(e.target); });
+  document.querySelectorAll('[data-counter]').forEach(update);
+  document.body.addEventListener('htmx:afterSwap', function () { document.querySelectorAll('[data-counter]').forEach(update); });
+})();
+
+// keyboard shortcuts: "/" search, "n" new lead, "?" help; never while typing in a field or with a modifier key
+document.addEventListener('keydown', function (e) {
+  if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+  const t = e.target;
+  if (t.closest('input, textarea, select, [contenteditable=""], [contenteditable=true]')) return;
+  if (document.querySelector('.modal.show') && e.key !== '?') return;
+  if (e.key === '/') {
+    const search = document.querySelector('main input[type=search]');
+    if (!search) return;
+    e.preventDefault();
+    search.focus();
+    search.select();
+  } else if (e.key === 'n') {
+    e.preventDefault();
+    const button = document.getElementById('new-lead');
+    if (button) button.click(); else window.location.href = '/leads/new';
+  } else if (e.key === '?') {
+    const help = document.getElementById('shortcuts-help');
+    if (!help) return;
+    e.preventDefault();
+    bootstrap.Modal.getOrCreateInstance(help).show();
+  }
+});
+
+// the skip link: with <base href="/"> a bare "#main-content" would load the home page, so move the focus here instead
+document.addEventListener('click', function (e) {
+  const skip = e.target.closest('a.skip-link');
+  if (!skip) return;
+  e.preventDefault();
+  const main = document.getElementById('main-content');
+  if (main) { main.focus(); main.scrollIntoView(); }
+});
