@@ -39,7 +39,7 @@ public sealed class LeadHistoryLabelTests(AppFixture fixture) : IClassFixture<Ap
 
         var start = page.IndexOf("id=\"history-list\"", StringComparison.Ordinal);
         Assert.True(start > 0, "no history list on the page");
-        var history = page[start..page.IndexOf("</ul>", start, StringComparison.Ordinal)];
+        var history = System.Net.WebUtility.HtmlDecode(page[start..page.IndexOf("</ul>", start, StringComparison.Ordinal)]);
         Assert.Contains(">Next follow-up</span> from <span class=\"text-secondary\">—</span> to <span class=\"history-to\">7 Dec 2027 18:13</span>", history);
         Assert.Contains(">Owner</span> from <span class=\"text-secondary\">—</span> to <span class=\"history-to\">Olga Owner</span>", history);
         Assert.Contains(">Active</span> from <span class=\"text-secondary\">Yes</span> to <span class=\"history-to\">No</span>", history);
