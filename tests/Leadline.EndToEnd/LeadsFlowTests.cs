@@ -88,8 +88,8 @@ public sealed class LeadsFlowTests(AdminServer server) : BrowserTest(server), IC
 
         await page.ClickAsync("#history-tab");
         var history = page.Locator("#history-list");
-        await Expect(history).ToContainTextAsync("changed title from — to Head of Buying");
-        await Expect(history).ToContainTextAsync("changed stage from Working to Lost");
+        await Expect(history).ToContainTextAsync("changed Title from — to Head of Buying");
+        await Expect(history).ToContainTextAsync("changed Stage from Working to Lost");
         await Expect(history).ToContainTextAsync("changed Lost reason from — to Chose a competitor");
         await Expect(history).Not.ToContainTextAsync("lostReason");
         await Expect(history).ToContainTextAsync(AdminServer.AdminName);
