@@ -33,24 +33,6 @@ public sealed class LeadMerger(LeadlineDb db, LeadService leads, LeadWriter writ
         "social", "customFields",
     ];
 
-    /// <summary>How the merge screen names a field of <see cref="Fields"/>.</summary>
-    public static string Label(string field) => field switch
-    {
-        "email" => "E-mail",
-        "sourceDetail" => "Source detail",
-        "ownerId" => "Owner",
-        "lifecycleStage" => "Lifecycle stage",
-        "companySize" => "Company size",
-        "dateOfBirth" => "Date of birth",
-        "maritalStatus" => "Marital status",
-        "accountType" => "Account type",
-        "relationshipType" => "Relationship",
-        "loyaltyLevel" => "Loyalty level",
-        "social" => "Social profiles",
-        "customFields" => "Custom fields",
-        _ => char.ToUpperInvariant(field[0]) + field[1..],
-    };
-
     public async Task<Result<Lead>> MergeAsync(int survivorId, MergeRequest request, CancellationToken ct)
     {
         var errors = new Errors();

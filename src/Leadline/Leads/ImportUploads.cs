@@ -308,7 +308,7 @@ public static class ImportMapping
         "dateOfBirth" => "Date of birth",
         "linkedin" => "LinkedIn",
         "twitter" => "Twitter / X",
-        _ => Humanize(field),
+        _ => LeadFieldLabels.For(field),
     };
 
     /// <summary>
@@ -352,17 +352,4 @@ public static class ImportMapping
     /// <summary>skip, update or create (any case); null for anything else.</summary>
     public static DuplicatePolicy? Policy(string? value) =>
         Enum.TryParse<DuplicatePolicy>(value, ignoreCase: true, out var policy) && Enum.IsDefined(policy) && !int.TryParse(value, out _) ? policy : null;
-
-    private static string Humanize(string field)
-    {
-        var words = new StringBuilder(field.Length + 4);
-        foreach (var c in field)
-        {
-            if (char.IsUpper(c) && words.Length > 0)
-                words.Append(' ').Append(char.ToLowerInvariant(c));
-            else
-                words.Append(words.Length == 0 ? char.ToUpperInvariant(c) : c);
-        }
-        return words.ToString();
-    }
 }

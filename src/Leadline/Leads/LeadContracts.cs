@@ -129,4 +129,5 @@ public enum FollowUpState
     Later,
 }
 
-public sealed record LeadHistoryResponse(DateTime At, int? UserId, string UserName, string Field, string? From, string? To);
+/// <summary>One field change; <paramref name="Field"/> is the API name ("nextFollowUpAt"), <paramref name="Label"/> what people read.</summary>
+public sealed record LeadHistoryResponse(DateTime At, int? UserId, string UserName, string Field, string Label, string? From, string? To);

@@ -1,11 +1,12 @@
 using System.Text.Encodings.Web;
+using Leadline.Common.Api;
 using Leadline.Common.Forms;
 using Leadline.Leads.Pages;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Leadline.Leads;
 
-/// <summary>Browser (cookie) endpoints of the lead pages: stage clicks, code generation, CSV export.</summary>
+/// <summary>Browser (cookie) endpoints of the lead pages: stage clicks, archive and restore, code generation, CSV export.</summary>
 internal static class LeadPageEndpoints
 {
     public static void MapLeadPages(this IEndpointRouteBuilder app)
@@ -24,6 +25,13 @@ internal static class LeadPageEndpoints
             var error = result.Stale ?? (result.Errors.Any ? string.Join(" ", result.Errors.All) : null);
             return error is null ? Results.Redirect($"/leads/{id}") : Flash.Redirect($"/leads/{id}", error);
         });
+
+        // archive and restore: the same rules as the API (LeadService); "from=archived" is the Archived view's restore button
+        leads.MapPost("/{id:int}/archive", async (int id, [FromForm] string? ignored, LeadService service, CancellationToken ct) =>
+            ArchiveOutcome(id, await service.ArchiveAsync(id, ct), null));
+
+        leads.MapPost("/{id:int}/restore", async (int id, [FromForm] string? from, LeadService service, CancellationToken ct) =>
+            ArchiveOutcome(id, await service.RestoreAsync(id, ct), from == "archived" ? ArchivedView : null));
 
         leads.MapPost("/{id:int}/photo", async (int id, IFormFile? photo, LeadPhotos photos, CancellationToken ct) =>
         {
@@ -54,5 +62,18 @@ internal static class LeadPageEndpoints
             await export.WriteAsync(http.Response.Body, filter, service.CurrentUserId, await service.ClockAsync(ct), ct);
             return Results.Empty;
         }).RequirePermission(Identity.Permission.Export);
+    }
+
+    /// <summary>The Leads list's Archived view (<see cref="LeadFilter.Archived"/>).</summary>
+    public const string ArchivedView = "/leads?archived=true";
+
+    private static IResult ArchiveOutcome(int id, Result<Lead> result, string? backTo)
+    {
+        if (result.NotFound)
+            return Results.Redirect("/leads");
+        var error = result.Forbidden ?? result.Stale ?? result.Conflict ?? (result.Errors.Any ? string.Join(" ", result.Errors.All) : null);
+        if (error is not null)
+            return Flash.Redirect(backTo ?? $"/leads/{id}", error);
+        return backTo is null ? Results.Redirect($"/leads/{id}") : Flash.Redirect(backTo, $"{result.Value!.Name} is back in the lists.");
     }
 }

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Leadline.Leads;
 
 /// <summary>The lead list: filters, sort and keyset paging, shared by the API, the Leads page and CSV export.</summary>
-public sealed class LeadQueries(LeadlineDb db)
+public sealed class LeadQueries(LeadlineDb db, Common.Security.CurrentUser me)
 {
     /// <summary>Search hits above which a page of a search walks the order's index on SQLite (see <see cref="SqliteSearch"/>).</summary>
     public const int CommonSearchHits = 1000;
@@ -23,6 +23,8 @@ public sealed class LeadQueries(LeadlineDb db)
         var searched = f.Q is { } search ? SqliteSearch(search, forPage ? f.Sort : null) : null;
         var q = (searched ?? db.Leads).AsNoTracking();
         q = f.Archived ? q.Where(l => l.ArchivedAt != null) : q.Where(l => l.ArchivedAt == null);
+        // the workspace's archived leads are for roles with LeadsArchived; anyone else finds only their own (to restore them)
+        if (f.Archived && !me.Can(Identity.Permission.LeadsArchived)) q = q.Where(l => l.OwnerId == currentUserId);
         if (f.Status is { } status) q = q.Where(l => l.Status == status);
         if (f.StageId is { } stageId) q = q.Where(l => l.StageId == stageId);
         q = f.Owner switch

@@ -50,7 +50,7 @@ public sealed class LeadService(LeadlineDb db, LeadWriter writer, CurrentUser me
         var lead = await FindAsync(id, ct);
         if (lead is null)
             return Result<Lead>.Missing();
-        if (lead.OwnerId != me.Id && !me.Can(Identity.Permission.LeadsArchiveAny))
+        if (!MayArchive(lead.OwnerId))
             return Result<Lead>.Refused("Only the lead's owner, a manager or an admin may archive it.");
         if (lead.ArchivedAt is null)
         {
@@ -59,6 +59,29 @@ public sealed class LeadService(LeadlineDb db, LeadWriter writer, CurrentUser me
         }
         return Result<Lead>.Ok(lead);
     }
+
+    /// <summary>Brings an archived lead back into the lists (the history records it); restoring a live lead changes nothing.</summary>
+    public async Task<Result<Lead>> RestoreAsync(int id, CancellationToken ct)
+    {
+        var lead = await FindAsync(id, ct);
+        if (lead is null)
+            return Result<Lead>.Missing();
+        if (!MayRestore(lead.OwnerId))
+            return Result<Lead>.Refused("Only the lead's owner, a manager or an admin may restore it.");
+        if (lead.ArchivedAt is not null)
+        {
+            lead.ArchivedAt = null;
+            return await SaveAsync(lead, ct);
+        }
+        return Result<Lead>.Ok(lead);
+    }
+
+    /// <summary>The permission table's rules for one lead, for the API and to show or hide the page's buttons.</summary>
+    public bool MayArchive(int? ownerId) =>
+        me.Can(Identity.Permission.LeadsWrite) && (ownerId == me.Id || me.Can(Identity.Permission.LeadsArchiveAny));
+
+    public bool MayRestore(int? ownerId) =>
+        me.Can(Identity.Permission.LeadsWrite) && (ownerId == me.Id || me.Can(Identity.Permission.LeadsArchived));
 
     /// <summary>The next free readable code (L-000123); the counter is advanced in one atomic UPDATE … RETURNING.</summary>
     public async Task<string> NextCodeAsync(CancellationToken ct)
@@ -87,7 +110,7 @@ public sealed class LeadService(LeadlineDb db, LeadWriter writer, CurrentUser me
             : field == "owner" ? users.GetValueOrDefault(value, value)
             : field == "photo" ? "image"   // the storage key means nothing to a person
             : value;
-        return rows.Select(h => new LeadHistoryResponse(h.At, h.UserId, h.UserName, h.Field, Name(h.Field, h.From), Name(h.Field, h.To))).ToList();
+        return rows.Select(h => new LeadHistoryResponse(h.At, h.UserId, h.UserName, h.Field, LeadFieldLabels.For(h.Field), Name(h.Field, h.From), Name(h.Field, h.To))).ToList();
     }
 
     private async Task<Result<Lead>> SaveAsync(Lead lead, CancellationToken ct)

@@ -23,6 +23,8 @@ internal static class LeadsApi
         leads.MapGet("/{id:int}", GetAsync).WithName("GetLead").RequirePermission(Permission.LeadsRead);
         leads.MapPatch("/{id:int}", UpdateAsync).WithName("UpdateLead").RequirePermission(Permission.LeadsWrite);
         leads.MapDelete("/{id:int}", ArchiveAsync).WithName("ArchiveLead").RequirePermission(Permission.LeadsWrite);
+        // the owner restores their own lead; someone else's needs LeadsArchived (LeadService.MayRestore)
+        leads.MapPost("/{id:int}/restore", RestoreAsync).WithName("RestoreLead").RequirePermission(Permission.LeadsWrite);
         leads.MapGet("/{id:int}/history", HistoryAsync).WithName("LeadHistory").RequirePermission(Permission.LeadsRead);
     }
 
@@ -87,6 +89,15 @@ internal static class LeadsApi
     {
         var result = await leads.ArchiveAsync(id, ct);
         return result.Succeeded ? TypedResults.NoContent() : ApiResults.Problem(result);
+    }
+
+    private static async Task<IResult> RestoreAsync(int id, LeadService leads, LeadMapper mapper, HttpContext http, CancellationToken ct)
+    {
+        var result = await leads.RestoreAsync(id, ct);
+        if (!result.Succeeded)
+            return ApiResults.Problem(result);
+        SetETag(http, result.Value!);
+        return TypedResults.Ok(await mapper.MapAsync(result.Value!, await leads.ClockAsync(ct), ct));
     }
 
     private static async Task<IResult> HistoryAsync(int id, LeadService leads, CancellationToken ct) =>

@@ -48,6 +48,9 @@ public sealed partial class PermissionWalkTests(AppFixture fixture) : IClassFixt
         ["GET /api/v1/leads/"] = Roles.All.ToArray(),
         ["POST /api/v1/leads/"] = Roles.All.ToArray(),
         ["DELETE /api/v1/leads/{id:int}"] = Roles.All.ToArray(),   // their own lead; someone else's: LeadArchiveRules
+        ["POST /api/v1/leads/{id:int}/restore"] = Roles.All.ToArray(),   // their own lead; someone else's: LeadArchiveTests
+        ["POST /leads/{id:int}/archive"] = Roles.All.ToArray(),
+        ["POST /leads/{id:int}/restore"] = Roles.All.ToArray(),
         ["GET /pipeline"] = Roles.All.ToArray(),
         ["GET /queue"] = Roles.All.ToArray(),
     };
