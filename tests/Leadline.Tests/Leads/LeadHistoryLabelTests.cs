@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Leadline.Identity;
-using Leadline.Tests.Identity;
 using Leadline.Tests.TestInfrastructure;
 
 namespace Leadline.Tests.Leads;
@@ -33,7 +32,7 @@ public sealed class LeadHistoryLabelTests(AppFixture fixture) : IClassFixture<Ap
         var ws = await TestWorkspace.CreateAsync(app, timeZone: "Europe/Berlin");
         var (agentId, _, _) = await ws.AddUserAsync(Roles.Agent, "Olga Owner");
         var id = await LeadWithChangesAsync(ws, agentId);
-        var browser = await PermissionWalkTests.SignInAsync(app, ws.AdminEmail);
+        var browser = await CookieBrowser.SignInAsync(app, ws.AdminEmail);
 
         var page = await browser.GetStringAsync($"/leads/{id}?tab=history");
 
