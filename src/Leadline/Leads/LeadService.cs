@@ -68,6 +68,10 @@ public sealed class LeadService(LeadlineDb db, LeadWriter writer, CurrentUser me
             return Result<Lead>.Missing();
         if (!MayRestore(lead.OwnerId))
             return Result<Lead>.Refused("Only the lead's owner, a manager or an admin may restore it.");
+        // a merged duplicate gave its notes, activities and history to the survivor: bringing back the empty shell
+        // would make a second copy of the customer
+        if (lead.MergedIntoId is { } survivor)
+            return Result<Lead>.Conflicting($"This lead was merged into #{survivor}; open that lead instead.");
         if (lead.ArchivedAt is not null)
         {
             lead.ArchivedAt = null;

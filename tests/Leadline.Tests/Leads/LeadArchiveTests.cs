@@ -35,6 +35,21 @@ public sealed class LeadArchiveTests(AppFixture fixture) : IClassFixture<AppFixt
     }
 
     [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task A_merged_duplicate_is_not_restored_beside_its_survivor(Db db)
+    {
+        var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
+        var survivor = (await ws.Admin.CreateLeadAsync(new { name = "Mia Merge", email = "mia@merge.example" })).GetProperty("id").GetInt32();
+        var duplicate = (await ws.Admin.CreateLeadAsync(new { name = "Mia Merge", email = "mia.m@merge.example" })).GetProperty("id").GetInt32();
+        Assert.Equal(HttpStatusCode.OK, (await ws.Admin.PostAsJsonAsync($"/api/v1/leads/{survivor}/merge", new { duplicateIds = new[] { duplicate } })).StatusCode);
+
+        var restore = await ws.Admin.PostAsync($"/api/v1/leads/{duplicate}/restore", null);
+
+        Assert.Equal(HttpStatusCode.Conflict, restore.StatusCode);
+        Assert.Contains($"#{survivor}", (await restore.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(["Mia Merge"], await ws.Admin.LeadNamesAsync(""));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
     public async Task An_agent_restores_their_own_lead_but_not_someone_elses(Db db)
     {
         var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
