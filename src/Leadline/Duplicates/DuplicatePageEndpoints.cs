@@ -37,15 +37,16 @@ internal static class DuplicatePageEndpoints
             await sweeper.StartAsync(ct);
             return Results.Redirect("/leads/duplicates");
         }).RequirePermission(Permission.DuplicateSweep).AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
-        app.MapGet("/leads/duplicates/progress", async (HttpContext http, DuplicateSweeper sweeper, CancellationToken ct) =>
+        app.MapGet("/leads/duplicates/progress", async (HttpContext http, DuplicateSweeper sweeper, Leads.LeadService leads, CancellationToken ct) =>
         {
             var run = await sweeper.LatestAsync(ct);
+            var clock = await leads.ClockAsync(ct);
             if (run?.Status is not (SweepStatus.Done or SweepStatus.Failed))
-                return new RazorComponentResult<SweepProgress>(new { Run = run });
+                return new RazorComponentResult<SweepProgress>(new { Run = run, Clock = clock });
             // finished: 286 stops htmx polling, and the event makes site.js reload the page once to show the groups
             // (HX-Refresh would reload before the polling stops, and a second poll's reload aborts the first)
             http.Response.Headers["HX-Trigger"] = "sweep-finished";
-            return new RazorComponentResult<SweepProgress>(new { Run = run }) { StatusCode = 286 };
+            return new RazorComponentResult<SweepProgress>(new { Run = run, Clock = clock }) { StatusCode = 286 };
         }).RequirePermission(Permission.DuplicateSweep);
         app.MapPost("/leads/duplicates/groups/{id:int}/dismiss", async (int id, DuplicateSweeper sweeper, CancellationToken ct) =>
             Results.Redirect(await sweeper.DismissAsync(id, ct) ? "/leads/duplicates?dismissed=1" : "/leads/duplicates"))
