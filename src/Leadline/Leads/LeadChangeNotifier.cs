@@ -6,39 +6,77 @@ namespace Leadline.Leads;
 
 /// <summary>
 /// After any saved change to leads, tells every open board and list of that workspace ("leads-changed" with the
-/// lead ids, or "*" for a bulk change), so pages refresh without reload. One place, like the history.
+/// lead ids, or "*" for a bulk change), so pages refresh without reload. One place, like the history. Inside an explicit
+/// transaction (a board move holds its column's lock) the event waits for the commit: a board that reloads on it must see
+/// the change, not the snapshot before it.
 /// </summary>
-public sealed class LeadChangeNotifier(ILiveEventBus bus, ILogger<LeadChangeNotifier> log) : SaveChangesInterceptor
+public sealed class LeadChangeNotifier(ILiveEventBus bus, ILogger<LeadChangeNotifier> log) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
     private const int MaxIds = 20;
     private readonly Dictionary<int, HashSet<int>> _pending = [];
     private readonly List<Lead> _added = [];
+    private bool _saving;   // SaveChanges commits a transaction of its own before the new leads have their ids
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
+        _saving = true;
         Collect(eventData.Context);
         return result;
     }
 
     public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
+        _saving = true;
         Collect(eventData.Context);
         return ValueTask.FromResult(result);
     }
 
     public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        await PublishAsync(cancellationToken);
+        _saving = false;
+        if (eventData.Context?.Database.CurrentTransaction is null)
+            await PublishAsync(cancellationToken);
         return result;
     }
 
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        PublishAsync(CancellationToken.None).GetAwaiter().GetResult();
+        _saving = false;
+        if (eventData.Context?.Database.CurrentTransaction is null)
+            PublishAsync(CancellationToken.None).GetAwaiter().GetResult();
         return result;
     }
 
     public override void SaveChangesFailed(DbContextErrorEventData eventData)
+    {
+        _saving = false;
+        if (eventData.Context?.Database.CurrentTransaction is null)
+            Forget();
+    }
+
+    public Task TransactionCommittedAsync(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default) =>
+        _saving ? Task.CompletedTask : PublishAsync(cancellationToken);
+
+    public void TransactionCommitted(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData)
+    {
+        if (!_saving)
+            PublishAsync(CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    public Task TransactionRolledBackAsync(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        if (!_saving)
+            Forget();
+        return Task.CompletedTask;
+    }
+
+    public void TransactionRolledBack(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData)
+    {
+        if (!_saving)
+            Forget();
+    }
+
+    private void Forget()
     {
         _pending.Clear();
         _added.Clear();

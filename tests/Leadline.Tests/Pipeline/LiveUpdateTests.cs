@@ -41,6 +41,32 @@ public sealed class LiveUpdateTests
         await Assert.ThrowsAnyAsync<Exception>(() => forB);   // B's browsers hear nothing of A
     }
 
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task A_change_inside_a_transaction_is_announced_after_its_commit(Db db)
+    {
+        // a board move holds its column's lock in a transaction: a board reloading on an earlier event read the old column
+        await using var app = await LeadlineApp.StartAsync(db);
+        var ws = await TestWorkspace.CreateAsync(app);
+        var id = (await ws.Admin.CreateLeadAsync(new { name = "Tx Tom" })).GetProperty("id").GetInt32();
+        var ready = new TaskCompletionSource();
+        var heard = NextEventAsync(app, ws.Id, e => e.EventType == "leads-changed" && e.Data == id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            TimeSpan.FromSeconds(10), () => ready.TrySetResult());
+        await ready.Task;
+
+        await using var scope = ws.Scope(out var database);
+        await using (var tx = await database.Database.BeginTransactionAsync())
+        {
+            var lead = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstAsync(database.Leads, l => l.Id == id);
+            lead.Score = 42;
+            await database.SaveChangesAsync();
+            await Task.WhenAny(heard, Task.Delay(500));
+            Assert.False(heard.IsCompleted, "announced before the commit");
+            await tx.CommitAsync();
+        }
+
+        Assert.Equal(id.ToString(System.Globalization.CultureInfo.InvariantCulture), (await heard).Data);
+    }
+
     [Fact]
     public async Task Two_app_instances_on_one_PostgreSQL_database_see_each_others_changes()
     {
