@@ -97,7 +97,7 @@ public sealed class LeadInteractions(LeadlineDb db, CurrentUser me, TimeProvider
             return Result<ActivityResponse>.Conflicting("This activity is already done.");
         activity.DoneAt = Now;
         var lead = await db.Leads.FirstAsync(l => l.Id == activity.LeadId, ct);
-        Touch(lead, activity.DoneAt.Value, responds: true);
+        lead.RecordInteraction(activity.DoneAt.Value, responds: true);
         await db.SaveChangesAsync(ct);
         await reminders.RefreshFollowUpAsync(activity.LeadId, ct);
         return Result<ActivityResponse>.Ok(ToResponse(activity, null));
@@ -185,7 +185,7 @@ public sealed class LeadInteractions(LeadlineDb db, CurrentUser me, TimeProvider
                     activity.UserName = me.IsAuthenticated ? me.Name : "System";
                     db.Activities.Add(activity);
                     if (activity.DoneAt is { } done)
-                        Touch(lead, done, responds: true);
+                        lead.RecordInteraction(done, responds: true);
                     await db.SaveChangesAsync(ct);   // the note below points at the activity's id
                 }
                 if (noteDraft is not null)
@@ -204,14 +204,11 @@ public sealed class LeadInteractions(LeadlineDb db, CurrentUser me, TimeProvider
                             lead.Tags = tags;   // a new list, so the history interceptor sees old → new
                     }
                     if (note.ClosesLead)
-                        lead.ClosedAt ??= now;
-                    Touch(lead, now, responds: false);
+                        lead.CloseByNote(now);
+                    lead.RecordInteraction(now, responds: false);
                 }
                 if (reserving && lead.OwnerId is null)
-                {
-                    lead.OwnerId = me.Id;
-                    lead.ReservedAt = now;
-                }
+                    lead.Reserve(me.Id, now);
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
                 return (activity, note);
@@ -223,15 +220,6 @@ public sealed class LeadInteractions(LeadlineDb db, CurrentUser me, TimeProvider
                 db.ChangeTracker.Clear();
             }
         }
-    }
-
-    /// <summary>Any interaction is the lead's latest activity; a call, e-mail or meeting done is also a response to it.</summary>
-    private static void Touch(Lead lead, DateTime at, bool responds)
-    {
-        if (lead.LastActivityAt is null || lead.LastActivityAt < at)
-            lead.LastActivityAt = at;
-        if (responds && (lead.FirstResponseAt is null || lead.FirstResponseAt > at))
-            lead.FirstResponseAt = at;
     }
 
     private static Activity Copy(Activity a) => new()

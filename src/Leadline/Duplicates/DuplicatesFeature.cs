@@ -1,6 +1,5 @@
 using Leadline.Common.Api;
 using Leadline.Leads;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Leadline.Duplicates;
 
@@ -12,7 +11,6 @@ public static class DuplicatesFeature
         services.Configure<MatchKeyOptions>(configuration.GetSection("Leadline:Duplicates"));
         services.AddMemoryCache();
         return services
-            .AddScoped<IInterceptor, MatchKeyInterceptor>()
             .AddScoped<DuplicateFinder>()
             .AddScoped<LeadMerger>()
             .AddScoped<MatchKeyIndexer>()

@@ -8,7 +8,7 @@ namespace Leadline.Duplicates;
 /// <summary>
 /// One blocking key of a lead (<see cref="BlockingKeys"/>): the duplicate check looks leads up by key through an index
 /// instead of scanning, and the number of leads under a key is how common that value is. Kept by
-/// <see cref="MatchKeyInterceptor"/> on every EF save and by <see cref="LeadBulkWriter"/>; archived leads have none.
+/// <see cref="MatchKeyReaction"/> on every EF save and by <see cref="LeadBulkWriter"/>; archived leads have none.
 /// </summary>
 public sealed class LeadMatchKey : IWorkspaceOwned
 {

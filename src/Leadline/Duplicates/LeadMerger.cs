@@ -20,7 +20,7 @@ public sealed record MergeRequest(List<int>? DuplicateIds, Dictionary<string, in
 /// (notes, activities, reminders, list memberships, history) moves to the survivor; the duplicates are archived with a
 /// pointer to it. One transaction: a merge happens whole or not at all.
 /// </summary>
-public sealed class LeadMerger(LeadlineDb db, LeadService leads, LeadWriter writer, LeadMapper mapper, ReminderService reminders, CurrentUser me,
+public sealed class LeadMerger(LeadlineDb db, LeadService leads, LeadWriter writer, LeadMapper mapper, ReminderService reminders,
     TimeProvider time, IOptions<JsonOptions> json)
 {
     public const int MaxDuplicates = 20;
@@ -95,18 +95,7 @@ public sealed class LeadMerger(LeadlineDb db, LeadService leads, LeadWriter writ
             return Result<Lead>.Invalid(writeErrors);
 
         var now = time.GetUtcNow().UtcDateTime;
-        foreach (var duplicate in duplicates)
-        {
-            duplicate.ArchivedAt = now;
-            duplicate.MergedIntoId = survivor.Id;
-        }
-        survivor.LastActivityAt = all.Max(l => l.LastActivityAt);
-        survivor.FirstResponseAt = all.Min(l => l.FirstResponseAt);
-        db.LeadHistory.Add(new LeadHistory
-        {
-            LeadId = survivor.Id, At = now, UserId = me.IsAuthenticated ? me.Id : null, UserName = me.IsAuthenticated ? me.Name : "System",
-            Field = "merged", To = string.Join(", ", duplicates.Select(d => $"{d.Name} (#{d.Id})")),
-        });
+        survivor.AbsorbDuplicates(duplicates, now);
         try
         {
             await db.SaveChangesAsync(ct);

@@ -14,7 +14,7 @@ public sealed class MatchKeyOptions
 
 /// <summary>
 /// Gives match keys to active leads that have none: leads written before the keys existed, or by a writer that does not
-/// keep them (EF saves have <see cref="MatchKeyInterceptor"/>, bulk writes <see cref="LeadBulkWriter"/>). Every lead
+/// keep them (EF saves have <see cref="MatchKeyReaction"/>, bulk writes <see cref="LeadBulkWriter"/>). Every lead
 /// with a name has at least one key, so "no key row" is exactly "not indexed yet".
 /// </summary>
 public sealed class MatchKeyIndexer(LeadlineDb db)

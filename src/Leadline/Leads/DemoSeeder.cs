@@ -187,7 +187,7 @@ public sealed class DemoSeeder(LeadlineDb db, TimeProvider clock, CurrentUser us
                 lead.LastActivityAt = activities.Max(a => a.DoneAt);
                 lead.FirstResponseAt = activities.Min(a => a.DoneAt);
             }
-            if (!LeadFlowInterceptor.IsClosing(lead.Status) && faker.Random.Bool(0.3f))
+            if (!Changes.LeadFlowRule.IsClosing(lead.Status) && faker.Random.Bool(0.3f))
             {
                 var type = faker.Random.Bool() ? ActivityType.Meeting : ActivityType.Task;
                 var due = now + TimeSpan.FromHours(faker.Random.Int(-72, 24 * 14));

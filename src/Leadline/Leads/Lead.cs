@@ -1,5 +1,6 @@
 using Leadline.Common;
 using Leadline.Data;
+using Leadline.Leads.Changes;
 using Leadline.Pipeline;
 
 namespace Leadline.Leads;
@@ -32,8 +33,9 @@ public enum LeadFlowStatus
 }
 
 /// <summary>
-/// A person or company that enquired. Every change is recorded in <see cref="LeadHistory"/> by
-/// <see cref="LeadHistoryInterceptor"/>; <see cref="Version"/> is the optimistic-concurrency token (ETag).
+/// A person or company that enquired. Every change is saved through <see cref="LeadWritePath"/>, which turns it into typed
+/// <see cref="LeadChange"/>s for the reactions (history, lead flow, match keys, live pages); <see cref="Version"/> is the
+/// optimistic-concurrency token (ETag). State that changes by intent changes through the methods at the end.
 /// </summary>
 public sealed class Lead : IWorkspaceOwned, ITimestamped
 {
@@ -157,10 +159,10 @@ public sealed class Lead : IWorkspaceOwned, ITimestamped
 
     public DateTime? NextFollowUpAt { get; set; }
 
-    /// <summary>Derived on every save by <see cref="LeadFlowInterceptor"/> from activity, closing notes and the stage.</summary>
+    /// <summary>Derived on every write by <see cref="LeadFlowRule"/> from activity, closing notes and the stage.</summary>
     public LeadFlowStatus LeadFlow { get; set; }
 
-    /// <summary>When a note marked the lead closed (a template with "closes the lead").</summary>
+    /// <summary>When the lead's flow completed: a closing note, or entering a closing stage (cleared when it leaves one for an open stage).</summary>
     public DateTime? ClosedAt { get; set; }
 
     /// <summary>When the owner took the lead by recording the first note (reservation); null when assigned otherwise.</summary>
@@ -176,6 +178,72 @@ public sealed class Lead : IWorkspaceOwned, ITimestamped
     public DateTime CreatedAt { get; set; }
 
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>Changes raised by the intent methods below that the diff of columns cannot tell (merged), until the next save.</summary>
+    internal List<LeadChange> Intents { get; } = [];
+
+    /// <summary>Into <paramref name="stage"/> at <paramref name="position"/> on the board; status and pipeline follow the stage.</summary>
+    public void MoveTo(Stage stage, double position, DateTime now)
+    {
+        if (stage.Id != StageId)
+            StageChangedAt = now;
+        StageId = stage.Id;
+        PipelineId = stage.PipelineId;
+        Status = stage.Category;
+        Position = position;
+    }
+
+    /// <summary>Given to <paramref name="ownerId"/> (or nobody) by someone: not a reservation.</summary>
+    public void AssignTo(int? ownerId)
+    {
+        OwnerId = ownerId;
+        ReservedAt = null;
+    }
+
+    /// <summary>Taken by the operator who recorded its first note, until <see cref="ReleaseReservation"/> frees it.</summary>
+    public void Reserve(int userId, DateTime now)
+    {
+        OwnerId = userId;
+        ReservedAt = now;
+    }
+
+    public void ReleaseReservation()
+    {
+        OwnerId = null;
+        ReservedAt = null;
+    }
+
+    public void Archive(DateTime now) => ArchivedAt ??= now;
+
+    public void Restore() => ArchivedAt = null;
+
+    /// <summary>A note, call, e-mail or meeting at <paramref name="at"/>; <paramref name="responds"/>: it also answered the lead.</summary>
+    public void RecordInteraction(DateTime at, bool responds)
+    {
+        if (LastActivityAt is null || LastActivityAt < at)
+            LastActivityAt = at;
+        if (responds && (FirstResponseAt is null || FirstResponseAt > at))
+            FirstResponseAt = at;
+    }
+
+    /// <summary>A note that closes the lead (a template with "closes the lead") ends its flow.</summary>
+    public void CloseByNote(DateTime now) => ClosedAt ??= now;
+
+    /// <summary>
+    /// This lead survives a merge of <paramref name="duplicates"/>: they are archived pointing at it, and it keeps the
+    /// earliest response and the latest activity of them all.
+    /// </summary>
+    public void AbsorbDuplicates(IReadOnlyList<Lead> duplicates, DateTime now)
+    {
+        foreach (var duplicate in duplicates)
+        {
+            duplicate.Archive(now);
+            duplicate.MergedIntoId = Id;
+        }
+        LastActivityAt = duplicates.Append(this).Max(l => l.LastActivityAt);
+        FirstResponseAt = duplicates.Append(this).Min(l => l.FirstResponseAt);
+        Intents.Add(new LeadMerged(this, duplicates));
+    }
 }
 
 /// <summary>One field change of a lead: who, when, field, old → new.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Leadline.Data;
+using Leadline.Leads.Changes;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -11,13 +12,12 @@ using SQLitePCL;
 namespace Leadline.Leads;
 
 /// <summary>
-/// Inserts many new leads, each with its "created" <see cref="LeadHistory"/> row, without change tracking: binary COPY
-/// on PostgreSQL, a prepared single-row INSERT re-run per row on SQLite. It bypasses SaveChanges, so it does the
-/// interceptors' work itself: workspace and timestamps (<see cref="TimestampInterceptor"/>) and the "created" row
-/// (<see cref="LeadHistoryInterceptor"/>). Columns and value conversions come from the EF model, so every column is
-/// written the way EF writes it. Each <see cref="WriteAsync"/> runs in the caller's transaction (or its own); closing the
-/// writer refreshes the planner statistics of both tables (ANALYZE), which a bulk load leaves the most wrong.
-/// For demo data and measurements; the app's own writes go through <see cref="LeadService"/>.
+/// Inserts many new leads without change tracking: binary COPY on PostgreSQL, multi-row INSERTs on SQLite. The bulk half
+/// of <see cref="LeadWritePath"/>: the reactions derive the new leads' fields and add the rows written beside them
+/// (history, match keys, ...), so a bulk insert runs the same rules as a save. Columns and value conversions come from
+/// the EF model, so every column is written the way EF writes it. Each <see cref="WriteAsync"/> runs in the caller's
+/// transaction (or its own); closing the writer refreshes the planner statistics (ANALYZE), which a bulk load leaves the
+/// most wrong. Used by imports, demo data and measurements.
 /// </summary>
 public sealed class LeadBulkWriter : IAsyncDisposable
 {
@@ -29,10 +29,9 @@ public sealed class LeadBulkWriter : IAsyncDisposable
     private const int RowsPerStatement = 500;
 
     private readonly LeadlineDb _db;
+    private readonly LeadWritePath _path;
     private readonly BulkTable _leads;
-    private readonly BulkTable _history;
-    private readonly BulkTable _matchKeys;
-    private readonly BulkTable _activities;
+    private readonly Dictionary<Type, BulkTable> _tables = [];
     private readonly bool _postgres;
     private long? _sqliteCacheSize;
     private long? _sqliteSynchronous;
@@ -43,10 +42,8 @@ public sealed class LeadBulkWriter : IAsyncDisposable
     private LeadBulkWriter(LeadlineDb db)
     {
         _db = db;
-        _leads = BulkTable.For(db, typeof(Lead), withKey: true);
-        _history = BulkTable.For(db, typeof(LeadHistory), withKey: false);
-        _matchKeys = BulkTable.For(db, typeof(Duplicates.LeadMatchKey), withKey: true);
-        _activities = BulkTable.For(db, typeof(Activities.Activity), withKey: false);
+        _path = LeadWritePath.Of(db);
+        _leads = BulkTable.For(db, typeof(Lead));
         _postgres = db.Database.IsNpgsql();
     }
 
@@ -92,20 +89,13 @@ public sealed class LeadBulkWriter : IAsyncDisposable
             if (lead.CreatedAt == default)
                 lead.CreatedAt = now;
             lead.UpdatedAt = now;
-            lead.LeadFlow = LeadFlowInterceptor.Of(lead);   // what the interceptor would have derived
         }
 
         await using var ownTransaction = _db.Database.CurrentTransaction is null ? await _db.Database.BeginTransactionAsync(ct) : null;
         var ids = _postgres ? await ReservePostgresIdsAsync(leads.Count, ct) : await NextSqliteIdsAsync(leads.Count, ct);
         for (var i = 0; i < leads.Count; i++)
             leads[i].Id = ids[i];
-        var history = leads.Select(l => new LeadHistory
-        {
-            WorkspaceId = l.WorkspaceId, LeadId = l.Id, At = now, UserId = userId, UserName = userName, Field = "created", To = l.Name,
-        }).ToList();
-        // deriving the keys is CPU work of ~15 µs a lead (normalising names, phones, addresses): done on another core while the
-        // leads are written, instead of in a pause between two writes (an import of 100,000 rows: 1.4 s less)
-        var keys = Task.Run(() => MatchKeys(leads), ct);
+        var rows = _path.BeforeBulkInsert(new LeadsCreatedInBulk(workspace, leads, now, userId, userName));
 
         if (_postgres)
         {
@@ -118,15 +108,13 @@ public sealed class LeadBulkWriter : IAsyncDisposable
                 await ScalarAsync("ANALYZE leads", ct);
                 _analyzed = true;
             }
-            await CopyAsync(_history, history, ct);
-            await CopyAsync(_matchKeys, await keys, ct);
         }
         else
         {
             Insert(_leads, leads);
-            Insert(_history, history);
-            Insert(_matchKeys, await keys);
         }
+        foreach (var (type, table) in rows.Tables)
+            await WriteRowsAsync(Table(type), await table, ct);
         if (ownTransaction is not null)
             await ownTransaction.CommitAsync(ct);
         _analyzeOnClose = true;
@@ -146,23 +134,25 @@ public sealed class LeadBulkWriter : IAsyncDisposable
             if (activity.UpdatedAt == default)
                 activity.UpdatedAt = activity.CreatedAt;
         }
+        await WriteRowsAsync(Table(typeof(Activities.Activity)), activities.ToList(), ct);
+    }
+
+    private BulkTable Table(Type type) => _tables.TryGetValue(type, out var table) ? table : _tables[type] = BulkTable.For(_db, type);
+
+    private async Task WriteRowsAsync(BulkTable table, System.Collections.IList rows, CancellationToken ct)
+    {
+        var list = rows.Cast<object>().ToList();
+        if (list.Count == 0)
+            return;
         if (_postgres)
-            await CopyAsync(_activities, activities, ct);
+            await CopyAsync(table, list, ct);
         else
-            Insert(_activities, activities);
+            Insert(table, list);
     }
 
     /// <summary>The planner believes leads is (nearly) empty: then a first ANALYZE is cheap and saves the foreign-key checks.</summary>
     private async Task<bool> FewLeadsKnownAsync(CancellationToken ct) =>
         Convert.ToDouble(await ScalarAsync("SELECT reltuples FROM pg_class WHERE oid = 'leads'::regclass", ct), CultureInfo.InvariantCulture) < 100_000;
-
-    /// <summary>
-    /// The duplicate check's keys, as <see cref="Duplicates.MatchKeyInterceptor"/> writes them for EF saves; in key order,
-    /// so the inserts walk the key index from one end to the other instead of jumping (seeding 3,500 → 4,900 leads/s on SQLite).
-    /// </summary>
-    private static List<Duplicates.LeadMatchKey> MatchKeys(IReadOnlyList<Lead> leads) =>
-        leads.SelectMany(l => Duplicates.LeadMatchKey.For(l).Select(key => new Duplicates.LeadMatchKey { WorkspaceId = l.WorkspaceId, LeadId = l.Id, Key = key }))
-            .OrderBy(k => k.Key, StringComparer.Ordinal).ToList();
 
     /// <summary>Ids from the identity sequence, so concurrent writers never collide.</summary>
     private async Task<int[]> ReservePostgresIdsAsync(int count, CancellationToken ct)
@@ -323,12 +313,13 @@ public sealed class LeadBulkWriter : IAsyncDisposable
     /// <summary>A table's columns as the EF model maps them: name, PostgreSQL type, and a reader that applies EF's value converter.</summary>
     private sealed record BulkTable(string QuotedName, string QuotedColumns, IReadOnlyList<BulkColumn> Columns)
     {
-        public static BulkTable For(LeadlineDb db, Type clrType, bool withKey)
+        /// <summary>Keys the database generates are left out (it numbers history rows); the leads' ids are reserved by the writer.</summary>
+        public static BulkTable For(LeadlineDb db, Type clrType)
         {
             var entity = db.Model.FindEntityType(clrType)!;
             var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
             var columns = entity.GetProperties()
-                .Where(p => withKey || !p.IsPrimaryKey())
+                .Where(p => clrType == typeof(Lead) || !(p.IsPrimaryKey() && p.ValueGenerated == ValueGenerated.OnAdd))
                 .Select(p => new BulkColumn(p.GetColumnName(table)!, StoreTypeWithoutFacets(p.GetColumnType()), Reader(p)))
                 .ToList();
             return new BulkTable(Quote(table.Name), string.Join(", ", columns.Select(c => Quote(c.Name))), columns);

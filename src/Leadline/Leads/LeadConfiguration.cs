@@ -8,6 +8,7 @@ internal sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
     public void Configure(EntityTypeBuilder<Lead> b)
     {
         b.ToTable("leads");
+        b.Ignore(l => l.Intents);
         b.Property(l => l.Name).HasMaxLength(200).IsRequired();
         foreach (var name in new[] { nameof(Lead.Company), nameof(Lead.Title), nameof(Lead.Website), nameof(Lead.SourceDetail), nameof(Lead.Industry),
                      nameof(Lead.Street), nameof(Lead.Linkedin), nameof(Lead.Twitter), nameof(Lead.Facebook), nameof(Lead.Instagram), nameof(Lead.LostReason) })

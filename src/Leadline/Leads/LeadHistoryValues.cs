@@ -5,7 +5,7 @@ using Leadline.Common.Time;
 namespace Leadline.Leads;
 
 /// <summary>
-/// A history row's old or new value as a person reads it: the row stores what <see cref="LeadHistoryInterceptor"/> wrote
+/// A history row's old or new value as a person reads it: the row stores what <see cref="Changes.LeadHistoryRecorder"/> wrote
 /// (ISO times in UTC, true/false, camel-cased choices); the page shows local times, Yes/No, words and "—" for nothing.
 /// </summary>
 public static class LeadHistoryValues
@@ -15,7 +15,7 @@ public static class LeadHistoryValues
     // the stored field name → the type of the lead property it came from, read off the entity, so a new field is covered
     private static readonly FrozenDictionary<string, Type> Types = typeof(Lead).GetProperties()
         .Where(p => p.CanWrite)
-        .GroupBy(p => LeadHistoryInterceptor.FieldName(p.Name))
+        .GroupBy(p => Changes.LeadHistoryRecorder.FieldName(p.Name))
         .ToFrozenDictionary(g => g.Key, g => Nullable.GetUnderlyingType(g.First().PropertyType) ?? g.First().PropertyType);
 
     public static string Display(string field, string? value, WorkspaceClock clock)

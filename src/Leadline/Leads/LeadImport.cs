@@ -50,7 +50,7 @@ public sealed class ImportInterruptedException(ImportRun run, Exception inner) :
 /// or phone, website and name, or name and birthday or address, with no contradicting field).
 /// Fast at scale: a batch looks its duplicates and codes up in a few queries, the writer answers its other look-ups
 /// from memory (<see cref="LeadWriteLookups"/>), and new leads go in through <see cref="LeadBulkWriter"/> with their
-/// "created" history rows; updates go through EF, so <see cref="LeadHistoryInterceptor"/> records them field by field.
+/// "created" history rows; updates go through EF, so <see cref="Changes.LeadHistoryRecorder"/> records them field by field.
 /// While one batch is written, the next is read, checked and validated on a context of its own (<see cref="BatchCheck"/>):
 /// the database's work and the app's overlap on two cores instead of taking turns. Imports that check for duplicates take
 /// turns per workspace (<see cref="ImportGate"/>).
@@ -59,7 +59,7 @@ public sealed class ImportInterruptedException(ImportRun run, Exception inner) :
 /// import throws <see cref="ImportInterruptedException"/> saying so.
 /// </summary>
 public sealed class LeadImport(
-    LeadlineDb db, LeadWriter writer, LeadService leads, CurrentUser user, TimeProvider clock, LeadChangeNotifier notifier, ImportGate gate,
+    LeadlineDb db, LeadWriter writer, LeadService leads, CurrentUser user, TimeProvider clock, ImportGate gate,
     ImportRuns runs, ILogger<LeadImport> log, IServiceProvider services)
 {
     // rows checked and committed together: on SQLite a commit writes every page the batch dirtied, and 2,000 random
@@ -336,8 +336,6 @@ public sealed class LeadImport(
             Count(run, write.Batch);
             foreach (var lead in write.Added.Where(l => l.Code is not null))
                 run.Lookups.Taken(lead.Code!, lead.Id);
-            if (write.Added.Count > 0)
-                await notifier.PublishAsync(run.Workspace.Id, write.Added.Select(l => l.Id), ct);
         }
         catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException)
         {

@@ -54,7 +54,7 @@ public sealed class LeadService(LeadlineDb db, LeadWriter writer, CurrentUser me
             return Result<Lead>.Refused("Only the lead's owner, a manager or an admin may archive it.");
         if (lead.ArchivedAt is null)
         {
-            lead.ArchivedAt = time.GetUtcNow().UtcDateTime;
+            lead.Archive(time.GetUtcNow().UtcDateTime);
             return await SaveAsync(lead, ct);
         }
         return Result<Lead>.Ok(lead);
@@ -74,7 +74,7 @@ public sealed class LeadService(LeadlineDb db, LeadWriter writer, CurrentUser me
             return Result<Lead>.Conflicting($"This lead was merged into #{survivor}; open that lead instead.");
         if (lead.ArchivedAt is not null)
         {
-            lead.ArchivedAt = null;
+            lead.Restore();
             return await SaveAsync(lead, ct);
         }
         return Result<Lead>.Ok(lead);

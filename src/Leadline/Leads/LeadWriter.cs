@@ -222,18 +222,11 @@ public sealed class LeadWriter(LeadlineDb db, TimeProvider clock)
         if (stage is not null && stage.Id != lead.StageId)
         {
             var reason = Has("lostReason") ? Text("lostReason", input.LostReason, 300, "Lost reason") : lead.LostReason;
-            if (stage.Category == StageCategory.Lost && reason is null)
-                errors.Add("lostReason", "Say why the lead was lost to move it to a Lost stage.");
+            if (LostReasonMissing(stage, reason))
+                errors.Add("lostReason", LostReasonRequired);
             var position = appendOnStageChange ? await NextPositionAsync(stage.Id, lookups, ct) : lead.Position;
             var target = stage;
-            changes.Add(() =>
-            {
-                lead.StageId = target.Id;
-                lead.PipelineId = target.PipelineId;
-                lead.Status = target.Category;
-                lead.Position = position;
-                lead.StageChangedAt = clock.GetUtcNow().UtcDateTime;
-            });
+            changes.Add(() => lead.MoveTo(target, position, clock.GetUtcNow().UtcDateTime));
         }
 
         if (errors.Any)
@@ -243,6 +236,34 @@ public sealed class LeadWriter(LeadlineDb db, TimeProvider clock)
         lead.EmailNormalized = lead.Email?.Trim().ToLowerInvariant();
         lead.HasContactInfo = lead.Email is not null || lead.Phone is not null || lead.Mobile is not null || lead.Website is not null
             || lead.Linkedin is not null || lead.Twitter is not null || lead.Facebook is not null || lead.Instagram is not null;
+        return errors;
+    }
+
+    private const string LostReasonRequired = "Say why the lead was lost to move it to a Lost stage.";
+
+    private static bool LostReasonMissing(Stage stage, string? reason) => stage.Category == StageCategory.Lost && reason is null;
+
+    /// <summary>
+    /// Moves <paramref name="lead"/> to a stage by intent (the board, bulk actions): the stage must exist and a Lost stage
+    /// needs a reason (given, or the one the lead has). The position is the caller's (the board places the card itself);
+    /// null appends at the bottom of the column. Nothing changes when there is an error.
+    /// </summary>
+    public async Task<Errors> MoveAsync(Lead lead, int stageId, string? lostReason, double? position, CancellationToken ct)
+    {
+        var errors = new Errors();
+        var stage = await db.Stages.AsNoTracking().FirstOrDefaultAsync(s => s.Id == stageId, ct);
+        if (stage is null)
+            return errors.Add("stageId", "Unknown stage.");
+        var reason = string.IsNullOrWhiteSpace(lostReason) ? lead.LostReason : lostReason.Trim();
+        if (reason is { Length: > 300 })
+            errors.Add("lostReason", "Lost reason must be at most 300 characters.");
+        errors.CheckPlainText("lostReason", reason, "Lost reason");
+        if (stage.Id != lead.StageId && LostReasonMissing(stage, reason))
+            errors.Add("lostReason", LostReasonRequired);
+        if (errors.Any)
+            return errors;
+        lead.LostReason = reason;
+        lead.MoveTo(stage, position ?? (stage.Id == lead.StageId ? lead.Position : await NextPositionAsync(stage.Id, null, ct)), clock.GetUtcNow().UtcDateTime);
         return errors;
     }
 

@@ -1,3 +1,4 @@
+using Leadline.Leads.Changes;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Leadline.Leads;
@@ -8,10 +9,7 @@ public static class LeadsFeature
     {
         services.AddOptions<ImportOptions>().BindConfiguration("Leadline:Imports").Validate(o => o.MaxRequestMegabytes > 0, "Leadline:Imports:MaxRequestMegabytes must be positive.").ValidateOnStart();
         return services
-            .AddScoped<IInterceptor, LeadFlowInterceptor>()
-            .AddScoped<IInterceptor, LeadHistoryInterceptor>()
-            .AddScoped<LeadChangeNotifier>()
-            .AddScoped<IInterceptor>(sp => sp.GetRequiredService<LeadChangeNotifier>())
+            .AddLeadWritePath()
             .AddScoped<LeadWriter>()
             .AddSingleton<Data.IMigrationStep, PhoneRenormalization>()
             .AddScoped<LeadService>()
@@ -23,6 +21,19 @@ public static class LeadsFeature
             .AddScoped<LeadExport>()
             .AddScoped<DemoSeeder>()
             .AddScoped<LeadPhotos>();
+    }
+
+    /// <summary>
+    /// The write path and every <see cref="ILeadReaction"/> of the app (found in the assembly, so a new reaction is one
+    /// new file); their order is their <see cref="LeadReactionPhase"/>.
+    /// </summary>
+    private static IServiceCollection AddLeadWritePath(this IServiceCollection services)
+    {
+        foreach (var type in typeof(LeadsFeature).Assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false } && t.IsAssignableTo(typeof(ILeadReaction))))
+            services.AddScoped(typeof(ILeadReaction), type);
+        return services
+            .AddScoped<LeadWritePath>()
+            .AddScoped<IInterceptor>(sp => sp.GetRequiredService<LeadWritePath>());
     }
 
     public static void MapLeads(this IEndpointRouteBuilder app, RouteGroupBuilder api)

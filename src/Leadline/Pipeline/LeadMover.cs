@@ -1,6 +1,7 @@
 using Leadline.Common.Api;
 using Leadline.Data;
 using Leadline.Leads;
+using Leadline.Leads.Changes;
 using Microsoft.EntityFrameworkCore;
 
 namespace Leadline.Pipeline;
@@ -12,7 +13,7 @@ namespace Leadline.Pipeline;
 /// spread out again (<see cref="RespaceAroundAsync"/>). Both run with their columns locked (<see cref="ColumnLock"/>), so
 /// concurrent moves and reorders take turns and never read positions another is about to change.
 /// </summary>
-public sealed class LeadMover(LeadlineDb db, LeadWriter writer, LeadService leads, ColumnLock columns)
+public sealed class LeadMover(LeadlineDb db, LeadWriter writer, LeadWritePath path, ColumnLock columns)
 {
     private const double Gap = 1024;
 
@@ -64,11 +65,7 @@ public sealed class LeadMover(LeadlineDb db, LeadWriter writer, LeadService lead
 
         if (stageId != lead.StageId)
         {
-            var present = new HashSet<string> { "stageId" };
-            if (request.LostReason is not null)
-                present.Add("lostReason");
-            var errors = await writer.ApplyAsync(
-                lead, new LeadInput { StageId = stageId, LostReason = request.LostReason }, present, await leads.WorkspaceAsync(ct), lookups: null, appendOnStageChange: false, ct);
+            var errors = await writer.MoveAsync(lead, stageId, request.LostReason, position: lead.Position, ct);   // placed below
             if (errors.Any)
                 return Result<Lead>.Invalid(errors);
         }
@@ -221,11 +218,7 @@ public sealed class LeadMover(LeadlineDb db, LeadWriter writer, LeadService lead
             var origin = first == 1 ? cards[0].Position : last == cards.Count - 2 ? cards[^1].Position - spacing * (count + 1) : 0;
             double At(int c) => c < first || c > last ? cards[c].Position : origin + spacing * (c - first + 1);
 
-            // ids (integers read from the database) inline, the new positions as parameters {0}..{n-1}, the workspace as {n}
-            var moving = Enumerable.Range(first, count).ToList();
-            var sql = $"UPDATE leads SET position = CASE id {string.Concat(moving.Select((c, i) => $"WHEN {cards[c].Id} THEN {{{i}}} "))}END "
-                + $"WHERE workspace_id = {{{count}}} AND id IN ({string.Join(", ", moving.Select(c => cards[c].Id))})";
-            await db.Database.ExecuteSqlRawAsync(sql, moving.Select(c => (object)At(c)).Append(lead.WorkspaceId), ct);
+            await path.SetPositionsAsync(db, lead.StageId, Enumerable.Range(first, count).Select(c => (cards[c].Id, At(c))).ToList(), ct);
             // the moved lead goes between the cards at index - 1 and index, as they stand now
             return (At(index - 1 - skip) + At(index - skip)) / 2;
         }
@@ -240,18 +233,7 @@ public sealed class LeadMover(LeadlineDb db, LeadWriter writer, LeadService lead
         return last is { } b ? b + Gap : Gap;
     }
 
-    /// <summary>
-    /// Spreads the whole column out again (the Nth card at N × Gap, order kept) in one set-based UPDATE: a column of 30,000
-    /// leads loaded and saved through the change tracker took seconds. Position only: versions stay (nobody's edit is
-    /// made stale by it) and the order every board shows is unchanged.
-    /// </summary>
-    private async Task RenumberAsync(int workspaceId, int stageId, int exceptId, CancellationToken ct)
-    {
-        await db.Database.ExecuteSqlInterpolatedAsync($"""
-            UPDATE leads SET position = r.rn * {Gap}
-            FROM (SELECT id, row_number() OVER (ORDER BY position, id) AS rn FROM leads
-                  WHERE workspace_id = {workspaceId} AND stage_id = {stageId} AND id <> {exceptId}) AS r
-            WHERE leads.id = r.id
-            """, ct);
-    }
+    /// <summary>Spreads the whole column out again, order kept: versions stay (nobody's edit is made stale by it).</summary>
+    private Task RenumberAsync(int workspaceId, int stageId, int exceptId, CancellationToken ct) =>
+        path.RenumberColumnAsync(db, stageId, exceptId, Gap, ct);
 }

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Leadline.Common.Api;
 using Leadline.Data;
 using Leadline.Leads;
+using Leadline.Leads.Changes;
 using Microsoft.EntityFrameworkCore;
 
 namespace Leadline.Pipeline;
@@ -9,7 +10,7 @@ namespace Leadline.Pipeline;
 public sealed record StageInput(string? Name, string? Category, string? Color, int? RottingDays);
 
 /// <summary>Settings → Pipeline: pipelines and their stages. A lead's status follows its stage's category everywhere.</summary>
-public sealed partial class PipelineSettingsService(LeadlineDb db, LeadWriter writer, LeadService leads, LeadChangeNotifier notifier, TimeProvider clock)
+public sealed partial class PipelineSettingsService(LeadlineDb db, LeadWriter writer, LeadService leads, LeadWritePath path)
 {
     public async Task<Result<PipelineDefinition>> CreatePipelineAsync(string? name, CancellationToken ct)
     {
@@ -52,22 +53,9 @@ public sealed partial class PipelineSettingsService(LeadlineDb db, LeadWriter wr
             return Result<Stage>.Invalid(errors);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
-        var recategorised = 0;
         if (stage.Category != before)
-        {
-            var category = stage.Category;
-            var now = clock.GetUtcNow().UtcDateTime;
-            // the one bulk SQL update of leads, as a stage may hold a hundred thousand: status is derived from the stage,
-            // which did not change for these leads, so no history row; the version (ETag) and the time still move, so a
-            // client holding the lead with its old status gets 412 on a PATCH, as after any other change
-            recategorised = await db.Leads.Where(l => l.StageId == stageId).ExecuteUpdateAsync(s => s
-                .SetProperty(l => l.Status, category)
-                .SetProperty(l => l.Version, l => l.Version + 1)
-                .SetProperty(l => l.UpdatedAt, now), ct);
-        }
+            await path.RecategoriseAsync(db, stageId, before, stage.Category, ct);   // status, lead flow, closed time: as any move would
         await tx.CommitAsync(ct);
-        if (recategorised > 0)
-            await notifier.PublishBulkAsync(db.CurrentWorkspaceId, ct);   // open lists and boards show the new status
         return Result<Stage>.Ok(stage);
     }
 

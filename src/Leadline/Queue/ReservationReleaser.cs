@@ -35,10 +35,7 @@ public sealed class ReservationReleaser(LeadlineDb db, TimeProvider clock)
                 if (stale.Count == 0)
                     break;
                 foreach (var lead in stale)
-                {
-                    lead.OwnerId = null;
-                    lead.ReservedAt = null;
-                }
+                    lead.ReleaseReservation();
                 try
                 {
                     await db.SaveChangesAsync(ct);

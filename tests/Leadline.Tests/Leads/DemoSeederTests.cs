@@ -52,7 +52,7 @@ public sealed class DemoSeederTests(AppFixture fixture) : IClassFixture<AppFixtu
             // a lead past the first stage was contacted: its flow is in progress or completed, never "not contacted"
             if (lead.Status != StageCategory.New)
                 Assert.NotEqual(LeadFlowStatus.None, lead.LeadFlow);
-            Assert.Equal(LeadFlowInterceptor.Of(lead), lead.LeadFlow);
+            Assert.Equal(Leadline.Leads.Changes.LeadFlowRule.Of(lead), lead.LeadFlow);
         }
         Assert.Contains(leads, l => l.NextFollowUpAt < now);   // some follow-ups are overdue, as in real life
         Assert.Contains(leads, l => l.LastActivityAt is null);
