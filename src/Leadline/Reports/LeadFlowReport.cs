@@ -14,7 +14,7 @@ public sealed record LeadFlowFigures(
 
 /// <summary>
 /// How the operators' day went, over local calendar days of the workspace: calls logged, distinct leads contacted
-/// (a call or e-mail logged), leads closed (a closing note), per operator and per hour of the day, and the outcomes
+/// (a call or e-mail logged), leads closed (a closing note, or a move into a closing stage: its owner's), per operator and per hour of the day, and the outcomes
 /// of the calls (a call without one counts as Unclassified).
 /// </summary>
 public sealed class LeadFlowReport(LeadlineDb db)
@@ -29,10 +29,19 @@ public sealed class LeadFlowReport(LeadlineDb db)
             .Where(a => (a.Type == ActivityType.Call || a.Type == ActivityType.Email) && a.DoneAt >= start && a.DoneAt < end)
             .Select(a => new { a.LeadId, a.Type, a.Outcome, a.UserId, a.UserName, DoneAt = a.DoneAt!.Value })
             .ToListAsync(ct);
-        var closings = await db.Notes.AsNoTracking()
+        var closingNotes = await db.Notes.AsNoTracking()
             .Where(n => n.ClosesLead && n.CreatedAt >= start && n.CreatedAt < end)
-            .Select(n => new { n.LeadId, n.AuthorId, n.AuthorName })
+            .Select(n => new Closing(n.LeadId, n.AuthorId, n.AuthorName))
             .ToListAsync(ct);
+        // a lead closed by its stage (a board move, a stage's new category, an import into Lost) counts for its owner
+        var closedByStage = await db.Leads.AsNoTracking()
+            .Where(l => l.ClosedAt >= start && l.ClosedAt < end && l.MergedIntoId == null)
+            .Select(l => new { l.Id, l.OwnerId })
+            .ToListAsync(ct);
+        var owners = await db.Users.AsNoTracking().Select(u => new { u.Id, u.Name }).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
+        var noted = closingNotes.Select(c => c.LeadId).ToHashSet();
+        var closings = closingNotes.Concat(closedByStage.Where(l => !noted.Contains(l.Id))
+            .Select(l => new Closing(l.Id, l.OwnerId, l.OwnerId is { } id ? owners.GetValueOrDefault(id, "Unassigned") : "Unassigned"))).ToList();
         var calls = contacts.Where(c => c.Type == ActivityType.Call).ToList();
 
         var byHour = new int[24];
@@ -52,4 +61,6 @@ public sealed class LeadFlowReport(LeadlineDb db)
         return new LeadFlowFigures(from, to, calls.Count, contacts.Select(c => c.LeadId).Distinct().Count(), closings.Select(c => c.LeadId).Distinct().Count(),
             byOperator, byHour, outcomes);
     }
+
+    private sealed record Closing(int LeadId, int? AuthorId, string AuthorName);
 }

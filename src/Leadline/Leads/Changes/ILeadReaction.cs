@@ -57,7 +57,7 @@ public sealed class LeadChangeSet(DbContext db, IReadOnlyList<LeadChange> change
         nameof(Lead.UpdatedAt), nameof(Lead.CreatedAt), nameof(Lead.Version), nameof(Lead.Position), nameof(Lead.EmailNormalized),
         nameof(Lead.PhoneE164), nameof(Lead.MobileE164), nameof(Lead.PhoneDigits), nameof(Lead.MobileDigits), nameof(Lead.HasContactInfo),
         nameof(Lead.Status), nameof(Lead.PipelineId), nameof(Lead.StageChangedAt), nameof(Lead.WorkspaceId), nameof(Lead.Id),
-        nameof(Lead.LeadFlow), nameof(Lead.LastActivityAt), nameof(Lead.FirstResponseAt), nameof(Lead.MergedIntoId),
+        nameof(Lead.LeadFlow), nameof(Lead.LastActivityAt), nameof(Lead.FirstResponseAt),
     };
 
     public DbContext Db { get; } = db;

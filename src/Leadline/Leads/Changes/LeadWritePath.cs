@@ -37,7 +37,7 @@ public sealed class LeadWritePath(IEnumerable<ILeadReaction> reactions, CurrentU
         _saving = true;
         if (eventData.Context is not { } context)
             return result;
-        var entries = context.ChangeTracker.Entries<Lead>().Where(e => e.State is EntityState.Added or EntityState.Modified).ToList();
+        var entries = context.ChangeTracker.Entries<Lead>().Where(e => e.State is EntityState.Added or EntityState.Modified || e.Entity.Intents.Count > 0).ToList();
         if (entries.Count == 0)
             return result;
         var now = clock.GetUtcNow().UtcDateTime;
