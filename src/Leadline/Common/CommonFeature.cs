@@ -1,6 +1,5 @@
 using Leadline.Common.Security;
 using Leadline.Common.Api;
-using Leadline.Identity;
 
 namespace Leadline.Common;
 
@@ -74,8 +73,4 @@ public static class CommonFeature
         e.TargetSite?.DeclaringType?.FullName?.StartsWith("Microsoft.AspNetCore.Components.Routing.UrlValueConstraint", StringComparison.Ordinal) == true;
 
     public static bool IsApi(HttpContext ctx) => ctx.Request.Path.StartsWithSegments("/api");
-
-    /// <summary>The <c>/api/v1</c> group: bearer tokens only (no cookies, so no CSRF surface).</summary>
-    public static RouteGroupBuilder MapApiGroup(this IEndpointRouteBuilder app) =>
-        app.MapGroup("/api/v1").RequireAuthorization(IdentityFeature.ApiPolicy).DisableAntiforgery();
 }

@@ -82,6 +82,10 @@ public static class IdentityFeature
         return services;
     }
 
+    /// <summary>The <c>/api/v1</c> group every feature maps its API into: bearer tokens only (no cookies, so no CSRF surface).</summary>
+    public static RouteGroupBuilder MapApiGroup(this IEndpointRouteBuilder app) =>
+        app.MapGroup("/api/v1").RequireAuthorization(ApiPolicy).DisableAntiforgery();
+
     public static void MapLeadlineIdentity(this IEndpointRouteBuilder app, RouteGroupBuilder api)
     {
         api.MapAuthApi();

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Leadline.Leads;
 
 /// <summary>The lead list: filters, sort and keyset paging, shared by the API, the Leads page and CSV export.</summary>
-public sealed class LeadQueries(LeadlineDb db, Common.Security.CurrentUser me)
+public sealed class LeadQueries(LeadlineDb db, CurrentUser me)
 {
     /// <summary>Search hits above which a page of a search walks the order's index on SQLite (see <see cref="SqliteSearch"/>).</summary>
     public const int CommonSearchHits = 1000;

@@ -1,7 +1,5 @@
 using System.Security.Claims;
-using Leadline.Identity;
-
-namespace Leadline.Common.Security;
+namespace Leadline.Identity;
 
 /// <summary>The signed-in user of this request, read from claims (cookie or bearer token).</summary>
 public sealed class CurrentUser(IHttpContextAccessor http)
