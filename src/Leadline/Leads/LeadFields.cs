@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Leadline.Common.Time;
 using Leadline.Pipeline;
 
 namespace Leadline.Leads;
@@ -115,6 +116,24 @@ public abstract class LeadField(string name, string property, string label, Lead
 
     /// <summary>The stored value, boxed.</summary>
     public abstract object? Value(Lead lead);
+
+    /// <summary>The value as a page shows it (local times, days, Yes/No, grouped numbers, words), or null when empty.</summary>
+    public string? Display(Lead lead, WorkspaceClock clock)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        return Value(lead) switch
+        {
+            null or "" => null,
+            string text => text,
+            DateTime at => clock.ToLocal(at).ToString("d MMM yyyy HH:mm", CultureInfo.InvariantCulture),
+            DateOnly day => day.ToString("d MMM yyyy", CultureInfo.InvariantCulture),
+            bool flag => flag ? "Yes" : "No",
+            int n when Kind == LeadFieldKind.Number => n.ToString("N0", CultureInfo.InvariantCulture),
+            Enum choice => LeadFieldLabels.Humanize(LeadFields.Format(choice)!),
+            IEnumerable<string> list => list.Any() ? string.Join(", ", list) : null,
+            var other => LeadFields.Format(other),
+        };
+    }
 
     /// <summary>The value as an export writes it (ISO dates, true/false, camelCase choices, tags joined by ;).</summary>
     public abstract string? Export(Lead lead, LeadCsv.CsvContext context);
@@ -507,6 +526,9 @@ public static class LeadFields
     public static readonly IReadOnlyList<LeadField<string?, string?>> PlainTexts =
         [.. All.OfType<LeadField<string?, string?>>().Where(f => f.Kind is LeadFieldKind.Text or LeadFieldKind.Choice && !f.Required && !f.Unique && f.Set is not null && f.GetInput is not null)
             .Concat(All.OfType<LeadField<string?, string?>>().Where(f => f.Group == "social"))];
+
+    /// <summary>The fields the lead list can show as optional columns, in the catalog's order.</summary>
+    public static readonly IReadOnlyList<LeadField> ListColumns = [.. All.Where(f => f.ListColumn)];
 
     /// <summary>The names a merge can choose a value for (address and social whole), in the catalog's order.</summary>
     public static readonly IReadOnlyList<string> MergeChoices = [.. All.Where(f => f.Mergeable).Select(f => f.MergeName).Distinct()];

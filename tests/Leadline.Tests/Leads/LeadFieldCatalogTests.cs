@@ -200,6 +200,29 @@ public sealed class LeadFieldCatalogTests(AppFixture fixture) : IClassFixture<Ap
         Assert.Equal(["vip"], lead.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
     }
 
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task The_detail_page_and_the_form_show_the_catalogs_labels_and_values(Db db)
+    {
+        var app = await fixture.For(db);
+        var ws = await TestWorkspace.CreateAsync(app);
+        var id = (await ws.Admin.CreateLeadAsync(new { name = "Paula Page", companySize = 1200, relationshipType = "Partner", dateOfBirth = "1990-05-17" }))
+            .GetProperty("id").GetInt32();
+        var browser = await CookieBrowser.SignInAsync(app, ws.AdminEmail);
+
+        var details = System.Net.WebUtility.HtmlDecode(await browser.GetStringAsync($"/leads/{id}"));
+        var form = System.Net.WebUtility.HtmlDecode(await browser.GetStringAsync($"/leads/{id}/edit"));
+
+        Assert.Matches(@">Company size</dt>\s*<dd class=""col-sm-8"">1,200</dd>", details);
+        Assert.Matches(@">Relationship</dt>\s*<dd class=""col-sm-8"">partner</dd>", details);
+        Assert.Matches(@">Date of birth</dt>\s*<dd class=""col-sm-8"">17 May 1990</dd>", details);
+        foreach (var field in new LeadField[] { LeadFields.CompanySize, LeadFields.Country, LeadFields.Title, LeadFields.Twitter })
+        {
+            Assert.Contains($"name=\"Model.{field.Property}\"", form, StringComparison.Ordinal);
+            Assert.Contains(field.Label, form, StringComparison.Ordinal);
+        }
+        Assert.Contains("<span class=\"text-secondary small\">YYYY-MM-DD</span>", form, StringComparison.Ordinal);
+    }
+
     /// <summary>The leads table's columns as the scripts made them, with their length where the database keeps one.</summary>
     private static async Task<Dictionary<string, int?>> ColumnsAsync(DbConnection connection, Db kind)
     {
