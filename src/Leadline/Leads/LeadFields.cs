@@ -225,9 +225,9 @@ public static class LeadFields
         Get = l => l.Company, Set = (l, v) => l.Company = v, GetInput = i => i.Company, SetInput = (i, v) => i.Company = v, ToInput = Same, FromCsv = Cell,
     };
 
-    public static readonly LeadField<string?, string?> Title = new("title", nameof(Lead.Title), "Job title", LeadFieldKind.Text)
+    public static readonly LeadField<string?, string?> Title = new("title", nameof(Lead.Title), "Title", LeadFieldKind.Text)
     {
-        MaxLength = 300, MessageLabel = "Title", CsvAliases = ["job title", "position"], Mergeable = true, ListColumn = true,
+        MaxLength = 300, CsvAliases = ["job title", "position"], Mergeable = true, ListColumn = true,
         Get = l => l.Title, Set = (l, v) => l.Title = v, GetInput = i => i.Title, SetInput = (i, v) => i.Title = v, ToInput = Same, FromCsv = Cell,
     };
 
