@@ -30,7 +30,7 @@ public static class DuplicatesFeature
             var result = await merger.MergeAsync(id, request, ct);
             if (!result.Succeeded)
                 return ApiResults.Problem(result);
-            http.Response.Headers.ETag = LeadsApi.ETag(result.Value!);
+            ETags.Set(http, result.Value!.Version);
             return Results.Ok(await mapper.MapAsync(result.Value!, await service.ClockAsync(ct), ct));
         }).WithName("MergeLeads").RequirePermission(Permission.Merge);
         app.MapDuplicatePages();

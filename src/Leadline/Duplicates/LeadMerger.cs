@@ -1,14 +1,10 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Leadline.Common.Api;
 using Leadline.Common.Security;
 using Leadline.Data;
 using Leadline.Leads;
 using Leadline.MarketingLists;
 using Leadline.Reminders;
-using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Leadline.Duplicates;
 
@@ -20,18 +16,12 @@ public sealed record MergeRequest(List<int>? DuplicateIds, Dictionary<string, in
 /// (notes, activities, reminders, list memberships, history) moves to the survivor; the duplicates are archived with a
 /// pointer to it. One transaction: a merge happens whole or not at all.
 /// </summary>
-public sealed class LeadMerger(LeadlineDb db, LeadService leads, LeadWriter writer, LeadMapper mapper, ReminderService reminders,
-    TimeProvider time, IOptions<JsonOptions> json)
+public sealed class LeadMerger(LeadlineDb db, LeadService leads, LeadWriter writer, ReminderService reminders, TimeProvider time)
 {
     public const int MaxDuplicates = 20;
 
-    /// <summary>Fields whose value can come from any of the merged leads (API names; address and social go whole).</summary>
-    public static readonly IReadOnlyList<string> Fields =
-    [
-        "name", "company", "title", "email", "phone", "mobile", "website", "source", "sourceDetail", "ownerId", "score", "lifecycleStage",
-        "industry", "companySize", "address", "gender", "dateOfBirth", "maritalStatus", "accountType", "relationshipType", "loyaltyLevel",
-        "social", "customFields",
-    ];
+    /// <summary>Fields whose value can come from any of the merged leads (API names; address and social go whole): the catalog's mergeable ones.</summary>
+    public static IReadOnlyList<string> Fields => LeadFields.MergeChoices;
 
     public async Task<Result<Lead>> MergeAsync(int survivorId, MergeRequest request, CancellationToken ct)
     {
@@ -76,21 +66,24 @@ public sealed class LeadMerger(LeadlineDb db, LeadService leads, LeadWriter writ
         if (duplicates.FirstOrDefault(d => d.ArchivedAt is not null) is { } archived)
             return Result<Lead>.Conflicting(Gone(archived));
 
-        // the chosen values as a PATCH body, read and applied exactly as an API edit would be
+        // the chosen values as an edit of those fields, applied exactly as an API edit would be
         var all = duplicates.Prepend(survivor).ToList();
-        var clock = await leads.ClockAsync(ct);
-        var documents = new Dictionary<int, JsonObject>();
-        foreach (var response in await mapper.MapAsync(all, clock, ct))
-            documents[response.Id] = JsonSerializer.SerializeToNode(response, json.Value.SerializerOptions)!.AsObject();
-        var body = new JsonObject();
-        foreach (var (field, source) in choices.Where(c => c.Value != survivorId))
-            body[field] = documents[source][field]?.DeepClone();
+        var input = new LeadInput();
+        var present = new HashSet<string>();
+        foreach (var (choice, source) in choices.Where(c => c.Value != survivorId))
+        {
+            var from = all.First(l => l.Id == source);
+            foreach (var field in LeadFields.All.Where(f => f.Mergeable && f.MergeName == choice))
+                field.CopyToInput(from, input);
+            present.Add(choice);
+        }
         var tags = all.SelectMany(l => l.Tags).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         if (tags.Count != survivor.Tags.Count)
-            body["tags"] = new JsonArray(tags.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray());
-        if (!LeadsApi.TryRead(body, json.Value.SerializerOptions, out var input, out var present, out _))
-            return Result<Lead>.Invalid("fieldChoices", "The chosen values could not be read.");
-        var writeErrors = await writer.ApplyAsync(survivor, input!, present!, await leads.WorkspaceAsync(ct), ct);
+        {
+            input.Tags = tags;
+            present.Add(LeadFields.Tags.Name);
+        }
+        var writeErrors = await writer.ApplyAsync(survivor, input, present, await leads.WorkspaceAsync(ct), ct);
         if (writeErrors.Any)
             return Result<Lead>.Invalid(writeErrors);
 

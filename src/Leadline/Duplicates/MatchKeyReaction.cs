@@ -7,12 +7,8 @@ namespace Leadline.Duplicates;
 /// <summary>Rewrites a lead's match keys in the same transaction whenever a field the keys come from changes (or it is archived).</summary>
 internal sealed class MatchKeyReaction : ILeadReaction
 {
-    private static readonly HashSet<string> Sources =
-    [
-        nameof(Lead.Name), nameof(Lead.Company), nameof(Lead.Email), nameof(Lead.Phone), nameof(Lead.Mobile), nameof(Lead.Website),
-        nameof(Lead.Street), nameof(Lead.City), nameof(Lead.State), nameof(Lead.PostalCode), nameof(Lead.DateOfBirth), nameof(Lead.Country),
-        nameof(Lead.ArchivedAt),
-    ];
+    // the fields the keys are made of (the catalog's "matched"), and archiving, which removes them
+    private static readonly HashSet<string> Sources = [.. LeadFields.All.Where(f => f.Matched).Select(f => f.Property), nameof(Lead.ArchivedAt)];
 
     public LeadReactionPhase Phase => LeadReactionPhase.Index;
 

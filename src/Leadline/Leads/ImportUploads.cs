@@ -289,10 +289,8 @@ public static class ImportMapping
     /// <summary>The form value of "— ignore —" (a non-empty value survives query-string and form binding unchanged).</summary>
     public const string Ignore = "ignore";
 
-    private static readonly HashSet<string> NotImportable = ["id", "status", "createdAt", "lastActivityAt", "nextFollowUpAt"];
-
     /// <summary>The lead fields a column can go to, in the order of the export.</summary>
-    public static IReadOnlyList<string> Fields { get; } = [.. LeadCsv.Columns.Select(c => c.Header).Where(h => !NotImportable.Contains(h))];
+    public static IReadOnlyList<string> Fields { get; } = [.. LeadCsv.Columns.Select(c => c.Header).Where(h => !LeadFields.ExportOnly.Contains(h))];
 
     public static string Label(string field) => field switch
     {

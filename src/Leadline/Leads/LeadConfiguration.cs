@@ -9,18 +9,12 @@ internal sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
     {
         b.ToTable("leads");
         b.Ignore(l => l.Intents);
-        b.Property(l => l.Name).HasMaxLength(200).IsRequired();
-        foreach (var name in new[] { nameof(Lead.Company), nameof(Lead.Title), nameof(Lead.Website), nameof(Lead.SourceDetail), nameof(Lead.Industry),
-                     nameof(Lead.Street), nameof(Lead.Linkedin), nameof(Lead.Twitter), nameof(Lead.Facebook), nameof(Lead.Instagram), nameof(Lead.LostReason) })
-            b.Property(name).HasMaxLength(300);
-        foreach (var name in new[] { nameof(Lead.Email), nameof(Lead.EmailNormalized) })
-            b.Property(name).HasMaxLength(254);
-        foreach (var name in new[] { nameof(Lead.Phone), nameof(Lead.Mobile), nameof(Lead.PhoneE164), nameof(Lead.MobileE164), nameof(Lead.PhoneDigits), nameof(Lead.MobileDigits), nameof(Lead.Code),
-                     nameof(Lead.City), nameof(Lead.State), nameof(Lead.PostalCode), nameof(Lead.Gender), nameof(Lead.MaritalStatus),
-                     nameof(Lead.AccountType), nameof(Lead.RelationshipType), nameof(Lead.LoyaltyLevel), nameof(Lead.LifecycleStage) })
-            b.Property(name).HasMaxLength(50);
-        b.Property(l => l.Country).HasMaxLength(2);
-        b.Property(l => l.PhotoPath).HasMaxLength(300);
+        // the fields' lengths come from the catalog; the derived columns hold what their field holds
+        foreach (var field in LeadFields.All.Where(f => f.MaxLength is not null))
+            b.Property(field.Property).HasMaxLength(field.MaxLength!.Value).IsRequired(field.Required);
+        b.Property(l => l.EmailNormalized).HasMaxLength(LeadFields.Email.MaxLength!.Value);
+        foreach (var name in new[] { nameof(Lead.PhoneE164), nameof(Lead.MobileE164), nameof(Lead.PhoneDigits), nameof(Lead.MobileDigits) })
+            b.Property(name).HasMaxLength(LeadFields.Phone.MaxLength!.Value);
         b.Property(l => l.Source).HasConversion<string>().HasMaxLength(20);
         b.Property(l => l.Status).HasConversion<string>().HasMaxLength(20);
         b.Property(l => l.Version).IsConcurrencyToken();

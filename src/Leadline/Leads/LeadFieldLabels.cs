@@ -3,41 +3,18 @@ using System.Text;
 namespace Leadline.Leads;
 
 /// <summary>
-/// The one map from a lead field's API name (as in the API, CSV headers and history rows) to the words a person reads:
-/// the history tab, the merge screen and the import's column choices all name fields through it.
+/// A lead field's API name, history field or CSV header ("email", "address.city", "city", "stage") in the words a person
+/// reads, from the catalog (<see cref="LeadFields"/>): the history tab, the merge screen and the import's column choices all
+/// name fields through it.
 /// </summary>
 public static class LeadFieldLabels
 {
     public static string For(string field)
     {
         ArgumentNullException.ThrowIfNull(field);
-        return field switch
+        return LeadFields.Find(field)?.Label ?? field switch
         {
-            "email" => "E-mail",
-            "stage" or "stageId" => "Stage",
-            "owner" or "ownerId" => "Owner",
-            "lostReason" => "Lost reason",
-            "nextFollowUpAt" => "Next follow-up",
-            "lastActivityAt" => "Last activity",
-            "createdAt" => "Created",
-            "closedAt" => "Closed",
-            "reservedAt" => "Reserved",
-            "archived" => "Archived",
-            "mergedIntoId" => "Merged into",
-            "sourceDetail" => "Source detail",
-            "lifecycleStage" => "Lifecycle stage",
-            "companySize" => "Company size",
-            "postalCode" => "Post code",
-            "dateOfBirth" => "Date of birth",
-            "maritalStatus" => "Marital status",
-            "accountType" => "Account type",
-            "relationshipType" => "Relationship",
-            "loyaltyLevel" => "Loyalty level",
-            "linkedin" => "LinkedIn",
-            "twitter" => "X / Twitter",
             "social" => "Social profiles",
-            "customFields" => "Custom fields",
-            "primary" => "Primary contact",
             _ => Humanize(field),
         };
     }

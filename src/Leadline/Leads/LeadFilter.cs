@@ -56,36 +56,46 @@ public sealed record LeadFilter
     public const int HotScore = 75;
     public const int EnterpriseEmployees = 1000;
 
+    /// <summary>A field's filter as the catalog describes it (<see cref="LeadField.Filter"/>).</summary>
+    private static QueryParameter For(LeadField field) => field.Kind switch
+    {
+        LeadFieldKind.Status => QueryParameter.OneOf<StageCategory>(field.FilterParameter!, field.Filter!),
+        LeadFieldKind.Source => QueryParameter.OneOf<LeadSource>(field.FilterParameter!, field.Filter!),
+        LeadFieldKind.Boolean => new(field.FilterParameter!, JsonSchemaType.Boolean, field.Filter!),
+        LeadFieldKind.Stage or LeadFieldKind.Number => new(field.FilterParameter!, JsonSchemaType.Integer, field.Filter!),
+        _ => new(field.FilterParameter!, JsonSchemaType.String, field.Filter!),
+    };
+
     /// <summary>
-    /// Every query key <see cref="Parse"/> reads, described once: the OpenAPI document lists these for the list and the export,
-    /// and <see cref="ToQuery"/> writes them in this order.
+    /// Every query key <see cref="Parse"/> reads, described once (a field's filter in the catalog): the OpenAPI document
+    /// lists these for the list and the export, and <see cref="ToQuery"/> writes them in this order.
     /// </summary>
     public static readonly IReadOnlyList<QueryParameter> Parameters =
     [
-        QueryParameter.OneOf<StageCategory>("status", "The category of the lead's stage."),
-        new("stageId", JsonSchemaType.Integer, "The lead's stage."),
-        new("owner", JsonSchemaType.String, "me, unassigned, or a user id."),
+        For(LeadFields.Status),
+        For(LeadFields.Stage),
+        For(LeadFields.Owner),
         new("hot", JsonSchemaType.Boolean, $"true: only leads scoring {HotScore} or more."),
         new("enterprise", JsonSchemaType.Boolean, $"true: only companies of {EnterpriseEmployees} employees or more, or of account type enterprise."),
-        new("primary", JsonSchemaType.Boolean, "Primary contacts (true) or the others (false)."),
+        For(LeadFields.Primary),
         new("created", JsonSchemaType.String, "Created today, this week or this month (the workspace's time zone).", ["today", "week", "month"]),
-        QueryParameter.OneOf<LeadSource>("source", "Where the lead came from."),
-        new("active", JsonSchemaType.Boolean, "Active leads (true) or inactive ones (false)."),
+        For(LeadFields.Source),
+        For(LeadFields.Active),
         new("hasInfo", JsonSchemaType.Boolean, "Leads with an e-mail, phone, mobile or website (true) or with none of them (false)."),
-        new("gender", JsonSchemaType.String, "Gender (exact, case-insensitive)."),
-        new("maritalStatus", JsonSchemaType.String, "Marital status (exact, case-insensitive)."),
+        For(LeadFields.Gender),
+        For(LeadFields.MaritalStatus),
         new("ageMin", JsonSchemaType.Integer, "Youngest age in years, from the date of birth."),
         new("ageMax", JsonSchemaType.Integer, "Oldest age in years, from the date of birth."),
-        new("state", JsonSchemaType.String, "State or region of the address (exact)."),
-        new("postalCode", JsonSchemaType.String, "Postal code of the address (exact)."),
-        new("accountType", JsonSchemaType.String, "Account type (exact, case-insensitive)."),
-        new("tag", JsonSchemaType.String, "Leads carrying this tag (case-insensitive)."),
-        new("lifecycleStage", JsonSchemaType.String, "Lifecycle stage (exact)."),
-        new("loyaltyLevel", JsonSchemaType.String, "Loyalty level (exact, case-insensitive)."),
-        new("relationshipType", JsonSchemaType.String, "Relationship type (exact, case-insensitive)."),
-        new("company", JsonSchemaType.String, "Company name containing this text."),
-        new("country", JsonSchemaType.String, "Country of the address (ISO 3166 alpha-2 code)."),
-        new("city", JsonSchemaType.String, "City of the address (exact)."),
+        For(LeadFields.State),
+        For(LeadFields.PostalCode),
+        For(LeadFields.AccountType),
+        For(LeadFields.Tags),
+        For(LeadFields.LifecycleStage),
+        For(LeadFields.LoyaltyLevel),
+        For(LeadFields.RelationshipType),
+        For(LeadFields.Company),
+        For(LeadFields.Country),
+        For(LeadFields.City),
         new("followUp", JsonSchemaType.String, "Leads whose next follow-up is due today, or is overdue.", ["today", "overdue"]),
         QueryParameter.OneOf<LeadFlowStatus>("leadFlow", "Where the lead is in its flow: not started, in progress or completed."),
         new("listId", JsonSchemaType.Integer, "Members of this marketing list."),

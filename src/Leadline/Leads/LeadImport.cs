@@ -74,7 +74,7 @@ public sealed class LeadImport(
         for (var i = 0; i < header.Count; i++)
         {
             var column = overrides is not null && overrides.TryGetValue(header[i], out var chosen) ? chosen : LeadCsv.Canonical(header[i]);
-            if (!string.IsNullOrEmpty(column) && column is not ("id" or "status" or "createdAt" or "lastActivityAt" or "nextFollowUpAt") && !map.ContainsValue(column))
+            if (!string.IsNullOrEmpty(column) && !LeadFields.ExportOnly.Contains(column) && !map.ContainsValue(column))
                 map[i] = column;
         }
         return map;
@@ -505,72 +505,17 @@ public sealed class LeadImport(
         var input = new LeadInput();
         var present = new HashSet<string>();
         string? V(string column) => values.TryGetValue(column, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
-        void Text(string column, Action<string?> set, string? path = null)
+        // every column the catalog reads by itself; stage and owner are looked up below
+        foreach (var field in LeadFields.All.Where(f => f.ReadsCsv && values.ContainsKey(f.CsvHeader!)))
         {
-            if (!values.ContainsKey(column))
-                return;
-            set(V(column));
-            present.Add(path ?? column);
-        }
-
-        Text("name", v => input.Name = v);
-        Text("company", v => input.Company = v);
-        Text("title", v => input.Title = v);
-        Text("email", v => input.Email = v);
-        Text("phone", v => input.Phone = v);
-        Text("mobile", v => input.Mobile = v);
-        Text("website", v => input.Website = v);
-        Text("source", v => input.Source = v);
-        Text("sourceDetail", v => input.SourceDetail = v);
-        Text("lostReason", v => input.LostReason = v);
-        Text("lifecycleStage", v => input.LifecycleStage = v);
-        Text("code", v => input.Code = v);
-        Text("industry", v => input.Industry = v);
-        Text("gender", v => input.Gender = v);
-        Text("dateOfBirth", v => input.DateOfBirth = v);
-        Text("maritalStatus", v => input.MaritalStatus = v);
-        Text("accountType", v => input.AccountType = v);
-        Text("relationshipType", v => input.RelationshipType = v);
-        Text("loyaltyLevel", v => input.LoyaltyLevel = v);
-        input.Address = new AddressInput();
-        Text("street", v => input.Address.Street = v, "address.street");
-        Text("city", v => input.Address.City = v, "address.city");
-        Text("state", v => input.Address.State = v, "address.state");
-        Text("postalCode", v => input.Address.PostalCode = v, "address.postalCode");
-        Text("country", v => input.Address.Country = v, "address.country");
-        input.Social = new SocialInput();
-        Text("linkedin", v => input.Social.Linkedin = v, "social.linkedin");
-        Text("twitter", v => input.Social.Twitter = v, "social.twitter");
-        Text("facebook", v => input.Social.Facebook = v, "social.facebook");
-        Text("instagram", v => input.Social.Instagram = v, "social.instagram");
-        if (present.Any(p => p.StartsWith("address.", StringComparison.Ordinal)))
-            present.Add("address");
-        if (present.Any(p => p.StartsWith("social.", StringComparison.Ordinal)))
-            present.Add("social");
-
-        if (values.ContainsKey("tags"))
-        {
-            input.Tags = (V("tags") ?? "").Split([';', '|', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-            present.Add("tags");
-        }
-        foreach (var (column, set) in new (string, Action<int?>)[] { ("score", v => input.Score = v), ("companySize", v => input.CompanySize = v) })
-        {
-            if (V(column) is not { } raw)
+            var (written, error) = field.ReadCsv(input, values[field.CsvHeader!]);
+            if (error is not null)
+                return (input, present, error);
+            if (!written)
                 continue;
-            if (!int.TryParse(raw, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var number))
-                return (input, present, $"{column}: '{raw}' is not a whole number.");
-            set(number);
-            present.Add(column);
-        }
-        foreach (var (column, set) in new (string, Action<bool?>)[] { ("active", v => input.Active = v), ("primary", v => input.Primary = v) })
-        {
-            if (V(column) is not { } raw)
-                continue;
-            bool? flag = raw.ToLowerInvariant() switch { "true" or "yes" or "1" or "y" => true, "false" or "no" or "0" or "n" => false, _ => null };
-            if (flag is null)
-                return (input, present, $"{column}: '{raw}' is not yes/no.");
-            set(flag);
-            present.Add(column);
+            present.Add(field.Name);
+            if (field.Group is { } group)
+                present.Add(group);
         }
         if (V("stage") is { } stageName)
         {

@@ -44,6 +44,8 @@ public sealed class LeadWriter(LeadlineDb db, TimeProvider clock)
             return trimmed;
         }
 
+        string? FieldText<TValue>(LeadField<TValue, string?> field, string? value) => Text(field.Name, value, field.MaxLength!.Value, field.ErrorLabel);
+
         void SetText(string path, string? value, int max, string label, Action<string?> set)
         {
             if (!Has(path))
@@ -54,48 +56,39 @@ public sealed class LeadWriter(LeadlineDb db, TimeProvider clock)
 
         if (isNew || Has("name"))
         {
-            var name = Text("name", input.Name, 200, "Name");
+            var name = FieldText(LeadFields.Name, input.Name);
             if (name is null)
                 errors.Add("name", "Name is required.");
             else
                 changes.Add(() => lead.Name = name);
         }
-        SetText("company", input.Company, 300, "Company", v => lead.Company = v);
-        SetText("title", input.Title, 300, "Title", v => lead.Title = v);
-        SetText("sourceDetail", input.SourceDetail, 300, "Source detail", v => lead.SourceDetail = v);
-        SetText("industry", input.Industry, 300, "Industry", v => lead.Industry = v);
-        SetText("lifecycleStage", input.LifecycleStage, 50, "Lifecycle stage", v => lead.LifecycleStage = v);
-        SetText("gender", input.Gender, 50, "Gender", v => lead.Gender = v?.ToLowerInvariant());
-        SetText("maritalStatus", input.MaritalStatus, 50, "Marital status", v => lead.MaritalStatus = v?.ToLowerInvariant());
-        SetText("accountType", input.AccountType, 50, "Account type", v => lead.AccountType = v?.ToLowerInvariant());
-        SetText("relationshipType", input.RelationshipType, 50, "Relationship type", v => lead.RelationshipType = v?.ToLowerInvariant());
-        SetText("loyaltyLevel", input.LoyaltyLevel, 50, "Loyalty level", v => lead.LoyaltyLevel = v?.ToLowerInvariant());
-        SetText("lostReason", input.LostReason, 300, "Lost reason", v => lead.LostReason = v);
+        // the catalog's free-text fields of the lead itself (address and social below); choices are kept lower-cased
+        foreach (var field in LeadFields.PlainTexts.Where(f => f.Group is null))
+        {
+            var lower = field.Kind == LeadFieldKind.Choice;
+            SetText(field.Name, field.GetInput!(input), field.MaxLength!.Value, field.ErrorLabel, v => field.Set!(lead, lower ? v?.ToLowerInvariant() : v));
+        }
 
         if (Has("email"))
         {
-            var email = Text("email", input.Email, 254, "E-mail");
+            var email = FieldText(LeadFields.Email, input.Email);
             if (email is not null && !EmailAddresses.IsValid(email))
                 errors.Add("email", "Enter a valid e-mail address, such as name@example.com.");
             changes.Add(() => lead.Email = email);
         }
-        foreach (var (path, value, label, set) in new (string, string?, string, Action<PhoneReading?>)[]
-                 {
-                     ("phone", input.Phone, "Phone", lead.SetPhone),
-                     ("mobile", input.Mobile, "Mobile", lead.SetMobile),
-                 })
+        foreach (var (field, set) in new (LeadField<string?, string?>, Action<PhoneReading?>)[] { (LeadFields.Phone, lead.SetPhone), (LeadFields.Mobile, lead.SetMobile) })
         {
-            if (!Has(path))
+            if (!Has(field.Name))
                 continue;
             // a number that is not a full number (no area or country code) is kept as typed, unverified: the lead is not lost
-            var reading = PhoneNumbers.Read(Text(path, value, 50, label), workspace.DefaultCountry);
+            var reading = PhoneNumbers.Read(FieldText(field, field.GetInput!(input)), workspace.DefaultCountry);
             if (reading is { IsNumber: false })
-                errors.Add(path, $"{label} is not a phone number: type its digits, such as +44 20 7946 0958 or a {workspace.DefaultCountry} number.");
+                errors.Add(field.Name, $"{field.ErrorLabel} is not a phone number: type its digits, such as +44 20 7946 0958 or a {workspace.DefaultCountry} number.");
             changes.Add(() => set(reading));
         }
         if (Has("website"))
         {
-            var website = Text("website", input.Website, 300, "Website");
+            var website = FieldText(LeadFields.Website, input.Website);
             if (website is not null && Websites.Domain(website) is null)
                 errors.Add("website", "Enter a web address such as example.com or https://example.com.");
             changes.Add(() => lead.Website = website);
@@ -157,13 +150,14 @@ public sealed class LeadWriter(LeadlineDb db, TimeProvider clock)
             var a = input.Address ?? new AddressInput();
             var whole = present.Contains("address") && !present.Any(p => p.StartsWith("address.", StringComparison.Ordinal));
             bool AddressHas(string field) => whole || Has("address." + field);
-            if (AddressHas("street")) { var v = Text("address.street", a.Street, 300, "Street"); changes.Add(() => lead.Street = v); }
-            if (AddressHas("city")) { var v = Text("address.city", a.City, 50, "City"); changes.Add(() => lead.City = v); }
-            if (AddressHas("state")) { var v = Text("address.state", a.State, 50, "State"); changes.Add(() => lead.State = v); }
-            if (AddressHas("postalCode")) { var v = Text("address.postalCode", a.PostalCode, 50, "Post code"); changes.Add(() => lead.PostalCode = v); }
+            foreach (var field in LeadFields.PlainTextsIn("address").Where(f => AddressHas(f.Key)))
+            {
+                var v = FieldText(field, field.GetInput!(input));
+                changes.Add(() => field.Set!(lead, v));
+            }
             if (AddressHas("country"))
             {
-                var country = Text("address.country", a.Country, 2, "Country")?.ToUpperInvariant();
+                var country = FieldText(LeadFields.Country, a.Country)?.ToUpperInvariant();
                 if (country is not null && !Countries.IsKnown(country))
                     errors.Add("address.country", "Country must be a two-letter ISO code such as DE or US.");
                 changes.Add(() => lead.Country = country);
@@ -171,13 +165,13 @@ public sealed class LeadWriter(LeadlineDb db, TimeProvider clock)
         }
         if (Has("social"))
         {
-            var s = input.Social ?? new SocialInput();
             var whole = present.Contains("social") && !present.Any(p => p.StartsWith("social.", StringComparison.Ordinal));
             bool SocialHas(string field) => whole || Has("social." + field);
-            if (SocialHas("linkedin")) { var v = Text("social.linkedin", s.Linkedin, 300, "LinkedIn"); changes.Add(() => lead.Linkedin = v); }
-            if (SocialHas("twitter")) { var v = Text("social.twitter", s.Twitter, 300, "Twitter"); changes.Add(() => lead.Twitter = v); }
-            if (SocialHas("facebook")) { var v = Text("social.facebook", s.Facebook, 300, "Facebook"); changes.Add(() => lead.Facebook = v); }
-            if (SocialHas("instagram")) { var v = Text("social.instagram", s.Instagram, 300, "Instagram"); changes.Add(() => lead.Instagram = v); }
+            foreach (var field in LeadFields.PlainTextsIn("social").Where(f => SocialHas(f.Key)))
+            {
+                var v = FieldText(field, field.GetInput!(input));
+                changes.Add(() => field.Set!(lead, v));
+            }
         }
         if (Has("customFields"))
         {
@@ -188,7 +182,7 @@ public sealed class LeadWriter(LeadlineDb db, TimeProvider clock)
         }
         if (Has("code"))
         {
-            var code = Text("code", input.Code, 50, "Code");
+            var code = FieldText(LeadFields.Code, input.Code);
             // only a code validation accepted is looked up (PostgreSQL cannot even take a NUL as a parameter)
             if (code is not null && errors.For("code").Count == 0 && await CodeTakenAsync(code, lead.Id, lookups, ct))
                 errors.Add("code", $"The code {code} is already used by another lead.");

@@ -74,7 +74,7 @@ internal static class LeadsApi
         var ifMatch = http.Request.Headers.IfMatch.ToString();
         if (!string.IsNullOrEmpty(ifMatch) && ifMatch != "*")
         {
-            if (!TryParseETag(ifMatch, out var version))
+            if (!ETags.TryParse(ifMatch, out var version))
                 return TypedResults.Problem("If-Match must be an ETag returned by this API.", statusCode: StatusCodes.Status412PreconditionFailed);
             expected = version;
         }
@@ -206,17 +206,7 @@ internal static class LeadsApi
         await export.WriteAsync(http.Response.Body, filter, leads.CurrentUserId, await leads.ClockAsync(ct), ct);
     }
 
-    public static string ETag(Lead lead) => $"\"{lead.Version}\"";
-
-    private static void SetETag(HttpContext http, Lead lead) => http.Response.Headers.ETag = ETag(lead);
-
-    public static bool TryParseETag(string value, out int version)
-    {
-        var v = value.Trim();
-        if (v.StartsWith("W/", StringComparison.Ordinal))
-            v = v[2..];
-        return int.TryParse(v.Trim('"'), out version);
-    }
+    private static void SetETag(HttpContext http, Lead lead) => ETags.Set(http, lead.Version);
 
     /// <summary>Reads a lead body and which properties it names (PATCH changes only those); type errors → 400 naming the field.</summary>
     public static bool TryRead(JsonObject body, JsonSerializerOptions options, out LeadInput? input, out HashSet<string>? present, out IResult? problem)

@@ -66,7 +66,7 @@ internal static class PipelineApi
         var result = await mover.MoveAsync(id, request, ct);
         if (!result.Succeeded)
             return ApiResults.Problem(result);
-        http.Response.Headers.ETag = LeadsApi.ETag(result.Value!);
+        ETags.Set(http, result.Value!.Version);
         return TypedResults.Ok(await mapper.MapAsync(result.Value!, await leads.ClockAsync(ct), ct));
     }
 
