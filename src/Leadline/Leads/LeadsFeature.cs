@@ -6,6 +6,7 @@ public static class LeadsFeature
 {
     public static IServiceCollection AddLeads(this IServiceCollection services)
     {
+        services.AddOptions<Bulk.BulkActionOptions>().BindConfiguration("Leadline:BulkActions");
         services.AddOptions<ImportOptions>().BindConfiguration("Leadline:Imports").Validate(o => o.MaxRequestMegabytes > 0, "Leadline:Imports:MaxRequestMegabytes must be positive.").ValidateOnStart();
         return services
             .AddScoped<IInterceptor, LeadFlowInterceptor>()
@@ -22,7 +23,10 @@ public static class LeadsFeature
             .AddSingleton<ImportRuns>()
             .AddScoped<LeadExport>()
             .AddScoped<DemoSeeder>()
-            .AddScoped<LeadPhotos>();
+            .AddScoped<LeadPhotos>()
+            .AddScoped<Bulk.BulkActions>()
+            .AddSingleton<Bulk.BulkActionSignal>()
+            .AddHostedService<Bulk.BulkActionWorker>();
     }
 
     public static void MapLeads(this IEndpointRouteBuilder app, RouteGroupBuilder api)
@@ -30,5 +34,6 @@ public static class LeadsFeature
         api.MapLeadsApi();
         app.MapLeadPages();
         app.MapLeadImportPages();
+        Bulk.BulkActionEndpoints.MapBulkActions(app, api);
     }
 }
