@@ -373,7 +373,8 @@ public sealed class BulkActions(
                     return Outcome.Refuse("not yours to reassign");
                 if (lead.OwnerId == p.OwnerId)
                     return Outcome.Same;
-                return Outcome.From(await Write(lead, run, new LeadInput { OwnerId = p.OwnerId }, "ownerId", ct), new BulkBefore(OwnerId: lead.OwnerId));
+                var owner = new BulkBefore(OwnerId: lead.OwnerId);   // before the write changes it
+                return Outcome.From(await Write(lead, run, new LeadInput { OwnerId = p.OwnerId }, "ownerId", ct), owner);
             case BulkActionKind.MoveToStage:
                 if (lead.StageId == p.StageId)
                     return Outcome.Same;
@@ -383,11 +384,13 @@ public sealed class BulkActions(
             case BulkActionKind.AddTag:
                 if (lead.Tags.Contains(p.Tag!))
                     return Outcome.Same;
-                return Outcome.From(await Write(lead, run, new LeadInput { Tags = [.. lead.Tags, p.Tag!] }, "tags", ct), new BulkBefore(Tags: [.. lead.Tags]));
+                var tagsBefore = new BulkBefore(Tags: [.. lead.Tags]);
+                return Outcome.From(await Write(lead, run, new LeadInput { Tags = [.. lead.Tags, p.Tag!] }, "tags", ct), tagsBefore);
             case BulkActionKind.RemoveTag:
                 if (!lead.Tags.Contains(p.Tag!))
                     return Outcome.Same;
-                return Outcome.From(await Write(lead, run, new LeadInput { Tags = lead.Tags.Where(t => t != p.Tag).ToList() }, "tags", ct), new BulkBefore(Tags: [.. lead.Tags]));
+                var tagsHad = new BulkBefore(Tags: [.. lead.Tags]);
+                return Outcome.From(await Write(lead, run, new LeadInput { Tags = lead.Tags.Where(t => t != p.Tag).ToList() }, "tags", ct), tagsHad);
             case BulkActionKind.AddToList:
                 if (members.ContainsKey(lead.Id))
                     return Outcome.Same;
