@@ -13,22 +13,24 @@
   const selectMatching = document.getElementById('bulk-select-matching');
   const action = document.getElementById('bulk-action');
   const stage = document.getElementById('bulk-stage');
-  const boxes = () => Array.from(document.querySelectorAll('#lead-table .lead-select'));
+  const boxes = () => Array.from(document.querySelectorAll('#lead-results .lead-select'));
+  // the page's leads (each has a box in the table and one on its card; phones show only the cards)
+  const pageIds = () => Array.from(new Set(boxes().map(b => b.value)));
 
   function render() {
-    const visible = boxes();
-    visible.forEach(b => { b.checked = matching || selected.has(b.value); });
-    const ticked = visible.filter(b => b.checked).length;
+    boxes().forEach(b => { b.checked = matching || selected.has(b.value); });
+    const onPage = pageIds();
+    const ticked = onPage.filter(v => matching || selected.has(v)).length;
     const head = document.getElementById('select-all-rows');
     if (head) {
-      head.checked = ticked > 0 && ticked === visible.length;
-      head.indeterminate = ticked > 0 && ticked < visible.length;
+      head.checked = ticked > 0 && ticked === onPage.length;
+      head.indeterminate = ticked > 0 && ticked < onPage.length;
     }
     const n = matching ? total : selected.size;
     bar.hidden = n === 0;
     document.body.classList.toggle('bulk-active', n > 0);
     count.textContent = matching ? 'All ' + total.toLocaleString() + ' matching selected' : n + ' selected';
-    selectMatching.hidden = matching || total <= visible.length || ticked < visible.length;
+    selectMatching.hidden = matching || total <= n;
     scope.value = matching ? 'matching' : 'selected';
   }
 
@@ -43,7 +45,7 @@
 
   document.addEventListener('change', e => {
     const t = e.target;
-    if (t.matches('#lead-table .lead-select')) {
+    if (t.matches('#lead-results .lead-select')) {
       if (matching) {   // unticking one of "all matching" leaves the page's others ticked
         matching = false;
         boxes().forEach(b => selected.add(b.value));
