@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Leadline.Identity;
 using Leadline.Tests.TestInfrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Leadline.Tests.Leads;
 
@@ -170,6 +171,37 @@ public sealed class BulkActionTests(AppFixture fixture) : IClassFixture<AppFixtu
         var undone = await WaitAsync(ws.Admin, undo.Headers.Location?.OriginalString ?? $"/api/v1/leads/bulk/{(await undo.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32()}");
         Assert.Equal(7, undone.GetProperty("changed").GetInt32());
         Assert.Equal(9, (await ws.Admin.GetFromJsonAsync<JsonElement>("/api/v1/leads?tag=spring")).GetProperty("total").GetInt32());
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task An_action_whose_instance_stopped_is_claimed_again_and_resumes_after_its_last_batch(Db db)
+    {
+        var app = await fixture.For(db);
+        var ws = await TestWorkspace.CreateAsync(app);
+        var me = (await ws.Admin.GetFromJsonAsync<JsonElement>("/api/v1/me")).GetProperty("id").GetInt32();
+        var ids = await CreateLeadsAsync(ws.Admin, 6, "Resume");
+        int actionId;
+        await using (var scope = ws.Scope(out var data))
+        {
+            // as a crashed instance left it: three leads committed, running, its heartbeat two minutes old
+            var now = app.Clock.GetUtcNow().UtcDateTime;
+            var stalled = new Leadline.Leads.Bulk.BulkAction
+            {
+                UserId = me, Kind = Leadline.Leads.Bulk.BulkActionKind.AddTag, Parameters = """{"tag":"resumed"}""", LeadIds = JsonSerializer.Serialize(ids),
+                Status = Leadline.Leads.Bulk.BulkActionStatus.Running, Total = 6, Processed = 3, Changed = 3, LastLeadId = ids[2], Instance = "gone",
+                HeartbeatAt = now.AddMinutes(-2), CreatedAt = now.AddMinutes(-3),
+            };
+            data.BulkActions.Add(stalled);
+            await data.SaveChangesAsync();
+            actionId = stalled.Id;
+        }
+
+        app.Services.GetRequiredService<Leadline.Leads.Bulk.BulkActionSignal>().Notify();
+
+        var done = await WaitAsync(ws.Admin, $"/api/v1/leads/bulk/{actionId}");
+        Assert.Equal(("completed", 6, 6), (done.GetProperty("status").GetString(), done.GetProperty("processed").GetInt32(), done.GetProperty("changed").GetInt32()));
+        var tagged = (await ws.Admin.GetFromJsonAsync<JsonElement>("/api/v1/leads?tag=resumed")).GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt32()).Order();
+        Assert.Equal(ids.Skip(3), tagged);   // the batches before the crash are not done again
     }
 
     [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
