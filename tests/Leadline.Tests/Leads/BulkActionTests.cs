@@ -205,6 +205,46 @@ public sealed class BulkActionTests(AppFixture fixture) : IClassFixture<AppFixtu
     }
 
     [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task The_list_page_runs_an_action_on_ticked_leads_and_on_all_matching_and_shows_its_outcome(Db db)
+    {
+        var app = await fixture.For(db);
+        var ws = await TestWorkspace.CreateAsync(app);
+        var run = Guid.NewGuid().ToString("N")[..6];
+        var ids = await CreateLeadsAsync(ws.Admin, 4, "Page" + run);
+        var browser = await CookieBrowser.SignInAsync(app, ws.AdminEmail);
+        var filter = $"q=Page{run}";
+        var list = await browser.GetStringAsync("/leads?" + filter);
+        Assert.Contains("id=\"bulk-bar\"", list, StringComparison.Ordinal);
+
+        var ticked = await browser.PostAsync("/leads/bulk", new FormUrlEncodedContent(
+        [
+            new("__RequestVerificationToken", CookieBrowser.AntiforgeryToken(list)), new("filter", filter), new("scope", "selected"),
+            new("ids", ids[0].ToString()), new("ids", ids[1].ToString()), new("action", "addTag"), new("tag", "ticked"),
+        ]));
+
+        Assert.Equal(HttpStatusCode.Redirect, ticked.StatusCode);
+        var back = ticked.Headers.Location!.OriginalString;
+        Assert.StartsWith($"/leads?{filter}&bulk=", back, StringComparison.Ordinal);
+        var outcome = await browser.GetStringAsync(back);
+        Assert.Contains("Tag added:</strong> 2 changed.", outcome, StringComparison.Ordinal);
+        Assert.Contains("id=\"bulk-undo\"", outcome, StringComparison.Ordinal);
+        Assert.Equal(2, (await ws.Admin.GetFromJsonAsync<JsonElement>("/api/v1/leads?tag=ticked")).GetProperty("total").GetInt32());
+
+        var matching = await browser.PostAsync("/leads/bulk", new FormUrlEncodedContent(
+        [
+            new("__RequestVerificationToken", CookieBrowser.AntiforgeryToken(outcome)), new("filter", filter), new("scope", "matching"),
+            new("ids", ids[0].ToString()), new("action", "addTag"), new("tag", "everyone"),
+        ]));
+        var job = int.Parse(matching.Headers.Location!.OriginalString.Split("bulk=")[1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(4, (await WaitAsync(ws.Admin, $"/api/v1/leads/bulk/{job}")).GetProperty("changed").GetInt32());
+        Assert.Contains("Tag added:</strong> 4 changed.", await browser.GetStringAsync($"/leads/bulk/{job}"), StringComparison.Ordinal);
+        // without the form's token nothing runs
+        var forged = await browser.PostAsync("/leads/bulk", new FormUrlEncodedContent([new("filter", filter), new("scope", "matching"), new("action", "archive")]));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Equal(4, (await ws.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/leads?{filter}")).GetProperty("total").GetInt32());
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
     public async Task Bad_requests_name_the_field_and_change_nothing(Db db)
     {
         var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
