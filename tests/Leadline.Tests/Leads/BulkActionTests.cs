@@ -205,6 +205,32 @@ public sealed class BulkActionTests(AppFixture fixture) : IClassFixture<AppFixtu
     }
 
     [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task An_action_another_live_instance_runs_is_left_to_it(Db db)
+    {
+        var app = await fixture.For(db);
+        var ws = await TestWorkspace.CreateAsync(app);
+        var me = (await ws.Admin.GetFromJsonAsync<JsonElement>("/api/v1/me")).GetProperty("id").GetInt32();
+        var ids = await CreateLeadsAsync(ws.Admin, 2, "Theirs");
+        await using var scope = ws.Scope(out var data);
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        var elsewhere = new Leadline.Leads.Bulk.BulkAction
+        {
+            UserId = me, Kind = Leadline.Leads.Bulk.BulkActionKind.AddTag, Parameters = """{"tag":"twice"}""", LeadIds = JsonSerializer.Serialize(ids),
+            Status = Leadline.Leads.Bulk.BulkActionStatus.Running, Total = 2, Instance = "alive-elsewhere", HeartbeatAt = now, CreatedAt = now,
+        };
+        data.BulkActions.Add(elsewhere);
+        await data.SaveChangesAsync();
+
+        // this instance's worker looks (its heartbeat is fresh: not claimed), and a run here stops before its first batch
+        app.Services.GetRequiredService<Leadline.Leads.Bulk.BulkActionSignal>().Notify();
+        await scope.ServiceProvider.GetRequiredService<Leadline.Leads.Bulk.BulkActions>().RunAsync(elsewhere.Id, CancellationToken.None);
+
+        var state = await ws.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/leads/bulk/{elsewhere.Id}");
+        Assert.Equal(("running", 0), (state.GetProperty("status").GetString(), state.GetProperty("processed").GetInt32()));
+        Assert.Equal(0, (await ws.Admin.GetFromJsonAsync<JsonElement>("/api/v1/leads?tag=twice")).GetProperty("total").GetInt32());
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
     public async Task The_list_page_runs_an_action_on_ticked_leads_and_on_all_matching_and_shows_its_outcome(Db db)
     {
         var app = await fixture.For(db);

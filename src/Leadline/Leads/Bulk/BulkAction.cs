@@ -121,6 +121,8 @@ internal sealed class BulkActionConfiguration : IEntityTypeConfiguration<BulkAct
         b.Property(a => a.Refusals).HasMaxLength(4000);
         b.Property(a => a.Error).HasMaxLength(1000);
         b.Property(a => a.Instance).HasMaxLength(40);
+        // a claim by another instance moves it: a batch still arriving from the old one fails and is not applied
+        b.Property(a => a.HeartbeatAt).IsConcurrencyToken();
         // the worker's claim looks for queued and stalled actions across workspaces
         b.HasIndex(a => new { a.Status, a.HeartbeatAt });
         b.HasIndex(a => new { a.WorkspaceId, a.UserId, a.CreatedAt });

@@ -225,10 +225,15 @@ public sealed class BulkActions(
                 var ids = await NextIdsAsync(action, run, ct);
                 if (ids.Count == 0)
                     break;
-                action = await BatchAsync(id, ids, run, ct);
+                if (await BatchAsync(id, ids, run, ct) is not { } next)
+                {
+                    log.LogWarning("Bulk action {BulkActionId} was taken over by another instance (this one's heartbeat was late); it carries on there", id);
+                    return;
+                }
+                action = next;
             }
             var now = time.GetUtcNow().UtcDateTime;
-            await db.BulkActions.Where(a => a.Id == id).ExecuteUpdateAsync(s => s
+            await db.BulkActions.Where(a => a.Id == id && a.Instance == Instance).ExecuteUpdateAsync(s => s
                 .SetProperty(a => a.Status, BulkActionStatus.Completed).SetProperty(a => a.FinishedAt, now).SetProperty(a => a.HeartbeatAt, now), ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -277,8 +282,11 @@ public sealed class BulkActions(
         return await queries.Filter(run.Filter!, action.UserId, run.Clock).Where(l => l.Id > last).OrderBy(l => l.Id).Select(l => l.Id).Take(size).ToListAsync(ct);
     }
 
-    /// <summary>One batch in one transaction: the leads, their undo records and the action's counters commit together.</summary>
-    private async Task<BulkAction> BatchAsync(int id, List<int> ids, Run run, CancellationToken ct)
+    /// <summary>
+    /// One batch in one transaction: the leads, their undo records and the action's counters commit together. Null when
+    /// another instance claimed the action meanwhile (its heartbeat, a concurrency token, moved): the batch is not applied.
+    /// </summary>
+    private async Task<BulkAction?> BatchAsync(int id, List<int> ids, Run run, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -287,6 +295,8 @@ public sealed class BulkActions(
             try
             {
                 var action = await db.BulkActions.FirstAsync(a => a.Id == id, ct);
+                if (action.Instance != Instance)
+                    return null;
                 var found = await db.Leads.Where(l => ids.Contains(l.Id)).ToDictionaryAsync(l => l.Id, ct);
                 var undoRows = action.UndoOfId is { } undoOf
                     ? await db.BulkActionLeads.AsNoTracking().Where(r => r.ActionId == undoOf && ids.Contains(r.LeadId)).ToDictionaryAsync(r => r.LeadId, ct)
