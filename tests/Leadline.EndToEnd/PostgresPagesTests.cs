@@ -48,6 +48,22 @@ public sealed class PostgresPagesTests(PostgresAdminServer server) : BrowserTest
         await page.ClickAsync("#workspace-save");
         await Expect(page.Locator("#workspace-saved")).ToBeVisibleAsync();
         await ShotAsync(page, "workspace-saved");
+
+        // bulk actions: ticked rows at once, "all matching" as a job whose status line is polled
+        await page.GotoAsync("/leads?q=Postgres");
+        await page.CheckAsync($"tr.lead-row[data-id='{lead}'] .lead-select");
+        await page.SelectOptionAsync("#bulk-action", "addTag");
+        await page.FillAsync("#bulk-tag", "elephant");
+        await page.ClickAsync("#bulk-apply");
+        await Expect(page.Locator("#bulk-status")).ToContainTextAsync("Tag added: 1 changed");
+        await page.CheckAsync($"tr.lead-row[data-id='{lead}'] .lead-select");
+        await page.ClickAsync("#bulk-select-matching");
+        await page.SelectOptionAsync("#bulk-action", "removeTag");
+        await page.FillAsync("#bulk-tag", "elephant");
+        await page.ClickAsync("#bulk-apply");
+        await Expect(page.Locator("#bulk-status")).ToContainTextAsync("Tag removed: 1 changed, 1 already so");
+        await page.ClickAsync("#bulk-undo");
+        await Expect(page.Locator("#bulk-status")).ToContainTextAsync("Undone: 1 restored");
         AssertNothingBroke();
     }
 }

@@ -33,6 +33,10 @@ public sealed class LeadlineDb(DbContextOptions<LeadlineDb> options, WorkspaceSc
 
     public DbSet<ImportRun> Imports => Set<ImportRun>();
 
+    public DbSet<Leads.Bulk.BulkAction> BulkActions => Set<Leads.Bulk.BulkAction>();
+
+    public DbSet<Leads.Bulk.BulkActionLead> BulkActionLeads => Set<Leads.Bulk.BulkActionLead>();
+
     public DbSet<Reminders.Reminder> Reminders => Set<Reminders.Reminder>();
 
     public DbSet<Reminders.Notification> Notifications => Set<Reminders.Notification>();

@@ -17,6 +17,8 @@ public enum Permission
     LeadsArchiveAny,
     /// <summary>See and restore archived leads of the workspace.</summary>
     LeadsArchived,
+    /// <summary>Reassign, in bulk, leads someone else owns (anyone with <see cref="LeadsWrite"/> hands on their own and unassigned ones).</summary>
+    LeadsAssignAny,
     /// <summary>Any CSV export: leads, reports, lists.</summary>
     Export,
     Import,
@@ -47,7 +49,7 @@ public static class Permissions
 
     private static readonly Permission[] ManagerExtras =
     [
-        Permission.LeadsArchiveAny, Permission.LeadsArchived, Permission.Export, Permission.Import, Permission.Merge,
+        Permission.LeadsArchiveAny, Permission.LeadsArchived, Permission.LeadsAssignAny, Permission.Export, Permission.Import, Permission.Merge,
         Permission.DuplicateSweep, Permission.BulkDelete, Permission.UsersRead, Permission.SettingsOpen,
         Permission.NoteTemplatesManage, Permission.PipelinesManage, Permission.QueueSettingsManage, Permission.CustomFieldsManage,
     ];

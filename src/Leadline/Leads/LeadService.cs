@@ -87,6 +87,10 @@ public sealed class LeadService(LeadlineDb db, LeadWriter writer, CurrentUser me
     public bool MayRestore(int? ownerId) =>
         me.Can(Identity.Permission.LeadsWrite) && (ownerId == me.Id || me.Can(Identity.Permission.LeadsArchived));
 
+    /// <summary>Bulk reassignment: an unassigned lead or one's own may be handed on; someone else's needs LeadsAssignAny.</summary>
+    public bool MayReassign(int? ownerId) =>
+        me.Can(Identity.Permission.LeadsWrite) && (ownerId is null || ownerId == me.Id || me.Can(Identity.Permission.LeadsAssignAny));
+
     /// <summary>The next free readable code (L-000123); the counter is advanced in one atomic UPDATE … RETURNING.</summary>
     public async Task<string> NextCodeAsync(CancellationToken ct)
     {

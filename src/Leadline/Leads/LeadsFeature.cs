@@ -7,6 +7,7 @@ public static class LeadsFeature
 {
     public static IServiceCollection AddLeads(this IServiceCollection services)
     {
+        services.AddOptions<Bulk.BulkActionOptions>().BindConfiguration("Leadline:BulkActions");
         services.AddOptions<ImportOptions>().BindConfiguration("Leadline:Imports").Validate(o => o.MaxRequestMegabytes > 0, "Leadline:Imports:MaxRequestMegabytes must be positive.").ValidateOnStart();
         return services
             .AddLeadWritePath()
@@ -20,7 +21,10 @@ public static class LeadsFeature
             .AddSingleton<ImportRuns>()
             .AddScoped<LeadExport>()
             .AddScoped<DemoSeeder>()
-            .AddScoped<LeadPhotos>();
+            .AddScoped<LeadPhotos>()
+            .AddScoped<Bulk.BulkActions>()
+            .AddSingleton<Bulk.BulkActionSignal>()
+            .AddHostedService<Bulk.BulkActionWorker>();
     }
 
     /// <summary>
@@ -41,5 +45,6 @@ public static class LeadsFeature
         api.MapLeadsApi();
         app.MapLeadPages();
         app.MapLeadImportPages();
+        Bulk.BulkActionEndpoints.MapBulkActions(app, api);
     }
 }

@@ -52,6 +52,13 @@ public sealed partial class PermissionWalkTests(AppFixture fixture) : IClassFixt
         ["POST /leads/{id:int}/archive"] = Roles.All.ToArray(),
         ["POST /leads/{id:int}/restore"] = Roles.All.ToArray(),
         ["GET /pipeline"] = Roles.All.ToArray(),
+        // bulk actions: every role with LeadsWrite; the table decides per lead (BulkActionTests)
+        ["POST /api/v1/leads/bulk/"] = Roles.All.ToArray(),
+        ["GET /api/v1/leads/bulk/{id:int}"] = Roles.All.ToArray(),
+        ["POST /api/v1/leads/bulk/{id:int}/undo"] = Roles.All.ToArray(),
+        ["POST /leads/bulk/"] = Roles.All.ToArray(),
+        ["POST /leads/bulk/{id:int}/undo"] = Roles.All.ToArray(),
+        ["GET /leads/bulk/{Id:int}"] = Roles.All.ToArray(),
         ["GET /queue"] = Roles.All.ToArray(),
     };
 

@@ -1,0 +1,115 @@
+using System.Threading.Channels;
+using Leadline.Data;
+using Leadline.Identity;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Leadline.Leads.Bulk;
+
+/// <summary>Wakes this instance's worker when an action is queued here (others find it at their next look).</summary>
+public sealed class BulkActionSignal
+{
+    private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    public void Notify() => _channel.Writer.TryWrite(true);
+
+    /// <summary>Until <see cref="Notify"/> or <paramref name="timeout"/> on <paramref name="clock"/>, whichever comes first.</summary>
+    public async Task WaitAsync(TimeSpan timeout, TimeProvider clock, CancellationToken ct)
+    {
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var signalled = _channel.Reader.WaitToReadAsync(done.Token).AsTask();
+        await Task.WhenAny(signalled, Task.Delay(timeout, clock, done.Token));
+        await done.CancelAsync();
+        _channel.Reader.TryRead(out _);
+        ct.ThrowIfCancellationRequested();
+    }
+}
+
+/// <summary>
+/// Runs queued bulk actions, on any instance: an action is claimed by a conditional update (one instance wins), runs
+/// signed in as the user who started it, and beats its heartbeat with every batch. One whose instance stopped (its
+/// heartbeat older than <see cref="StaleAfter"/>) is claimed again and resumes after its last committed batch.
+/// </summary>
+public sealed class BulkActionWorker(BulkActionSignal signal, IServiceScopeFactory scopes, TimeProvider clock, ILogger<BulkActionWorker> log) : BackgroundService
+{
+    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
+
+    public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    while (await RunNextAsync(stoppingToken))
+                    {
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    log.LogError(ex, "The bulk action worker failed; looking again shortly");
+                }
+                await signal.WaitAsync(PollInterval, clock, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // shutting down: a running action keeps its committed batches and resumes elsewhere
+        }
+    }
+
+    /// <summary>Claims and runs one action; false when there is none.</summary>
+    private async Task<bool> RunNextAsync(CancellationToken ct)
+    {
+        int id, workspaceId, userId;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<LeadlineDb>();
+            var now = clock.GetUtcNow().UtcDateTime;
+            var stale = now - StaleAfter;
+            var candidate = await db.BulkActions.IgnoreQueryFilters().AsNoTracking()
+                .Where(a => a.Status == BulkActionStatus.Queued || (a.Status == BulkActionStatus.Running && a.HeartbeatAt < stale))
+                .OrderBy(a => a.Id).Select(a => new { a.Id, a.WorkspaceId, a.UserId, a.Status, a.HeartbeatAt }).FirstOrDefaultAsync(ct);
+            if (candidate is null)
+                return false;
+            // only if nobody claimed it since it was read: of several instances one updates the row, the others look again
+            var claimed = await db.BulkActions.IgnoreQueryFilters()
+                .Where(a => a.Id == candidate.Id && a.Status == candidate.Status && a.HeartbeatAt == candidate.HeartbeatAt)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, BulkActionStatus.Running).SetProperty(a => a.Instance, BulkActions.Instance).SetProperty(a => a.HeartbeatAt, now), ct);
+            if (claimed == 0)
+                return true;
+            (id, workspaceId, userId) = (candidate.Id, candidate.WorkspaceId, candidate.UserId);
+        }
+
+        await using var run = scopes.CreateAsyncScope();
+        var services = run.ServiceProvider;
+        services.GetRequiredService<WorkspaceScope>().Enter(workspaceId);
+        var user = await services.GetRequiredService<LeadlineDb>().Users.FirstOrDefaultAsync(u => u.Id == userId && u.IsActive, ct);
+        if (user is null)
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            await services.GetRequiredService<LeadlineDb>().BulkActions.Where(a => a.Id == id).ExecuteUpdateAsync(s => s
+                .SetProperty(a => a.Status, BulkActionStatus.Failed).SetProperty(a => a.Error, "The user who started it was deactivated.").SetProperty(a => a.FinishedAt, now), ct);
+            return true;
+        }
+        // the action runs as its user: the permission table, the history's "who" and the "my leads" filter read them
+        var accessor = services.GetRequiredService<IHttpContextAccessor>();
+        accessor.HttpContext = new DefaultHttpContext
+        {
+            User = await services.GetRequiredService<IUserClaimsPrincipalFactory<User>>().CreateAsync(user),
+            RequestServices = services,
+        };
+        try
+        {
+            await services.GetRequiredService<BulkActions>().RunAsync(id, ct);
+        }
+        finally
+        {
+            accessor.HttpContext = null;
+        }
+        return true;
+    }
+}
