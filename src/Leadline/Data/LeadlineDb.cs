@@ -33,6 +33,8 @@ public sealed class LeadlineDb(DbContextOptions<LeadlineDb> options, WorkspaceSc
 
     public DbSet<ImportRun> Imports => Set<ImportRun>();
 
+    public DbSet<ImportFile> ImportFiles => Set<ImportFile>();
+
     public DbSet<Reminders.Reminder> Reminders => Set<Reminders.Reminder>();
 
     public DbSet<Reminders.Notification> Notifications => Set<Reminders.Notification>();

@@ -216,7 +216,7 @@ public static class ImportUploads
     /// The file's text: UTF-8 (with or without BOM) or UTF-16 with BOM as they are, anything else that is not UTF-8
     /// read as Windows-1252 (what Excel writes). Null for binary content (NUL bytes outside UTF-16).
     /// </summary>
-    private static string? Decode(byte[] bytes)
+    internal static string? Decode(byte[] bytes)
     {
         ReadOnlySpan<byte> span = bytes;
         if (span.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]))
