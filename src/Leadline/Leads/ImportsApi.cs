@@ -14,7 +14,7 @@ internal static class ImportsApi
     {
         var imports = api.MapGroup("/imports").WithTags("Imports");
         imports.MapPost("/", StartAsync).WithName("StartImport").RequirePermission(Permission.Import)
-            .Accepts<string>("text/csv").Accepts<IFormFile>("multipart/form-data")
+            .Accepts<string>("text/csv", "multipart/form-data")
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(((IEndpointRouteBuilder)api).ServiceProvider.GetRequiredService<IOptions<ImportOptions>>().Value.MaxRequestBytes + 1024 * 1024));
         imports.MapGet("/{id:int}", GetAsync).WithName("GetImport").RequirePermission(Permission.Import);
         imports.MapPost("/{id:int}/cancel", CancelAsync).WithName("CancelImport").RequirePermission(Permission.Import);
