@@ -9,12 +9,15 @@ namespace Leadline.Leads;
 /// </summary>
 public static partial class ImportHeader
 {
-    /// <summary>Why <paramref name="header"/> is not a header row, or null when it is one; <paramref name="map"/> is what it maps to.</summary>
-    public static string? Problem(IReadOnlyList<string> header, IReadOnlyDictionary<int, string> map)
+    /// <summary>
+    /// Why <paramref name="header"/> is not a header row, or null when it is one; <paramref name="map"/> is what it maps to
+    /// (null before the columns are matched by hand, as on the upload page: unknown names are no proof of data there).
+    /// </summary>
+    public static string? Problem(IReadOnlyList<string> header, IReadOnlyDictionary<int, string>? map)
     {
         if (header.FirstOrDefault(LooksLikeData) is { } data)
             return $"The file has no header row: its first row holds data ('{Shorten(data)}'). Add a first row naming the columns (name, email, phone, ...) and import it again.";
-        if (map.Count == 0)
+        if (map is { Count: 0 })
             return "The file has no header row: its first row names no known column. Add a first row naming the columns (name, email, phone, ...) and import it again.";
         return null;
     }

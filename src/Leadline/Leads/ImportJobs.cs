@@ -58,9 +58,12 @@ public sealed class ImportJobs(LeadlineDb db, CurrentUser me, TimeProvider clock
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Stores the file and queues its import; <paramref name="total"/> is its data rows (<see cref="ImportFileCheck"/>).</summary>
+    /// <summary>
+    /// Stores the file and queues its import; <paramref name="total"/> is its data rows (<see cref="ImportFileCheck"/>), and
+    /// <paramref name="fromRow"/> above 2 does the rest of a file an import from before jobs stopped in.
+    /// </summary>
     public async Task<ImportRun> EnqueueAsync(string text, string fileName, DuplicatePolicy policy, int total, CancellationToken ct,
-        IReadOnlyDictionary<string, string>? columns = null, IReadOnlyDictionary<string, string>? options = null, Guid? uploadId = null)
+        IReadOnlyDictionary<string, string>? columns = null, IReadOnlyDictionary<string, string>? options = null, Guid? uploadId = null, long fromRow = 2)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var run = new ImportRun
@@ -68,7 +71,7 @@ public sealed class ImportJobs(LeadlineDb db, CurrentUser me, TimeProvider clock
             UserId = me.IsAuthenticated ? me.Id : null, UploadId = uploadId, FileName = fileName.Length > 260 ? fileName[..260] : fileName,
             OnDuplicate = policy, Columns = columns is null ? null : JsonSerializer.Serialize(columns, Json),
             Options = options is null || options.Count == 0 ? null : JsonSerializer.Serialize(options, Json),
-            Status = ImportStatus.Queued, Total = total, StartRow = 2, ResumeFromRow = 2, Instance = "", HeartbeatAt = now, StartedAt = now, Background = true,
+            Status = ImportStatus.Queued, Total = total, StartRow = fromRow, ResumeFromRow = fromRow, Instance = "", HeartbeatAt = now, StartedAt = now, Background = true,
         };
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
