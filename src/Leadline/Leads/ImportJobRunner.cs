@@ -58,13 +58,13 @@ public sealed class ImportJobRunner(LeadlineDb db, IServiceScopeFactory scopes, 
         var stale = now - ImportRuns.StaleAfter;
         var candidates = await db.Imports.IgnoreQueryFilters().AsNoTracking()
             .Where(r => r.Background && (r.Status == ImportStatus.Queued || (r.Status == ImportStatus.Running && r.HeartbeatAt < stale)))
-            .OrderBy(r => r.Id).Select(r => new { r.Id, r.WorkspaceId, r.Status, r.Instance, r.HeartbeatAt }).Take(10).ToListAsync(ct);
+            .OrderBy(r => r.Id).Select(r => new { r.Id, r.WorkspaceId, r.Status, r.Instance, r.HeartbeatAt, r.StartedAt }).Take(10).ToListAsync(ct);
         foreach (var c in candidates)
         {
             var won = await db.Imports.IgnoreQueryFilters()
                 .Where(r => r.Id == c.Id && r.Status == c.Status && r.Instance == c.Instance && r.HeartbeatAt == c.HeartbeatAt)
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ImportStatus.Running).SetProperty(r => r.Instance, runs.Instance)
-                    .SetProperty(r => r.HeartbeatAt, now).SetProperty(r => r.StartedAt, r => r.Processed == 0 ? now : r.StartedAt), ct);
+                    .SetProperty(r => r.HeartbeatAt, now).SetProperty(r => r.StartedAt, c.Status == ImportStatus.Queued ? now : c.StartedAt), ct);
             if (won == 0)
                 continue;   // another instance was quicker
             if (c.Status == ImportStatus.Running)
