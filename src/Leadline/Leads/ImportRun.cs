@@ -19,7 +19,8 @@ public enum ImportStatus
 /// written in the same transaction as each batch of leads, so <see cref="Processed"/>, <see cref="Created"/> and
 /// <see cref="Updated"/> are exactly what was committed, and <see cref="ResumeFromRow"/> is where a second run picks up.
 /// A running import refreshes <see cref="HeartbeatAt"/>; one whose owner stopped answering is failed by
-/// <see cref="ImportRuns"/> when someone looks at it.
+/// <see cref="ImportRuns"/> when someone looks at it, or, when it is a job (<see cref="Background"/>), taken over by
+/// another instance's <see cref="ImportJobRunner"/>.
 /// </summary>
 public sealed class ImportRun : IWorkspaceOwned
 {

@@ -68,7 +68,9 @@ public sealed class ImportInterruptedException(ImportRun run, Exception inner) :
 /// turns per workspace (<see cref="ImportGate"/>).
 /// Every import is an <see cref="ImportRun"/> row whose progress is updated in each batch's own transaction: whatever
 /// stops an import (an error, a shutdown, a crash), what landed and the row to resume from are on record, and a stopped
-/// import throws <see cref="ImportInterruptedException"/> saying so.
+/// import throws <see cref="ImportInterruptedException"/> saying so (record keeping: <see cref="ImportRuns"/>). A job
+/// (<see cref="ImportRequest.JobId"/>, run by <see cref="ImportJobRunner"/>) goes on from its record's last committed batch
+/// and stops at a batch boundary when cancelled. A file whose first row is data, not a header, is refused (<see cref="ImportHeader"/>).
 /// </summary>
 public sealed class LeadImport(
     LeadlineDb db, LeadWriter writer, LeadService leads, CurrentUser user, TimeProvider clock, LeadChangeNotifier notifier, ImportGate gate,

@@ -299,6 +299,56 @@ public sealed class ImportJobTests
         Assert.Equal(HttpStatusCode.Forbidden, (await agent.GetAsync(started.Headers.Location!.OriginalString)).StatusCode);
     }
 
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task The_import_page_refuses_a_file_without_a_header_row_and_its_Cancel_button_cancels_the_job(Db db)
+    {
+        await using var app = await LeadlineApp.StartAsync(db, NoWorker);
+        var ws = await TestWorkspace.CreateAsync(app);
+        using var browser = await CookieBrowser.SignInAsync(app, ws.AdminEmail);
+        var tag = Tag();
+
+        var refused = await UploadAsync(browser, $"Jane Doe,jane@{tag}.example\n");
+
+        Assert.Equal("/leads/import?error=noheader", refused.Headers.Location?.OriginalString);
+        Assert.Contains("no header row", WebUtility.HtmlDecode(await browser.GetStringAsync(refused.Headers.Location!.OriginalString)), StringComparison.Ordinal);
+
+        var uploaded = await UploadAsync(browser, Csv(tag, 20));
+        var preview = uploaded.Headers.Location!.OriginalString;
+        var run = await browser.PostAsync(preview + "/run", new FormUrlEncodedContent(
+        [
+            new("__RequestVerificationToken", CookieBrowser.AntiforgeryToken(await browser.GetStringAsync(preview))),
+            new("map", "name"), new("map", "email"), new("map", "company"), new("policy", "skip"),
+        ]));
+        var result = run.Headers.Location!.OriginalString;
+        var running = WebUtility.HtmlDecode(await browser.GetStringAsync(result));
+        Assert.Contains("id=\"import-progress-bar\"", running, StringComparison.Ordinal);
+        Assert.Contains("0 of 20 rows", running, StringComparison.Ordinal);
+        Assert.Contains("hx-get=\"" + preview + "/progress\"", running, StringComparison.Ordinal);
+        var progress = await browser.GetAsync(preview + "/progress");
+        Assert.Equal(HttpStatusCode.OK, progress.StatusCode);
+
+        var cancel = await browser.PostAsync(preview + "/cancel", new FormUrlEncodedContent([new("__RequestVerificationToken", CookieBrowser.AntiforgeryToken(running))]));
+
+        Assert.Equal(result, cancel.Headers.Location?.OriginalString);
+        Assert.False(await RunNextAsync(app));
+        Assert.Contains("Import cancelled", WebUtility.HtmlDecode(await browser.GetStringAsync(result)), StringComparison.Ordinal);
+        Assert.Equal(286, (int)(await browser.GetAsync(preview + "/progress")).StatusCode);   // htmx: stop polling
+        Assert.Equal(0, await CountAsync(app, ws.Id, tag));
+    }
+
+    private static async Task<HttpResponseMessage> UploadAsync(HttpClient browser, string csv)
+    {
+        var page = await browser.GetStringAsync("/leads/import");
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(CookieBrowser.AntiforgeryToken(page)), "__RequestVerificationToken" },
+            { new ByteArrayContent(Encoding.UTF8.GetBytes(csv)), "file", "people.csv" },
+        };
+        var response = await browser.PostAsync("/leads/import/upload", form);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return response;
+    }
+
     private static async Task<bool> RunNextAsync(LeadlineApp app, CancellationToken ct = default)
     {
         await using var scope = app.Services.CreateAsyncScope();
