@@ -208,6 +208,8 @@ public sealed class LeadImportTests(AdminServer server) : BrowserTest(server), I
         await Expect(page.Locator("#cancel-import")).ToHaveCountAsync(0);
         Assert.NotEmpty(polls);
         await ShotAsync(page, "7-job-done");
+        await page.SetViewportSizeAsync(390, 844);
+        await ShotAsync(page, "8-job-done-phone");
         AssertNothingBroke();
     }
 
