@@ -20,6 +20,12 @@ internal sealed record BenchOptions
 
     public int ImportRows { get; init; } = 100_000;
 
+    /// <summary>
+    /// Pairs of imports of <see cref="ImportRows"/> rows, the synchronous import and the import job alternated (S J, J S, …):
+    /// the job path's speed beside the synchronous one's, medians over the pairs (0: none).
+    /// </summary>
+    public int ImportJobPairs { get; init; }
+
     /// <summary>Upper bound for one measurement loop; a slow query stops early with fewer runs (reported).</summary>
     public TimeSpan Budget { get; init; } = TimeSpan.FromSeconds(20);
 
@@ -78,6 +84,7 @@ internal sealed record BenchOptions
             Runs = Int("runs", 30, 1, 1000),
             Warmup = Int("warmup", 3, 0, 100),
             ImportRows = Int("import", 100_000, 0, 1_000_000),
+            ImportJobPairs = Int("import-jobs", 0, 0, 20),
             Budget = TimeSpan.FromSeconds(Int("budget", 20, 1, 3600)),
             ImportTimeout = TimeSpan.FromSeconds(Int("import-timeout", 600, 1, 36_000)),
             Keep = values.ContainsKey("keep"),
@@ -96,7 +103,7 @@ internal sealed record BenchOptions
         Leadline benchmark: seeds a fresh database and measures the lead list, import and export.
           dotnet run -c Release --project bench/Leadline.Bench -- --leads 1000000 --db sqlite|postgres|both
               [--pg "Host=127.0.0.1;Port=5432;Username=postgres"] (or LEADLINE_BENCH_PG)
-              [--runs 30] [--warmup 3] [--import 100000] [--budget 20] [--import-timeout 600] [--explain] [--keep] [--reuse NAME (a kept database: a PostgreSQL database's name, or a SQLite file with --db sqlite)] [--skip list,home,export,import] (home: the start page and the work queue)
+              [--runs 30] [--warmup 3] [--import 100000] [--import-jobs 3 (alternated synchronous/job imports)] [--budget 20] [--import-timeout 600] [--explain] [--keep] [--reuse NAME (a kept database: a PostgreSQL database's name, or a SQLite file with --db sqlite)] [--skip list,home,export,import] (home: the start page and the work queue)
               [--suite leads|pipeline|dedup|all] [--reminders 10000]   (pipeline: board, moves, reminder dispatch; dedup: the real-time duplicate check)
         Prints one Markdown table per database on standard output; progress goes to standard error.
         """;

@@ -95,6 +95,20 @@ internal static class BenchProgram
                 await log.WriteLineAsync($"{database.Name}: import {options.ImportRows:N0} rows");
                 report.Import(await io.ImportAsync(options.ImportRows, options.ImportTimeout, ct));
             }
+            if (options.ImportRows > 0 && options.ImportJobPairs > 0)
+            {
+                // alternated, so neither path always lands on the larger database
+                List<ImportFigures> direct = [], jobs = [];
+                for (var pair = 0; pair < options.ImportJobPairs; pair++)
+                {
+                    foreach (var job in pair % 2 == 0 ? new[] { false, true } : [true, false])
+                    {
+                        await log.WriteLineAsync($"{database.Name}: import {options.ImportRows:N0} rows {(job ? "as a job" : "synchronously")} (pair {pair + 1})");
+                        (job ? jobs : direct).Add(job ? await io.ImportJobAsync(options.ImportRows, ct) : await io.ImportAsync(options.ImportRows, options.ImportTimeout, ct));
+                    }
+                }
+                report.ImportJobs(direct, jobs);
+            }
             if (options.Suite is "pipeline" or "all")
                 await RunPipelineSuiteAsync(database, workspaceId, adminId, options, log, ct);
             if (options.Suite is "dedup" or "all")

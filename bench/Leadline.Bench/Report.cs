@@ -51,6 +51,20 @@ internal sealed class Report(string database)
         $"| import (LeadImport, skip duplicates) | {i.Rows:N0} CSV rows{(i.TimedOut ? $" — **stopped by --import-timeout**, {i.Created:N0} written" : $": {i.Created:N0} created, {i.Skipped:N0} skipped, {i.Errors:N0} errors")} " +
         $"in {i.Elapsed.TotalSeconds:N1} s = **{i.RowsPerSecond:N0} rows/s** (this process used {i.BenchCpu.TotalSeconds:N1} s of CPU meanwhile) | ≥ 20,000/s | {Mark(i.RowsPerSecond >= ImportTarget)} |");
 
+    /// <summary>The synchronous import and the import job, alternated: each run, and the medians' ratio (the job path should stay within 10 %).</summary>
+    public void ImportJobs(IReadOnlyList<ImportFigures> direct, IReadOnlyList<ImportFigures> jobs)
+    {
+        static double Median(IEnumerable<double> values)
+        {
+            var sorted = values.Order().ToList();
+            return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+        }
+        var (d, j) = (Median(direct.Select(i => i.RowsPerSecond)), Median(jobs.Select(i => i.RowsPerSecond)));
+        _other.Add($"| import, synchronous vs job (ImportJobs + ImportJobRunner: file stored, claimed, run), {direct.Count} alternated pairs of {direct[0].Rows:N0} rows | " +
+                   $"synchronous {string.Join(", ", direct.Select(i => i.RowsPerSecond.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))} rows/s, median **{d:N0}**; " +
+                   $"job {string.Join(", ", jobs.Select(i => i.RowsPerSecond.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))} rows/s, median **{j:N0}** = **{j / d:P0}** of synchronous | ≥ 90 % | {Mark(j >= 0.9 * d)} |");
+    }
+
     public void Print(TextWriter output, bool plans)
     {
         output.WriteLine();

@@ -174,6 +174,46 @@ public sealed class LeadImportTests(AdminServer server) : BrowserTest(server), I
     }
 
     [Fact]
+    public async Task A_20000_row_file_imports_as_a_job_whose_progress_bar_reaches_100_percent()
+    {
+        var page = await OpenPageAsync();
+        await SignInAsAdminAsync(page);
+        var u = Guid.NewGuid().ToString("N")[..8];
+        const int rows = 20_000;
+        var csv = WriteFile("many.csv", [
+            "Name,Email,Company",
+            .. Enumerable.Range(1, rows).Select(i => $"Many {u} {i},many{i}.{u}@example.com,Company {i % 97}")]);
+        var polls = new List<string>();
+        page.Response += (_, r) => { if (r.Url.EndsWith("/progress", StringComparison.Ordinal)) polls.Add(r.Url); };
+
+        await page.GotoAsync("/leads/import");
+        await page.SetInputFilesAsync("#csv-file", csv);
+        await page.ClickAsync("#upload-submit");
+        await Expect(page.Locator("#preview-note")).ToHaveTextAsync($"The first 5 of {rows:N0} rows");
+        await page.ClickAsync("#import-submit");
+
+        // the job runs in the background: the page follows it with a progress bar, its rows and a Cancel button
+        await Expect(page).ToHaveURLAsync(new Regex("/leads/import/[0-9a-f]{32}/result$"));
+        await Expect(page.Locator("#import-progress-bar")).ToBeVisibleAsync();
+        await Expect(page.Locator("#cancel-import")).ToBeVisibleAsync();
+        await Expect(page.Locator("#import-rows")).ToContainTextAsync($"of {rows:N0} rows");
+        await ShotAsync(page, "6-progress");
+
+        // it reaches the end on its own, and the page shows the result
+        await Expect(page.Locator("#import-progress-bar")).ToHaveAttributeAsync("aria-valuenow", "100", new() { Timeout = 120_000 });
+        await Expect(page.Locator("#import-progress-bar")).ToContainTextAsync("100 %");
+        await Expect(page.Locator("#import-rows")).ToHaveTextAsync($"{rows:N0} of {rows:N0} rows");
+        await Expect(page.Locator("#import-rate")).ToContainTextAsync("rows/s");
+        await Expect(page.Locator("#created-count")).ToHaveTextAsync(rows.ToString("N0"));
+        await Expect(page.Locator("#cancel-import")).ToHaveCountAsync(0);
+        Assert.NotEmpty(polls);
+        await ShotAsync(page, "7-job-done");
+        await page.SetViewportSizeAsync(390, 844);
+        await ShotAsync(page, "8-job-done-phone");
+        AssertNothingBroke();
+    }
+
+    [Fact]
     public async Task Reloading_the_result_or_submitting_the_preview_again_does_not_import_twice()
     {
         var page = await OpenPageAsync();

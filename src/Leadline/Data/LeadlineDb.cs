@@ -36,6 +36,7 @@ public sealed class LeadlineDb(DbContextOptions<LeadlineDb> options, WorkspaceSc
     public DbSet<Leads.Bulk.BulkAction> BulkActions => Set<Leads.Bulk.BulkAction>();
 
     public DbSet<Leads.Bulk.BulkActionLead> BulkActionLeads => Set<Leads.Bulk.BulkActionLead>();
+    public DbSet<ImportFile> ImportFiles => Set<ImportFile>();
 
     public DbSet<Reminders.Reminder> Reminders => Set<Reminders.Reminder>();
 

@@ -1,6 +1,6 @@
 namespace Leadline.Leads;
 
-/// <summary>Leadline:Imports: limits of the API's CSV import.</summary>
+/// <summary>Leadline:Imports: limits of the API's CSV import, and the import jobs' worker.</summary>
 public sealed class ImportOptions
 {
     /// <summary>
@@ -10,4 +10,10 @@ public sealed class ImportOptions
     public int MaxRequestMegabytes { get; set; } = 25;
 
     public long MaxRequestBytes => MaxRequestMegabytes * 1024L * 1024L;
+
+    /// <summary>Whether this instance runs import jobs (<see cref="ImportJobWorker"/>); tests that drive the runner themselves turn it off.</summary>
+    public bool JobsEnabled { get; set; } = true;
+
+    /// <summary>How often the worker looks for jobs queued on other instances or left by a dead one (a job queued here wakes it at once).</summary>
+    public int JobPollSeconds { get; set; } = 5;
 }

@@ -4,12 +4,14 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Leadline.Leads;
 
-/// <summary>Where an import stands; the statuses of API.md's import jobs (queued and cancelled come with them).</summary>
+/// <summary>Where an import stands: the statuses of API.md's import jobs.</summary>
 public enum ImportStatus
 {
+    Queued,
     Running,
     Completed,
     Failed,
+    Cancelled,
 }
 
 /// <summary>
@@ -17,7 +19,8 @@ public enum ImportStatus
 /// written in the same transaction as each batch of leads, so <see cref="Processed"/>, <see cref="Created"/> and
 /// <see cref="Updated"/> are exactly what was committed, and <see cref="ResumeFromRow"/> is where a second run picks up.
 /// A running import refreshes <see cref="HeartbeatAt"/>; one whose owner stopped answering is failed by
-/// <see cref="ImportRuns"/> when someone looks at it.
+/// <see cref="ImportRuns"/> when someone looks at it, or, when it is a job (<see cref="Background"/>), taken over by
+/// another instance's <see cref="ImportJobRunner"/>.
 /// </summary>
 public sealed class ImportRun : IWorkspaceOwned
 {
@@ -72,6 +75,28 @@ public sealed class ImportRun : IWorkspaceOwned
     public DateTime StartedAt { get; set; }
 
     public DateTime? FinishedAt { get; set; }
+
+    /// <summary>A job (<see cref="ImportJobs"/>): its file is in <see cref="ImportFile"/>, and any instance's worker runs it or takes it over.</summary>
+    public bool Background { get; set; }
+
+    /// <summary>Someone pressed Cancel: the job stops at its next batch boundary.</summary>
+    public bool CancelRequested { get; set; }
+
+    /// <summary>The request's other query options (JSON, name → value), passed on to the row mapping.</summary>
+    public string? Options { get; set; }
+}
+
+/// <summary>
+/// The CSV of an import job, as UTF-8, in the database so that whichever instance claims the job can read it. Kept
+/// while the job may still run (or be resumed after a failure); deleted when it completes or is cancelled.
+/// </summary>
+public sealed class ImportFile : IWorkspaceOwned
+{
+    public int ImportId { get; set; }
+
+    public int WorkspaceId { get; set; }
+
+    public byte[] Content { get; set; } = [];
 }
 
 internal sealed class ImportRunConfiguration : IEntityTypeConfiguration<ImportRun>
@@ -84,6 +109,20 @@ internal sealed class ImportRunConfiguration : IEntityTypeConfiguration<ImportRu
         b.Property(r => r.Status).HasConversion<string>().HasMaxLength(20);
         b.Property(r => r.Failure).HasMaxLength(1000);
         b.Property(r => r.Instance).HasMaxLength(40);
+        b.Property(r => r.Options).HasMaxLength(2000);
         b.HasIndex(r => new { r.WorkspaceId, r.UploadId });
+        // the workers' claim: queued jobs, and running ones whose heartbeat went stale
+        b.HasIndex(r => new { r.Status, r.HeartbeatAt });
+    }
+}
+
+internal sealed class ImportFileConfiguration : IEntityTypeConfiguration<ImportFile>
+{
+    public void Configure(EntityTypeBuilder<ImportFile> b)
+    {
+        b.ToTable("import_files");
+        b.HasKey(f => f.ImportId);
+        b.Property(f => f.ImportId).ValueGeneratedNever();
+        b.HasOne<ImportRun>().WithMany().HasForeignKey(f => f.ImportId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -23,6 +23,7 @@ public enum UploadProblem
     TooBig,
     NoRows,
     Unreadable,
+    NoHeader,
 }
 
 /// <summary>
@@ -57,6 +58,7 @@ public static class ImportUploads
         UploadProblem.TooBig => $"The file is larger than {MaxBytes / 1024 / 1024} MB. Split it into smaller files and import them one after another.",
         UploadProblem.NoRows => "The file has a header row but no leads below it.",
         UploadProblem.Unreadable => "The file could not be read as CSV. Check that it was saved as CSV and try again.",
+        UploadProblem.NoHeader => "The file has no header row: its first row holds data (an e-mail address or a phone number). Add a first row naming the columns (name, email, phone, ...) and upload it again.",
         _ => "The file could not be uploaded.",
     };
 
@@ -91,6 +93,8 @@ public static class ImportUploads
             using var csv = CsvReader.Create(new StringReader(text), ReaderOptions);
             if (!await csv.ReadAsync(ct) || Enumerable.Range(0, csv.FieldCount).All(i => string.IsNullOrWhiteSpace(csv.GetString(i))))
                 return (null, UploadProblem.Empty);
+            if (ImportHeader.Problem([.. Enumerable.Range(0, csv.FieldCount).Select(csv.GetString)], null) is not null)
+                return (null, UploadProblem.NoHeader);
             rows = 0;
             while (await csv.ReadAsync(ct))
                 rows++;
@@ -216,7 +220,7 @@ public static class ImportUploads
     /// The file's text: UTF-8 (with or without BOM) or UTF-16 with BOM as they are, anything else that is not UTF-8
     /// read as Windows-1252 (what Excel writes). Null for binary content (NUL bytes outside UTF-16).
     /// </summary>
-    private static string? Decode(byte[] bytes)
+    internal static string? Decode(byte[] bytes)
     {
         ReadOnlySpan<byte> span = bytes;
         if (span.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]))

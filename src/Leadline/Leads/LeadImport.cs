@@ -33,6 +33,18 @@ public sealed record ImportRequest(string FileName, DuplicatePolicy Policy)
 
     /// <summary>Why the import stopped when its token is cancelled (the app shutting down, the client gone).</summary>
     public string Cancelled { get; init; } = "The import was cancelled.";
+
+    /// <summary>
+    /// The job this import runs (<see cref="ImportJobs"/>): its row exists, claimed by this instance, and holds the committed
+    /// progress to go on from (<see cref="FromRow"/> is its resume row). It stops at a batch boundary when cancelled.
+    /// </summary>
+    public int? JobId { get; init; }
+
+    /// <summary>The request's other options (query string name → value), for the row mapping.</summary>
+    public IReadOnlyDictionary<string, string>? Options { get; init; }
+
+    /// <summary>Who the history of new leads names when not the signed-in user (a job runs without one).</summary>
+    public (int? Id, string Name)? User { get; init; }
 }
 
 /// <summary>An import that stopped part-way: <see cref="Run"/> is what its committed batches hold and where to resume.</summary>
@@ -56,11 +68,13 @@ public sealed class ImportInterruptedException(ImportRun run, Exception inner) :
 /// turns per workspace (<see cref="ImportGate"/>).
 /// Every import is an <see cref="ImportRun"/> row whose progress is updated in each batch's own transaction: whatever
 /// stops an import (an error, a shutdown, a crash), what landed and the row to resume from are on record, and a stopped
-/// import throws <see cref="ImportInterruptedException"/> saying so.
+/// import throws <see cref="ImportInterruptedException"/> saying so (record keeping: <see cref="ImportRuns"/>). A job
+/// (<see cref="ImportRequest.JobId"/>, run by <see cref="ImportJobRunner"/>) goes on from its record's last committed batch
+/// and stops at a batch boundary when cancelled. A file whose first row is data, not a header, is refused (<see cref="ImportHeader"/>).
 /// </summary>
 public sealed class LeadImport(
     LeadlineDb db, LeadWriter writer, LeadService leads, CurrentUser user, TimeProvider clock, ImportGate gate,
-    ImportRuns runs, ILogger<LeadImport> log, IServiceProvider services)
+    ImportRuns runs, IServiceProvider services)
 {
     // rows checked and committed together: on SQLite a commit writes every page the batch dirtied, and 2,000 random
     // inserts into 16 lead indexes and the key index dirty nearly as many pages as 10,000 do (import 3,500 → 5,100 rows/s
@@ -88,29 +102,35 @@ public sealed class LeadImport(
         var (policy, columnOverrides) = (request.Policy, request.Columns);
         using var csv = CsvReader.Create(text, new CsvReaderOptions { HasHeader = false, TrackLineNumbers = true, TrimWhitespace = true });
         if (!await csv.ReadAsync(ct))
-            return new ImportResult(0, 0, 0, [new ImportError(1, "The file is empty: the first row must name the columns.")]);
+            return await RefuseAsync(request, "The file is empty: the first row must name the columns.");
         var header = Enumerable.Range(0, csv.FieldCount).Select(csv.GetString).ToList();
         var map = MapHeader(header, columnOverrides);
+        if (ImportHeader.Problem(header, map) is { } noHeader)
+            return await RefuseAsync(request, noHeader);
         if (!map.ContainsValue("name"))
-            return new ImportResult(0, 0, 0, [new ImportError(1, "No 'name' column: the header row must include name.")]);
+            return await RefuseAsync(request, "No 'name' column: the header row must include name.");
 
         // checking for duplicates needs the leads of an import running meanwhile written first (and the codes it took)
         await using var turn = policy == DuplicatePolicy.Create ? null : await gate.EnterAsync(db, ct);
         var workspace = await leads.WorkspaceAsync(ct);
-        var stages = await db.Stages.AsNoTracking().ToListAsync(ct);
+        var stages = new ImportStages(await db.Stages.AsNoTracking().ToListAsync(ct),
+            await db.Pipelines.AsNoTracking().Where(p => p.IsDefault).Select(p => (int?)p.Id).FirstOrDefaultAsync(ct));
         var owners = await db.Users.AsNoTracking().Where(u => u.IsActive).ToDictionaryAsync(u => u.NormalizedEmail!, u => u.Id, ct);
-        var run = new Run(policy, workspace, await writer.LookupsAsync(ct), user.IsAuthenticated ? (user.Id, user.Name) : (null, "System"),
-            await StartRunAsync(request, ct));
+        var run = new Run(policy, workspace, await writer.LookupsAsync(ct), request.User ?? (user.IsAuthenticated ? (user.Id, user.Name) : (null, "System")),
+            await runs.StartAsync(db, request, user.IsAuthenticated ? user.Id : null, ct));
 
         using var stopBeating = new CancellationTokenSource();
-        var heartbeat = HeartbeatAsync(run.Record.Id, stopBeating.Token);
+        var heartbeat = runs.HeartbeatAsync(() => ActivatorUtilities.CreateInstance<LeadlineDb>(services), run.Record.Id, stopBeating.Token);
         try
         {
             await ImportRowsAsync(csv, map, stages, owners, request, run, ct);
         }
         catch (Exception ex)
         {
-            throw await StopAsync(run, ex, ct.IsCancellationRequested ? request.Cancelled : $"The import stopped on an error (import {run.Record.Id}; the log has the details).");
+            // a job stopped by a shutdown is queued again for any instance; anything else stops it on record
+            var shutdown = ct.IsCancellationRequested;
+            throw await runs.StopAsync(db, run.Record, run.Committed, ex,
+                shutdown ? request.Cancelled : $"The import stopped on an error (import {run.Record.Id}; the log has the details).", requeue: shutdown && request.JobId is not null);
         }
         finally
         {
@@ -121,7 +141,15 @@ public sealed class LeadImport(
         return new ImportResult(run.Created, run.Updated, run.Skipped, run.Errors.OrderBy(e => e.Row).ToList());
     }
 
-    private async Task ImportRowsAsync(CsvReader csv, Dictionary<int, string> map, List<Pipeline.Stage> stages, Dictionary<string, int> owners,
+    /// <summary>A file refused before its first row; a job says why on its record.</summary>
+    private async Task<ImportResult> RefuseAsync(ImportRequest request, string message)
+    {
+        if (request.JobId is { } job)
+            await runs.RefuseAsync(db, job, message);
+        return new ImportResult(0, 0, 0, [new ImportError(1, message)]);
+    }
+
+    private async Task ImportRowsAsync(CsvReader csv, Dictionary<int, string> map, ImportStages stages, Dictionary<string, int> owners,
         ImportRequest request, Run run, CancellationToken ct)
     {
         var rows = new List<ParsedRow>(BatchSize);
@@ -146,11 +174,20 @@ public sealed class LeadImport(
                     }
                     rows.Add(new ParsedRow(csv.RowNumber, input, present));
                     if (rows.Count >= BatchSize)
+                    {
+                        if (await CancelRequestedAsync(request, checkDb, ct))
+                            break;
                         await ImportBatchAsync(rows, run, check, bulk, ct);
+                    }
                 }
-                await ImportBatchAsync(rows, run, check, bulk, ct);
+                var cancelled = await CancelRequestedAsync(request, checkDb, ct);
+                if (!cancelled)
+                    await ImportBatchAsync(rows, run, check, bulk, ct);
                 await FinishWriteAsync(run, ct);
-                await CompleteAsync(run);
+                // the end of the file: every row read is decided (rows after the last batch may have been skipped or refused)
+                await runs.FinishAsync(db, run.Record.Id, cancelled ? run.Committed
+                    : new ImportProgress(run.Read, run.LastRow + 1, run.Created, run.Updated, run.Skipped, [.. run.Errors.OrderBy(e => e.Row)]),
+                    cancelled ? ImportStatus.Cancelled : ImportStatus.Completed);
             }
             finally
             {
@@ -161,6 +198,10 @@ public sealed class LeadImport(
         }
     }
 
+    /// <summary>A job someone cancelled stops at the next batch boundary (the batch being written still lands).</summary>
+    private static async Task<bool> CancelRequestedAsync(ImportRequest request, LeadlineDb checkDb, CancellationToken ct) =>
+        request.JobId is { } job && await checkDb.Imports.Where(r => r.Id == job).Select(r => r.CancelRequested).FirstAsync(ct);
+
     /// <summary>
     /// What checks a batch while the previous one is written: the duplicate check and the writer over a context of their own
     /// (a context runs one query at a time; the import's own context is busy writing). Reading is safe meanwhile: the rows
@@ -169,29 +210,26 @@ public sealed class LeadImport(
     private sealed record BatchCheck(Duplicates.DuplicateFinder Duplicates, LeadWriter Writer);
 
     /// <summary>A batch whose write runs in the background on the import's context, and the progress it records.</summary>
-    private sealed record Write(List<PendingRow> Batch, List<Lead> Added, Progress Progress, DateTime Now, Task Task);
+    private sealed record Write(List<PendingRow> Batch, List<Lead> Added, ImportProgress Progress, DateTime Now, Task Task);
 
     /// <summary>
-    /// An import's committed state after a batch: rows done, counts, the refused rows so far, and the file row to resume
-    /// from. Each batch records it in its own transaction, so it never says more or less than what landed.
+    /// One import's state across its batches: counts, errors, and the keys of the rows already taken from the file. It starts
+    /// from its record's committed progress: nothing for a new import, the last committed batch's for a job taken over.
     /// </summary>
-    private sealed record Progress(int Processed, long ResumeFromRow, int Created, int Updated, int Skipped, IReadOnlyList<ImportError> Errors);
-
-    /// <summary>One import's state across its batches: counts, errors, and the keys of the rows already taken from the file.</summary>
     private sealed class Run(DuplicatePolicy policy, Workspaces.Workspace workspace, LeadWriteLookups lookups, (int? Id, string Name) user, ImportRun record)
     {
         public DuplicatePolicy Policy { get; } = policy;
 
-        /// <summary>The import's row, as inserted.</summary>
+        /// <summary>The import's row, as inserted or claimed.</summary>
         public ImportRun Record { get; } = record;
 
         /// <summary>The progress the last committed batch recorded (set by the write, read once it is awaited).</summary>
-        public Progress Committed { get; set; } = new(0, record.StartRow, 0, 0, 0, []);
+        public ImportProgress Committed { get; set; } = ImportProgress.Of(record);
 
-        /// <summary>The file's last row read, and how many rows were read (from <see cref="ImportRequest.FromRow"/> on).</summary>
-        public long LastRow { get; set; } = record.StartRow - 1;
+        /// <summary>The file's last row read, and the data rows done (those of earlier runs of a job included).</summary>
+        public long LastRow { get; set; } = record.ResumeFromRow - 1;
 
-        public int Read { get; set; }
+        public int Read { get; set; } = record.Processed;
 
         /// <summary>Who the history rows of new leads name.</summary>
         public (int? Id, string Name) User { get; } = user;
@@ -206,13 +244,13 @@ public sealed class LeadImport(
         /// <summary>The rows taken from the file so far: a later exact duplicate of one is skipped (the first row wins).</summary>
         public Duplicates.ExactDuplicateIndex Taken { get; } = new();
 
-        public List<ImportError> Errors { get; } = [];
+        public List<ImportError> Errors { get; } = ImportRuns.ErrorsOf(record);
 
-        public int Created { get; set; }
+        public int Created { get; set; } = record.Created;
 
-        public int Updated { get; set; }
+        public int Updated { get; set; } = record.Updated;
 
-        public int Skipped { get; set; }
+        public int Skipped { get; set; } = record.Skipped;
     }
 
     private sealed record ParsedRow(long Row, LeadInput Input, HashSet<string> Present);
@@ -287,7 +325,7 @@ public sealed class LeadImport(
         var added = batch.Where(p => p.ExistingId is null).Select(p => p.Lead).ToList();
         var now = clock.GetUtcNow().UtcDateTime;
         // the rows read so far are decided once this batch lands: the resume row is the next one
-        var progress = new Progress(run.Read, run.LastRow + 1, run.Created + added.Count, run.Updated + batch.Count - added.Count, run.Skipped,
+        var progress = new ImportProgress(run.Read, run.LastRow + 1, run.Created + added.Count, run.Updated + batch.Count - added.Count, run.Skipped,
             [.. run.Errors.OrderBy(e => e.Row)]);
         // on a pool thread: SQLite's inserts are synchronous calls, which would otherwise hold up the next batch's check
         run.Writing = new Write(batch, added, progress, now, Task.Run(() => WriteAsync(batch, added, now, run, progress, bulk, ct), ct));
@@ -309,13 +347,13 @@ public sealed class LeadImport(
     /// New leads through the bulk writer (with their "created" history rows), updates through EF (history per field),
     /// both in one transaction on the import's context. Touches nothing of the run: <see cref="FinishWriteAsync"/> does.
     /// </summary>
-    private async Task WriteAsync(List<PendingRow> batch, List<Lead> added, DateTime now, Run run, Progress progress, LeadBulkWriter bulk, CancellationToken ct)
+    private async Task WriteAsync(List<PendingRow> batch, List<Lead> added, DateTime now, Run run, ImportProgress progress, LeadBulkWriter bulk, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await bulk.WriteAsync(added, now, run.User.Id, run.User.Name, ct);
         if (added.Count < batch.Count)
             await db.SaveChangesAsync(ct);
-        await RecordAsync(run.Record.Id, progress, now, ct);
+        await runs.RecordAsync(db, run.Record.Id, progress, now, ct);
         await tx.CommitAsync(ct);
         run.Committed = progress;
     }
@@ -378,7 +416,7 @@ public sealed class LeadImport(
                 Updated = expected.Updated - (write.Batch.Count - write.Added.Count) + saved.Count(r => r.ExistingId is not null),
                 Errors = [.. expected.Errors.Concat(refused).OrderBy(e => e.Row)],
             };
-            await RecordAsync(run.Record.Id, progress, write.Now, ct);
+            await runs.RecordAsync(db, run.Record.Id, progress, write.Now, ct);
             await tx.CommitAsync(ct);
             run.Committed = progress;
             run.Errors.AddRange(refused);
@@ -390,109 +428,6 @@ public sealed class LeadImport(
         }
     }
 
-    /// <summary>Inserts the import's row; this process runs it from then on (registered before others can see it).</summary>
-    private async Task<ImportRun> StartRunAsync(ImportRequest request, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var record = new ImportRun
-        {
-            UserId = user.IsAuthenticated ? user.Id : null, UploadId = request.UploadId, FileName = request.FileName, OnDuplicate = request.Policy,
-            Columns = request.Columns is null ? null : System.Text.Json.JsonSerializer.Serialize(request.Columns),
-            Status = ImportStatus.Running, Total = request.Total, StartRow = request.FromRow, ResumeFromRow = request.FromRow,
-            Instance = runs.Instance, HeartbeatAt = now, StartedAt = now,
-        };
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        db.Imports.Add(record);
-        await db.SaveChangesAsync(ct);
-        runs.Started(record.Id);
-        await tx.CommitAsync(ct);
-        db.ChangeTracker.Clear();
-        return record;
-    }
-
-    /// <summary>
-    /// Records a batch's progress in the batch's transaction. An import failed meanwhile (its heartbeat was late and someone
-    /// declared it dead) refuses the batch: it is rolled back, so the record stays true.
-    /// </summary>
-    private async Task RecordAsync(int id, Progress p, DateTime now, CancellationToken ct)
-    {
-        var errors = ImportRuns.ErrorsJson(p.Errors);
-        var recorded = await db.Imports.Where(r => r.Id == id && r.Status == ImportStatus.Running).ExecuteUpdateAsync(s => s
-            .SetProperty(r => r.Processed, p.Processed).SetProperty(r => r.ResumeFromRow, p.ResumeFromRow)
-            .SetProperty(r => r.Created, p.Created).SetProperty(r => r.Updated, p.Updated).SetProperty(r => r.Skipped, p.Skipped)
-            .SetProperty(r => r.ErrorCount, p.Errors.Count).SetProperty(r => r.Errors, errors).SetProperty(r => r.HeartbeatAt, now), ct);
-        if (recorded == 0)
-            throw new InvalidOperationException($"Import {id} was declared stopped while it was still running; its last batch was not committed.");
-    }
-
-    /// <summary>The end of the file: every row is decided (rows after the last batch may have been skipped or refused).</summary>
-    private async Task CompleteAsync(Run run)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var errors = run.Errors.OrderBy(e => e.Row).ToList();
-        var json = ImportRuns.ErrorsJson(errors);
-        await db.Imports.Where(r => r.Id == run.Record.Id).ExecuteUpdateAsync(s => s
-            .SetProperty(r => r.Status, ImportStatus.Completed).SetProperty(r => r.FinishedAt, now).SetProperty(r => r.HeartbeatAt, now)
-            .SetProperty(r => r.Processed, run.Read).SetProperty(r => r.ResumeFromRow, run.LastRow + 1)
-            .SetProperty(r => r.Created, run.Created).SetProperty(r => r.Updated, run.Updated).SetProperty(r => r.Skipped, run.Skipped)
-            .SetProperty(r => r.ErrorCount, errors.Count).SetProperty(r => r.Errors, json), CancellationToken.None);
-    }
-
-    /// <summary>Marks the import failed with what its committed batches hold, logs where to resume, and says it to the caller.</summary>
-    private async Task<ImportInterruptedException> StopAsync(Run run, Exception ex, string failure)
-    {
-        var committed = run.Committed;
-        var now = clock.GetUtcNow().UtcDateTime;
-        db.ChangeTracker.Clear();
-        try
-        {
-            await db.Imports.Where(r => r.Id == run.Record.Id && r.Status == ImportStatus.Running && r.Instance == runs.Instance).ExecuteUpdateAsync(s => s
-                .SetProperty(r => r.Status, ImportStatus.Failed).SetProperty(r => r.Failure, failure).SetProperty(r => r.FinishedAt, now), CancellationToken.None);
-        }
-        catch (Exception recordEx)
-        {
-            // the database is gone too: the row still says running, and is failed once its heartbeat is stale
-            log.LogError(recordEx, "Import {ImportId} could not be marked stopped", run.Record.Id);
-        }
-        log.LogError(ex, "Import {ImportId} of {FileName} stopped after {Processed} rows ({Created} created, {Updated} updated, {Skipped} skipped); resume from row {ResumeFromRow}: {Failure}",
-            run.Record.Id, run.Record.FileName, committed.Processed, committed.Created, committed.Updated, committed.Skipped, committed.ResumeFromRow, failure);
-        var stopped = new ImportRun
-        {
-            Id = run.Record.Id, WorkspaceId = run.Record.WorkspaceId, UserId = run.Record.UserId, UploadId = run.Record.UploadId, FileName = run.Record.FileName,
-            OnDuplicate = run.Record.OnDuplicate, Columns = run.Record.Columns, Status = ImportStatus.Failed, Total = run.Record.Total,
-            StartRow = run.Record.StartRow, Processed = committed.Processed, ResumeFromRow = committed.ResumeFromRow, Created = committed.Created,
-            Updated = committed.Updated, Skipped = committed.Skipped, ErrorCount = committed.Errors.Count, Errors = ImportRuns.ErrorsJson(committed.Errors),
-            Failure = failure, Instance = run.Record.Instance, HeartbeatAt = now, StartedAt = run.Record.StartedAt, FinishedAt = now,
-        };
-        return new ImportInterruptedException(stopped, ex);
-    }
-
-    /// <summary>Tells other instances this import is alive between its batches (a batch can take a while on a busy database).</summary>
-    private async Task HeartbeatAsync(int id, CancellationToken stop)
-    {
-        using var timer = new PeriodicTimer(ImportRuns.HeartbeatInterval, clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stop))
-            {
-                try
-                {
-                    await using var beat = ActivatorUtilities.CreateInstance<LeadlineDb>(services);
-                    var now = clock.GetUtcNow().UtcDateTime;
-                    await beat.Imports.Where(r => r.Id == id && r.Status == ImportStatus.Running).ExecuteUpdateAsync(s => s.SetProperty(r => r.HeartbeatAt, now), stop);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    log.LogWarning(e, "Import {ImportId}: the heartbeat could not be recorded", id);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // the import is over
-        }
-    }
-
     private static void Count(Run run, List<PendingRow> rows)
     {
         run.Created += rows.Count(r => r.ExistingId is null);
@@ -500,7 +435,7 @@ public sealed class LeadImport(
     }
 
     private static (LeadInput Input, HashSet<string> Present, string? Error) ToInput(
-        Dictionary<string, string> values, List<Pipeline.Stage> stages, Dictionary<string, int> owners)
+        Dictionary<string, string> values, ImportStages stages, Dictionary<string, int> owners)
     {
         var input = new LeadInput();
         var present = new HashSet<string>();
@@ -519,11 +454,15 @@ public sealed class LeadImport(
         }
         if (V("stage") is { } stageName)
         {
-            var stage = stages.FirstOrDefault(s => string.Equals(s.Name, stageName, StringComparison.OrdinalIgnoreCase));
-            if (stage is null)
-                return (input, present, $"stage: no stage is called '{stageName}'.");
+            if (stages.Find(stageName) is not { } stage)
+                return (input, present, $"stage: no stage or category is called '{stageName}'.");
             input.StageId = stage.Id;
             present.Add("stageId");
+            if (stage.Category == Pipeline.StageCategory.Lost && input.LostReason is null)
+            {
+                input.LostReason = ImportStages.ImportedLostReason;   // a lost lead from elsewhere: why is not in the file
+                present.Add("lostReason");
+            }
         }
         if (V("owner") is { } ownerEmail)
         {

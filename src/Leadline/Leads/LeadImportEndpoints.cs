@@ -2,13 +2,14 @@ using System.Text;
 using Leadline.Common.Security;
 using Leadline.Data;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Leadline.Leads;
 
 /// <summary>
-/// The form posts of the CSV import pages (/leads/import): the upload and the import itself. Both answer with a
-/// redirect (Post/Redirect/Get), so a reload never uploads or imports twice.
+/// The form posts of the CSV import pages (/leads/import): the upload, starting the import job and cancelling it. Each
+/// answers with a redirect (Post/Redirect/Get), so a reload never uploads or imports twice; and the job's progress panel.
 /// </summary>
 /// <remarks>
 /// The antiforgery token is checked here rather than through [FromForm]/IFormFile binding: with binding, a refused
@@ -27,6 +28,8 @@ internal static class LeadImportEndpoints
             .WithMetadata(new RequestSizeLimitAttribute(ImportUploads.MaxRequestBytes));
 
         import.MapPost("/{id:guid}/run", RunAsync);
+        import.MapGet("/{id:guid}/progress", ProgressAsync);
+        import.MapPost("/{id:guid}/cancel", CancelAsync);
     }
 
     public static string PreviewUrl(Guid id) => $"/leads/import/{id:N}";
@@ -53,11 +56,12 @@ internal static class LeadImportEndpoints
     }
 
     /// <summary>
-    /// Imports an upload once; <c>resume</c> imports the rest of a file whose last import stopped part-way (the app
-    /// restarted, the database failed), from the row that import recorded, with its columns and duplicate policy.
+    /// Queues the import of an upload once (a job: <see cref="ImportJobs"/>), then shows its result page, which follows its
+    /// progress; <c>resume</c> queues again a job that failed part-way, to go on from its last committed batch (an import
+    /// from before jobs goes on from the row it recorded).
     /// </summary>
     private static async Task<IResult> RunAsync(Guid id, HttpContext http, IAntiforgery antiforgery,
-        CurrentUser me, LeadImport importer, ImportRuns runs, LeadlineDb db, IHostApplicationLifetime life, CancellationToken ct)
+        CurrentUser me, ImportJobs jobs, ImportRuns runs, LeadlineDb db, CancellationToken ct)
     {
         if (await ReadFormAsync(http, antiforgery, ct) is not { } form)
             return Results.Redirect(PreviewUrl(id) + "?error=form");
@@ -65,63 +69,83 @@ internal static class LeadImportEndpoints
         string? policy = form["policy"];
         var resume = form["resume"] == "true";
 
-        // imported already (a second click, a resubmitted form) or running: show that result, never import twice
+        // queued, imported already (a second click, a resubmitted form) or running: show that result, never import twice
         var last = await runs.ForUploadAsync(db, id, me.Id, ct);
-        if (last is { Status: ImportStatus.Running or ImportStatus.Completed })
+        if (last is { Status: ImportStatus.Queued or ImportStatus.Running or ImportStatus.Completed })
             return Results.Redirect(ResultUrl(id));
+        if (resume && last is { Background: true, Status: ImportStatus.Failed })
+        {
+            await jobs.ResumeAsync(last.Id, ct);
+            return Results.Redirect(ResultUrl(id));
+        }
         if (last is { Status: ImportStatus.Failed })
-            ImportUploads.Recover(me, id);   // a crash left the file claimed
+            ImportUploads.Recover(me, id);   // an import from before jobs: a crash left the file claimed
         var upload = await ImportUploads.FindAsync(me, id, ct);
         if (upload is null)
             return Results.Redirect(last is null ? "/leads/import?error=expired" : ResultUrl(id));
 
-        ImportRequest request;
+        DuplicatePolicy duplicatePolicy;
+        Dictionary<string, string>? columns;
+        var fromRow = 2L;
         if (resume)
         {
             if (last is null)
                 return Results.Redirect(PreviewUrl(id));
-            request = new ImportRequest(upload.FileName, last.OnDuplicate)
-            {
-                Columns = last.Columns is null ? null : System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(last.Columns),
-                FromRow = last.ResumeFromRow,
-            };
+            duplicatePolicy = last.OnDuplicate;
+            columns = last.Columns is null ? null : System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(last.Columns);
+            fromRow = last.ResumeFromRow;
         }
         else
         {
             var header = (await ImportUploads.PreviewAsync(me, id, 0, ct)).Header;
             string[] chosen = [.. map.Select(m => m ?? "")];
             var mapping = ImportMapping.Resolve(header, chosen);
-            var duplicatePolicy = ImportMapping.Policy(policy);
+            var chosenPolicy = ImportMapping.Policy(policy);
             var error = chosen.Length != header.Count ? "columns"
-                : duplicatePolicy is null ? "policy"
+                : chosenPolicy is null ? "policy"
                 : !ImportMapping.HasName(mapping) ? "no-name"
                 : ImportMapping.Conflicts(header, mapping).Count > 0 ? "conflict"
                 : null;
             if (error is not null)
                 return Results.Redirect(BackToPreview(id, mapping, policy, error));
-            request = new ImportRequest(upload.FileName, duplicatePolicy!.Value) { Columns = ImportMapping.Overrides(header, mapping) };
+            (duplicatePolicy, columns) = (chosenPolicy!.Value, ImportMapping.Overrides(header, mapping));
         }
 
         var claimed = ImportUploads.Claim(me, id);
         if (claimed is null)
             return Results.Redirect(ResultUrl(id));
-        var imported = false;
+        var queued = false;
         try
         {
-            // the import finishes (and its result is kept) even if the browser goes away meanwhile; only a shutdown stops it
-            using var reader = new StreamReader(claimed, Encoding.UTF8);
-            await importer.ImportAsync(reader, request with { Total = upload.Rows, UploadId = id, Cancelled = "The app was shutting down." }, life.ApplicationStopping);
-            imported = true;
-        }
-        catch (ImportInterruptedException)
-        {
-            // on record (and logged): the result page says what landed and offers the rest
+            // the job holds the file from now on (in the database, for whichever instance runs it)
+            var text = await File.ReadAllTextAsync(claimed, Encoding.UTF8, ct);
+            await jobs.EnqueueAsync(text, upload.FileName, duplicatePolicy, upload.Rows, ct, columns, uploadId: id, fromRow: fromRow);
+            queued = true;
         }
         finally
         {
-            ImportUploads.Release(me, id, claimed, imported);
+            ImportUploads.Release(me, id, claimed, queued);
         }
         ImportUploads.Sweep();
+        return Results.Redirect(ResultUrl(id));
+    }
+
+    /// <summary>The result page's progress panel, polled by htmx while the job runs; once it is over, 286 stops the polling and the page reloads.</summary>
+    private static async Task<IResult> ProgressAsync(Guid id, HttpContext http, ImportJobs jobs, TimeProvider clock, CancellationToken ct)
+    {
+        var run = await jobs.ForUploadAsync(id, ct);
+        var parameters = new { Run = run, UploadId = id, Now = clock.GetUtcNow().UtcDateTime };
+        if (run?.Status is ImportStatus.Queued or ImportStatus.Running)
+            return new RazorComponentResult<Pages.ImportJobProgress>(parameters);
+        http.Response.Headers["HX-Trigger"] = "import-finished";
+        return new RazorComponentResult<Pages.ImportJobProgress>(parameters) { StatusCode = 286 };
+    }
+
+    /// <summary>Cancel: a queued import at once, a running one at its next batch boundary (the result page says which).</summary>
+    private static async Task<IResult> CancelAsync(Guid id, HttpContext http, IAntiforgery antiforgery, ImportJobs jobs, CancellationToken ct)
+    {
+        if (await ReadFormAsync(http, antiforgery, ct) is not null && await jobs.ForUploadAsync(id, ct) is { } run)
+            await jobs.CancelAsync(run.Id, ct);
         return Results.Redirect(ResultUrl(id));
     }
 

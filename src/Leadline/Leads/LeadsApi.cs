@@ -159,7 +159,7 @@ internal static class LeadsApi
     }
 
     /// <summary>The whole body in a temporary file (deleted when closed), or null when it is larger than <paramref name="limit"/>.</summary>
-    private static async Task<Stream?> ReadBodyAsync(HttpRequest request, long limit, CancellationToken ct)
+    internal static async Task<Stream?> ReadBodyAsync(HttpRequest request, long limit, CancellationToken ct)
     {
         if (request.ContentLength > limit)
             return null;

@@ -8,7 +8,8 @@ public static class LeadsFeature
     public static IServiceCollection AddLeads(this IServiceCollection services)
     {
         services.AddOptions<Bulk.BulkActionOptions>().BindConfiguration("Leadline:BulkActions");
-        services.AddOptions<ImportOptions>().BindConfiguration("Leadline:Imports").Validate(o => o.MaxRequestMegabytes > 0, "Leadline:Imports:MaxRequestMegabytes must be positive.").ValidateOnStart();
+        services.AddOptions<ImportOptions>().BindConfiguration("Leadline:Imports").Validate(o => o.MaxRequestMegabytes > 0, "Leadline:Imports:MaxRequestMegabytes must be positive.")
+            .Validate(o => o.JobPollSeconds > 0, "Leadline:Imports:JobPollSeconds must be positive.").ValidateOnStart();
         return services
             .AddLeadWritePath()
             .AddScoped<LeadWriter>()
@@ -19,6 +20,10 @@ public static class LeadsFeature
             .AddScoped<LeadImport>()
             .AddSingleton<ImportGate>()
             .AddSingleton<ImportRuns>()
+            .AddScoped<ImportJobs>()
+            .AddScoped<ImportJobRunner>()
+            .AddSingleton<ImportJobSignal>()
+            .AddHostedService<ImportJobWorker>()
             .AddScoped<LeadExport>()
             .AddScoped<DemoSeeder>()
             .AddScoped<LeadPhotos>()
@@ -43,6 +48,7 @@ public static class LeadsFeature
     public static void MapLeads(this IEndpointRouteBuilder app, RouteGroupBuilder api)
     {
         api.MapLeadsApi();
+        api.MapImportsApi();
         app.MapLeadPages();
         app.MapLeadImportPages();
         Bulk.BulkActionEndpoints.MapBulkActions(app, api);

@@ -119,6 +119,8 @@ document.addEventListener('change', function (e) {
 
 // the duplicate sweep finished (its progress poll says so once, and stops): reload to show the groups
 document.addEventListener('sweep-finished', function () { window.location.reload(); });
+// an import job is over (its progress poll says so once, and stops): reload to show the result and its errors
+document.addEventListener('import-finished', function () { window.location.reload(); });
 
 // small behaviours of form controls, wired here because the Content-Security-Policy runs no inline handlers (onchange=...)
 document.addEventListener('change', function (e) {
