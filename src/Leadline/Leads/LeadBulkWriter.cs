@@ -14,7 +14,7 @@ namespace Leadline.Leads;
 /// Inserts many new leads, each with its "created" <see cref="LeadHistory"/> row, without change tracking: binary COPY
 /// on PostgreSQL, a prepared single-row INSERT re-run per row on SQLite. It bypasses SaveChanges, so it does the
 /// interceptors' work itself: workspace and timestamps (<see cref="TimestampInterceptor"/>) and the "created" row
-/// (<see cref="LeadHistoryInterceptor"/>). Columns and value conversions come from the EF model, so every column is
+/// (<see cref="LeadHistoryInterceptor"/>), match keys and custom-field values. Columns and value conversions come from the EF model, so every column is
 /// written the way EF writes it. Each <see cref="WriteAsync"/> runs in the caller's transaction (or its own); closing the
 /// writer refreshes the planner statistics of both tables (ANALYZE), which a bulk load leaves the most wrong.
 /// For demo data and measurements; the app's own writes go through <see cref="LeadService"/>.
@@ -33,6 +33,7 @@ public sealed class LeadBulkWriter : IAsyncDisposable
     private readonly BulkTable _history;
     private readonly BulkTable _matchKeys;
     private readonly BulkTable _activities;
+    private readonly BulkTable _customValues;
     private readonly bool _postgres;
     private long? _sqliteCacheSize;
     private long? _sqliteSynchronous;
@@ -47,6 +48,7 @@ public sealed class LeadBulkWriter : IAsyncDisposable
         _history = BulkTable.For(db, typeof(LeadHistory), withKey: false);
         _matchKeys = BulkTable.For(db, typeof(Duplicates.LeadMatchKey), withKey: true);
         _activities = BulkTable.For(db, typeof(Activities.Activity), withKey: false);
+        _customValues = BulkTable.For(db, typeof(CustomFields.LeadCustomValue), withKey: false);
         _postgres = db.Database.IsNpgsql();
     }
 
@@ -120,12 +122,14 @@ public sealed class LeadBulkWriter : IAsyncDisposable
             }
             await CopyAsync(_history, history, ct);
             await CopyAsync(_matchKeys, await keys, ct);
+            await CopyAsync(_customValues, await CustomValuesAsync(leads, ct), ct);
         }
         else
         {
             Insert(_leads, leads);
             Insert(_history, history);
             Insert(_matchKeys, await keys);
+            Insert(_customValues, await CustomValuesAsync(leads, ct));
         }
         if (ownTransaction is not null)
             await ownTransaction.CommitAsync(ct);
@@ -164,6 +168,15 @@ public sealed class LeadBulkWriter : IAsyncDisposable
         leads.SelectMany(l => Duplicates.LeadMatchKey.For(l).Select(key => new Duplicates.LeadMatchKey { WorkspaceId = l.WorkspaceId, LeadId = l.Id, Key = key }))
             .OrderBy(k => k.Key, StringComparer.Ordinal).ToList();
 
+    /// <summary>The custom-field index rows of the leads (<see cref="CustomFields.CustomValueIndex"/>, what an EF save gets from its interceptor).</summary>
+    private async Task<List<CustomFields.LeadCustomValue>> CustomValuesAsync(IReadOnlyList<Lead> leads, CancellationToken ct)
+    {
+        if (!leads.Any(l => l.CustomFields is not null))
+            return [];
+        var fields = await _db.CustomFields.AsNoTracking().ToDictionaryAsync(f => f.Key, StringComparer.Ordinal, ct);
+        return leads.SelectMany(l => CustomFields.CustomValueIndex.RowsFor(l, fields)).ToList();
+    }
+
     /// <summary>Ids from the identity sequence, so concurrent writers never collide.</summary>
     private async Task<int[]> ReservePostgresIdsAsync(int count, CancellationToken ct)
     {
@@ -186,6 +199,8 @@ public sealed class LeadBulkWriter : IAsyncDisposable
 
     private async Task CopyAsync<T>(BulkTable table, IReadOnlyList<T> rows, CancellationToken ct) where T : class
     {
+        if (rows.Count == 0)
+            return;
         var connection = (NpgsqlConnection)_db.Database.GetDbConnection();
         await using var importer = await connection.BeginBinaryImportAsync($"COPY {table.QuotedName} ({table.QuotedColumns}) FROM STDIN (FORMAT BINARY)", ct);
         foreach (var row in rows)
