@@ -6,7 +6,7 @@ namespace Leadline.CustomFields;
 public static class CustomFieldsFeature
 {
     public static IServiceCollection AddCustomFields(this IServiceCollection services) =>
-        services.AddScoped<CustomFieldService>().AddScoped<IInterceptor, CustomValueInterceptor>();
+        services.AddScoped<CustomFieldService>().AddScoped<LeadListColumns>().AddScoped<IInterceptor, CustomValueInterceptor>();
 
     public static void MapCustomFields(this IEndpointRouteBuilder app, RouteGroupBuilder api)
     {
