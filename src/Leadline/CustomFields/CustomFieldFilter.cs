@@ -102,6 +102,15 @@ public static class CustomFieldFilter
                     _ => values,
                 };
             }
+            // SQLite drives "id IN (hits)" from the hits and sorts them for the page: quick for a rare value, but a common one
+            // (most leads) would sort most of the table. Then the list walks its own order and probes each lead's rows
+            // instead (EXISTS over the (lead_id, field_id) index), stopping at a page; one count of up to
+            // CommonSearchHits + 1 index entries tells the two apart, as the search does
+            if (db.Database.IsSqlite() && values.Take(LeadQueries.CommonSearchHits + 1).Count() > LeadQueries.CommonSearchHits)
+            {
+                q = q.Where(l => values.Any(v => v.LeadId == l.Id));
+                continue;
+            }
             var leadIds = values.Select(v => v.LeadId);
             q = q.Where(l => leadIds.Contains(l.Id));
         }
