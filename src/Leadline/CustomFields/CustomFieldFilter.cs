@@ -20,7 +20,7 @@ public sealed record CustomFieldCondition(string Key, CustomFieldBound Bound, st
     public string Parameter => "cf." + Key + Bound switch { CustomFieldBound.Min => ".min", CustomFieldBound.Max => ".max", _ => "" };
 
     /// <summary>The <c>cf.</c> parameters of a query string; a malformed name is a field error.</summary>
-    public static List<CustomFieldCondition> Parse(IQueryCollection query, Errors errors)
+    public static IReadOnlyList<CustomFieldCondition> Parse(IQueryCollection query, Errors errors)
     {
         var conditions = new List<CustomFieldCondition>();
         foreach (var (name, raw) in query)
@@ -43,7 +43,8 @@ public sealed record CustomFieldCondition(string Key, CustomFieldBound Bound, st
             if (value.Length > 0)
                 conditions.Add(new CustomFieldCondition(key, bound, value));
         }
-        return conditions;
+        // the shared empty list when there are none, so a filter without any still equals new LeadFilter() (record equality)
+        return conditions.Count == 0 ? LeadFilter.NoCustom : conditions;
     }
 }
 

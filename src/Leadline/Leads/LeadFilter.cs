@@ -54,7 +54,10 @@ public sealed record LeadFilter
     public bool Archived { get; init; }
 
     /// <summary>Filters on custom fields (<c>cf.key=value</c>, <c>cf.key.min=</c>, <c>cf.key.max=</c>), checked against the definitions by <see cref="LeadQueries.ParseAsync"/>.</summary>
-    public IReadOnlyList<CustomFields.CustomFieldCondition> Custom { get; init; } = [];
+    public IReadOnlyList<CustomFields.CustomFieldCondition> Custom { get; init; } = NoCustom;
+
+    /// <summary>The one empty <see cref="Custom"/>: records compare lists by reference.</summary>
+    public static readonly IReadOnlyList<CustomFields.CustomFieldCondition> NoCustom = [];
 
     public const int HotScore = 75;
     public const int EnterpriseEmployees = 1000;

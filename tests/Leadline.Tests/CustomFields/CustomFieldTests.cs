@@ -233,6 +233,34 @@ public sealed class CustomFieldTests(AppFixture fixture) : IClassFixture<AppFixt
             Assert.False(await ctx.LeadCustomValues.AnyAsync(v => v.FieldId == band));
     }
 
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task Imported_leads_get_their_index_rows_and_a_common_value_pages_in_the_list_s_order(Db db)
+    {
+        var ws = await WorkspaceWithFieldsAsync(fixture, db);
+        // more holders of one value than the filter's "common" threshold, through the import's bulk writer
+        var rows = Enumerable.Range(1, 1_200).Select(i => $"Bulk {i:D4},{(i == 600 ? ">10k" : "<1k")},{i}");
+        var csv = "name,budget_band,visits\n" + string.Join("\n", rows) + "\n";
+        var response = await ws.Admin.PostAsync("/api/v1/leads/import?onDuplicate=create", new StringContent(csv, Encoding.UTF8, "text/csv"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1_200, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("created").GetInt32());
+
+        var common = await ws.Admin.GetFromJsonAsync<JsonElement>("/api/v1/leads?cf.budget_band=%3C1k&sort=name&limit=3");
+        Assert.Equal(1_199, common.GetProperty("total").GetInt32());
+        Assert.Equal(["Bulk 0001", "Bulk 0002", "Bulk 0003"], common.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("name").GetString()).ToList());
+        Assert.Equal(["Bulk 0600"], await ws.Admin.LeadNamesAsync("cf.budget_band=%3E10k"));
+        Assert.Equal(["Bulk 1200", "Bulk 1199"], await ws.Admin.LeadNamesAsync("cf.visits.min=1199&sort=-name"));
+        await using (ws.Scope(out var ctx))
+            Assert.Equal(2_400, await ctx.LeadCustomValues.CountAsync());
+    }
+
+    [Fact]
+    public void A_query_without_custom_filters_is_the_empty_filter()
+    {
+        var (filter, errors) = Leadline.Leads.LeadFilter.Parse(new Microsoft.AspNetCore.Http.QueryCollection());
+        Assert.False(errors.Any);
+        Assert.Equal(new Leadline.Leads.LeadFilter(), filter);
+    }
+
     [Fact]
     public void Keys_made_from_headers_are_identifiers()
     {
