@@ -27,6 +27,7 @@ public sealed class CustomFieldsTests(AdminServer server) : BrowserTest(server),
         await page.ClickAsync("#save-custom-field");
         await Expect(page.Locator("#custom-fields-saved")).ToBeVisibleAsync();
         await Expect(page.Locator("#custom-field-list li[data-field=budget_band]")).ToContainTextAsync("Budget band");
+        await Expect(page.Locator("#cf-label")).ToHaveValueAsync("");   // the form is ready for the next field
         await ShotAsync(page, "1-settings");
 
         // set it in the lead form; the detail page shows it
@@ -64,6 +65,22 @@ public sealed class CustomFieldsTests(AdminServer server) : BrowserTest(server),
         Assert.EndsWith(",Budget band", csv[0].TrimEnd('\r'), StringComparison.Ordinal);
         Assert.Equal(2, csv.Length);
         Assert.EndsWith(",>10k", csv[1].TrimEnd('\r'), StringComparison.Ordinal);
+
+        // the pages at desktop and phone width (artifacts/e2e)
+        foreach (var width in new[] { 1366, 390 })
+        {
+            await page.SetViewportSizeAsync(width, 900);
+            var settings = await page.GotoAsync("/settings/custom-fields");
+            var html = await settings!.TextAsync();
+            Assert.DoesNotContain("value=\"Budget band\"", html, StringComparison.Ordinal);
+            await Expect(page.Locator("#cf-label")).ToHaveValueAsync("");
+            await ShotAsync(page, $"3-settings-{width}");
+            await page.GotoAsync("/leads/new");
+            await page.Locator("[data-custom-field=budget_band]").ScrollIntoViewIfNeededAsync();
+            await ShotAsync(page, $"4-form-{width}");
+            await page.GotoAsync("/leads?cf.budget_band=%3E10k");
+            await ShotAsync(page, $"5-list-{width}");
+        }
         AssertNothingBroke();
     }
 }
