@@ -49,6 +49,9 @@ internal sealed record BenchOptions
     /// <summary>Due reminders the pipeline suite's reminder cycle dispatches.</summary>
     public int Reminders { get; init; } = 10_000;
 
+    /// <summary>Only the list cases whose name contains this text (<c>--cases cf.</c>: the custom-field filters).</summary>
+    public string? Cases { get; init; }
+
     /// <summary>Parts to leave out: list, export, import (comma-separated).</summary>
     public IReadOnlySet<string> Skip { get; init; } = new HashSet<string>();
 
@@ -95,6 +98,7 @@ internal sealed record BenchOptions
                 ? suite
                 : throw new ArgumentException("--suite must be leads, pipeline, dedup or all."),
             Reminders = Int("reminders", 10_000, 0, 1_000_000),
+            Cases = values.GetValueOrDefault("cases"),
             Skip = values.GetValueOrDefault("skip", "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase),
         };
     }
@@ -103,7 +107,7 @@ internal sealed record BenchOptions
         Leadline benchmark: seeds a fresh database and measures the lead list, import and export.
           dotnet run -c Release --project bench/Leadline.Bench -- --leads 1000000 --db sqlite|postgres|both
               [--pg "Host=127.0.0.1;Port=5432;Username=postgres"] (or LEADLINE_BENCH_PG)
-              [--runs 30] [--warmup 3] [--import 100000] [--import-jobs 3 (alternated synchronous/job imports)] [--budget 20] [--import-timeout 600] [--explain] [--keep] [--reuse NAME (a kept database: a PostgreSQL database's name, or a SQLite file with --db sqlite)] [--skip list,home,export,import] (home: the start page and the work queue)
+              [--runs 30] [--warmup 3] [--import 100000] [--import-jobs 3 (alternated synchronous/job imports)] [--budget 20] [--import-timeout 600] [--explain] [--keep] [--reuse NAME (a kept database: a PostgreSQL database's name, or a SQLite file with --db sqlite)] [--skip list,home,export,import] (home: the start page and the work queue) [--cases TEXT (only list cases whose name holds it)]
               [--suite leads|pipeline|dedup|all] [--reminders 10000]   (pipeline: board, moves, reminder dispatch; dedup: the real-time duplicate check)
         Prints one Markdown table per database on standard output; progress goes to standard error.
         """;

@@ -124,6 +124,8 @@ internal static class BenchProgram
     {
         var list = new ListBench(database, workspaceId, adminId, options);
         List<ListCase> cases = options.Skip.Contains("list") ? [] : await ListBench.CasesAsync(database, workspaceId, ct);
+        if (options.Cases is { } only)
+            cases = cases.Where(c => c.Name.Contains(only, StringComparison.OrdinalIgnoreCase)).ToList();
         await list.WarmUpAsync(cases, ct);
         foreach (var c in cases)
         {

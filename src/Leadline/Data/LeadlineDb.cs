@@ -60,6 +60,10 @@ public sealed class LeadlineDb(DbContextOptions<LeadlineDb> options, WorkspaceSc
 
     public DbSet<Duplicates.DuplicateDismissal> DuplicateDismissals => Set<Duplicates.DuplicateDismissal>();
 
+    public DbSet<Leadline.CustomFields.CustomField> CustomFields => Set<Leadline.CustomFields.CustomField>();
+
+    public DbSet<Leadline.CustomFields.LeadCustomValue> LeadCustomValues => Set<Leadline.CustomFields.LeadCustomValue>();
+
     /// <summary>Read by the query filters on every query (EF parameterises context members); 0 matches nothing.</summary>
     internal int CurrentWorkspaceId => scope?.Id ?? 0;
 

@@ -33,8 +33,11 @@ internal sealed class MatchKeyReaction : ILeadReaction
     /// Deriving the keys is CPU work of ~15 µs a lead (normalising names, phones, addresses): done on another core while the
     /// leads are written; in key order, so the inserts walk the key index from one end to the other instead of jumping.
     /// </summary>
-    public void OnBulkInsert(LeadsCreatedInBulk change, BulkRows rows) =>
+    public ValueTask OnBulkInsertAsync(LeadsCreatedInBulk change, BulkRows rows, Microsoft.EntityFrameworkCore.DbContext db, CancellationToken ct)
+    {
         rows.Add(() => change.Leads
             .SelectMany(l => LeadMatchKey.For(l).Select(key => new LeadMatchKey { WorkspaceId = l.WorkspaceId, LeadId = l.Id, Key = key }))
             .OrderBy(k => k.Key, StringComparer.Ordinal).ToList());
+        return ValueTask.CompletedTask;
+    }
 }

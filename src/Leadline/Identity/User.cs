@@ -15,6 +15,9 @@ public sealed class User : IdentityUser<int>, IWorkspaceOwned, ITimestamped
 
     public DateTime? LastSignInAt { get; set; }
 
+    /// <summary>The lead list's optional columns this user chose (a JSON list of names), remembered across visits.</summary>
+    public string? LeadListColumns { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime UpdatedAt { get; set; }

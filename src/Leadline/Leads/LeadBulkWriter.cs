@@ -95,7 +95,7 @@ public sealed class LeadBulkWriter : IAsyncDisposable
         var ids = _postgres ? await ReservePostgresIdsAsync(leads.Count, ct) : await NextSqliteIdsAsync(leads.Count, ct);
         for (var i = 0; i < leads.Count; i++)
             leads[i].Id = ids[i];
-        var rows = _path.BeforeBulkInsert(new LeadsCreatedInBulk(workspace, leads, now, userId, userName));
+        var rows = await _path.BeforeBulkInsertAsync(new LeadsCreatedInBulk(workspace, leads, now, userId, userName), _db, ct);
 
         if (_postgres)
         {
@@ -176,6 +176,8 @@ public sealed class LeadBulkWriter : IAsyncDisposable
 
     private async Task CopyAsync<T>(BulkTable table, IReadOnlyList<T> rows, CancellationToken ct) where T : class
     {
+        if (rows.Count == 0)
+            return;
         var connection = (NpgsqlConnection)_db.Database.GetDbConnection();
         await using var importer = await connection.BeginBinaryImportAsync($"COPY {table.QuotedName} ({table.QuotedColumns}) FROM STDIN (FORMAT BINARY)", ct);
         foreach (var row in rows)

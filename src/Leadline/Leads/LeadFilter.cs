@@ -53,6 +53,12 @@ public sealed record LeadFilter
     public LeadSort Sort { get; init; } = LeadSort.CreatedDesc;
     public bool Archived { get; init; }
 
+    /// <summary>Filters on custom fields (<c>cf.key=value</c>, <c>cf.key.min=</c>, <c>cf.key.max=</c>), checked against the definitions by <see cref="LeadQueries.ParseAsync"/>.</summary>
+    public IReadOnlyList<CustomFields.CustomFieldCondition> Custom { get; init; } = NoCustom;
+
+    /// <summary>The one empty <see cref="Custom"/>: records compare lists by reference.</summary>
+    public static readonly IReadOnlyList<CustomFields.CustomFieldCondition> NoCustom = [];
+
     public const int HotScore = 75;
     public const int EnterpriseEmployees = 1000;
 
@@ -106,6 +112,15 @@ public sealed record LeadFilter
     ];
 
     private static readonly string[] Names = [.. Parameters.Select(p => p.Name)];
+
+    /// <summary><see cref="Parameters"/> and the custom-field filters, for the OpenAPI document.</summary>
+    public static readonly IReadOnlyList<QueryParameter> Documented =
+    [
+        .. Parameters,
+        new("cf.{key}", JsonSchemaType.String, "A custom field's value (GET /api/v1/custom-fields lists the keys): a choice or text exactly, a multi-choice field holding this choice, true or false, a number or a YYYY-MM-DD date. Unknown keys: 400."),
+        new("cf.{key}.min", JsonSchemaType.String, "The least value of a number or date custom field."),
+        new("cf.{key}.max", JsonSchemaType.String, "The greatest value of a number or date custom field."),
+    ];
 
     /// <summary>Reads the filter from a query string; bad values come back as field errors (400), unknown names are ignored.</summary>
     public static (LeadFilter Filter, Errors Errors) Parse(IQueryCollection query)
@@ -217,6 +232,7 @@ public sealed record LeadFilter
             Q = S("q"),
             Sort = sort,
             Archived = B("archived") ?? false,
+            Custom = CustomFields.CustomFieldCondition.Parse(query, errors),
         };
         return (filter, errors);
     }
@@ -269,6 +285,7 @@ public sealed record LeadFilter
             },
             ["archived"] = Archived ? "true" : null,
         };
-        return Names.Where(n => values[n] is not null).Select(n => new KeyValuePair<string, string>(n, values[n]!));
+        return Names.Where(n => values[n] is not null).Select(n => new KeyValuePair<string, string>(n, values[n]!))
+            .Concat(Custom.Select(c => new KeyValuePair<string, string>(c.Parameter, c.Value)));
     }
 }

@@ -31,6 +31,9 @@ public sealed record ImportRequest(string FileName, DuplicatePolicy Policy)
 
     public long FromRow { get; init; } = 2;
 
+    /// <summary>Make a text custom field of each column that no lead field or custom field takes.</summary>
+    public bool CreateCustomFields { get; init; }
+
     /// <summary>Why the import stopped when its token is cancelled (the app shutting down, the client gone).</summary>
     public string Cancelled { get; init; } = "The import was cancelled.";
 
@@ -74,7 +77,7 @@ public sealed class ImportInterruptedException(ImportRun run, Exception inner) :
 /// </summary>
 public sealed class LeadImport(
     LeadlineDb db, LeadWriter writer, LeadService leads, CurrentUser user, TimeProvider clock, ImportGate gate,
-    ImportRuns runs, IServiceProvider services)
+    ImportRuns runs, IServiceProvider services, CustomFields.CustomFieldService customFields)
 {
     // rows checked and committed together: on SQLite a commit writes every page the batch dirtied, and 2,000 random
     // inserts into 16 lead indexes and the key index dirty nearly as many pages as 10,000 do (import 3,500 → 5,100 rows/s
@@ -109,6 +112,9 @@ public sealed class LeadImport(
             return await RefuseAsync(request, noHeader);
         if (!map.ContainsValue("name"))
             return await RefuseAsync(request, "No 'name' column: the header row must include name.");
+        var createCustomFields = request.CreateCustomFields
+            || (request.Options?.TryGetValue("createCustomFields", out var create) == true && bool.TryParse(create, out var yes) && yes);   // a job's query options
+        await CustomFields.CustomFieldColumns.MapAsync(header, map, columnOverrides, createCustomFields, customFields, ct);
 
         // checking for duplicates needs the leads of an import running meanwhile written first (and the codes it took)
         await using var turn = policy == DuplicatePolicy.Create ? null : await gate.EnterAsync(db, ct);
@@ -470,6 +476,11 @@ public sealed class LeadImport(
                 return (input, present, $"owner: no active user has the e-mail '{ownerEmail}'.");
             input.OwnerId = ownerId;
             present.Add("ownerId");
+        }
+        if (CustomFields.CustomFieldColumns.ToInput(values) is { } custom)
+        {
+            input.CustomFields = custom;
+            present.Add("customFields");
         }
         return (input, present, null);
     }

@@ -52,9 +52,9 @@ internal static class LeadPageEndpoints
             return Results.Content($"<input id=\"lead-code\" name=\"Model.Code\" class=\"form-control\" value=\"{code}\" />", "text/html");
         });
 
-        leads.MapGet("/export", async (HttpContext http, LeadService service, LeadExport export, CancellationToken ct) =>
+        leads.MapGet("/export", async (HttpContext http, LeadService service, LeadQueries queries, LeadExport export, CancellationToken ct) =>
         {
-            var (filter, errors) = LeadFilter.Parse(http.Request.Query);
+            var (filter, errors) = await queries.ParseAsync(http.Request.Query, ct);
             if (errors.Any)
                 return Results.BadRequest(string.Join(" ", errors.All));
             http.Response.ContentType = "text/csv; charset=utf-8";

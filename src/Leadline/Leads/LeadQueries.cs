@@ -84,7 +84,25 @@ public sealed class LeadQueries(LeadlineDb db, CurrentUser me)
         if (f.LeadFlow is { } flow) q = q.Where(l => l.LeadFlow == flow);
         if (f.ListId is { } listId) q = q.Where(l => db.MarketingListMembers.Any(m => m.ListId == listId && m.LeadId == l.Id));
         if (f.Q is { } text && searched is null) q = Search(q, text);
+        if (f.Custom.Count > 0) q = CustomFields.CustomFieldFilter.Apply(q, db, f.Custom, _customFields ??= [.. db.CustomFields.AsNoTracking()]);
         return q;
+    }
+
+    private List<CustomFields.CustomField>? _customFields;
+
+    /// <summary>
+    /// <see cref="LeadFilter.Parse"/> and the check of its custom-field filters against the workspace's definitions (an
+    /// unknown key or a value the field cannot hold is a field error, 400). Every list read from a URL starts here.
+    /// </summary>
+    public async Task<(LeadFilter Filter, Errors Errors)> ParseAsync(IQueryCollection query, CancellationToken ct)
+    {
+        var (filter, errors) = LeadFilter.Parse(query);
+        if (filter.Custom.Count > 0)
+        {
+            _customFields ??= await db.CustomFields.AsNoTracking().ToListAsync(ct);
+            CustomFields.CustomFieldFilter.Check(filter.Custom, _customFields, errors);
+        }
+        return (filter, errors);
     }
 
     /// <summary>

@@ -173,12 +173,19 @@ public sealed class LeadWriter(LeadlineDb db, TimeProvider clock)
                 changes.Add(() => field.Set!(lead, v));
             }
         }
-        if (Has("customFields"))
+        if (Has("customFields") || isNew)
         {
-            var json = input.CustomFields?.ToJsonString();
-            if (json is { Length: > 10_000 })
-                errors.Add("customFields", "Custom fields must be at most 10,000 characters of JSON.");
-            changes.Add(() => lead.CustomFields = json);
+            // validated and normalised against the workspace's definitions; a new lead needs its required fields even unnamed
+            var fields = lookups?.CustomFields ?? await db.CustomFields.AsNoTracking().OrderBy(f => f.Order).ThenBy(f => f.Id).ToListAsync(ct);
+            if (Has("customFields") || fields.Any(f => f.Required))
+            {
+                var given = Has("customFields");
+                var json = CustomFields.CustomFieldValues.Apply(lead.CustomFields, given ? input.CustomFields : null, given && input.CustomFields is null, fields, isNew, errors);
+                if (json is { Length: > 10_000 })
+                    errors.Add("customFields", "Custom fields must be at most 10,000 characters of JSON.");
+                if (given)
+                    changes.Add(() => lead.CustomFields = json);
+            }
         }
         if (Has("code"))
         {
@@ -288,7 +295,10 @@ public sealed class LeadWriter(LeadlineDb db, TimeProvider clock)
     public async Task<LeadWriteLookups> LookupsAsync(CancellationToken ct) => new(
         await db.Stages.AsNoTracking().ToDictionaryAsync(s => s.Id, ct),
         await DefaultStageAsync(ct),
-        (await db.Users.AsNoTracking().Where(u => u.IsActive).Select(u => u.Id).ToListAsync(ct)).ToHashSet());
+        (await db.Users.AsNoTracking().Where(u => u.IsActive).Select(u => u.Id).ToListAsync(ct)).ToHashSet())
+    {
+        CustomFields = await db.CustomFields.AsNoTracking().OrderBy(f => f.Order).ThenBy(f => f.Id).ToListAsync(ct),
+    };
 
     /// <summary>One query for the codes a run of rows is about to use: which of them other leads already have.</summary>
     public async Task PrefetchCodesAsync(LeadWriteLookups lookups, IEnumerable<string> codes, CancellationToken ct)
@@ -326,7 +336,7 @@ public sealed class LeadWriter(LeadlineDb db, TimeProvider clock)
 
 /// <summary>
 /// What a run of many writes (a CSV import) would otherwise look up once per lead: the workspace's stages and default
-/// stage, its active users, the codes already taken among the rows at hand, and the last position handed out in each
+/// stage, its active users, its custom fields, the codes already taken among the rows at hand, and the last position handed out in each
 /// stage. The rules stay in <see cref="LeadWriter"/>; this only answers its questions from memory. Valid for one run in
 /// one workspace: a lead written by someone else meanwhile is caught by the database (the unique code index).
 /// </summary>
@@ -337,6 +347,8 @@ public sealed class LeadWriteLookups(Dictionary<int, Stage> stages, Stage? defau
     internal Stage? DefaultStage { get; } = defaultStage;
 
     internal HashSet<int> ActiveUsers { get; } = activeUsers;
+
+    internal IReadOnlyList<CustomFields.CustomField>? CustomFields { get; init; }
 
     internal HashSet<string> CodesChecked { get; } = new(StringComparer.Ordinal);
 

@@ -13,9 +13,9 @@ internal static class LeadsApi
     public static void MapLeadsApi(this RouteGroupBuilder api)
     {
         var leads = api.MapGroup("/leads").WithTags("Leads");
-        leads.MapGet("/", ListAsync).WithName("ListLeads").RequirePermission(Permission.LeadsRead).WithQueryParameters(LeadFilter.Parameters);
+        leads.MapGet("/", ListAsync).WithName("ListLeads").RequirePermission(Permission.LeadsRead).WithQueryParameters(LeadFilter.Documented);
         leads.MapPost("/", CreateAsync).WithName("CreateLead").RequirePermission(Permission.LeadsWrite);
-        leads.MapGet("/export", ExportAsync).WithName("ExportLeads").RequirePermission(Permission.Export).WithQueryParameters(LeadFilter.Parameters);
+        leads.MapGet("/export", ExportAsync).WithName("ExportLeads").RequirePermission(Permission.Export).WithQueryParameters(LeadFilter.Documented);
         leads.MapPost("/import", ImportAsync).WithName("ImportLeads").RequirePermission(Permission.Import).Accepts<string>("text/csv")
             // the server's limit, with room for a chunked body's framing (which Kestrel counts); the handler counts the exact limit
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(((IEndpointRouteBuilder)api).ServiceProvider.GetRequiredService<IOptions<ImportOptions>>().Value.MaxRequestBytes + 1024 * 1024));
@@ -30,7 +30,7 @@ internal static class LeadsApi
 
     private static async Task<IResult> ListAsync(HttpRequest request, int? limit, string? cursor, LeadQueries queries, LeadService leads, LeadMapper mapper, CancellationToken ct)
     {
-        var (filter, errors) = LeadFilter.Parse(request.Query);
+        var (filter, errors) = await queries.ParseAsync(request.Query, ct);
         if (errors.Any)
             return TypedResults.ValidationProblem(errors.ToDictionary());
         var clock = await leads.ClockAsync(ct);
@@ -115,7 +115,7 @@ internal static class LeadsApi
     /// again as <c>?fromRow=</c> with the same file: the rows before it are read past, so nothing lands twice. A client that
     /// went away finds the same in the log and in the created leads' history.
     /// </summary>
-    private static async Task<IResult> ImportAsync(HttpRequest request, string? onDuplicate, long? fromRow, LeadImport import, IOptions<ImportOptions> options, CancellationToken ct)
+    private static async Task<IResult> ImportAsync(HttpRequest request, string? onDuplicate, long? fromRow, bool? createCustomFields, LeadImport import, IOptions<ImportOptions> options, CancellationToken ct)
     {
         var policy = DuplicatePolicy.Skip;
         if (onDuplicate is not null && !Enum.TryParse(onDuplicate, ignoreCase: true, out policy))
@@ -135,6 +135,7 @@ internal static class LeadsApi
             return TypedResults.Ok(await import.ImportAsync(reader, new ImportRequest("API import", policy)
             {
                 FromRow = fromRow ?? 2,
+                CreateCustomFields = createCustomFields ?? false,
                 Cancelled = "The client disconnected before the import finished.",
             }, ct));
         }
@@ -195,7 +196,7 @@ internal static class LeadsApi
 
     private static async Task ExportAsync(HttpContext http, LeadQueries queries, LeadService leads, LeadExport export, CancellationToken ct)
     {
-        var (filter, errors) = LeadFilter.Parse(http.Request.Query);
+        var (filter, errors) = await queries.ParseAsync(http.Request.Query, ct);
         if (errors.Any)
         {
             await TypedResults.ValidationProblem(errors.ToDictionary()).ExecuteAsync(http);

@@ -31,11 +31,11 @@ internal static class MarketingListPageEndpoints
         });
 
         // every lead of the Leads page's current filter
-        lists.MapPost("/add-matching", async (HttpRequest request, MarketingListService service, LeadService leads, CancellationToken ct) =>
+        lists.MapPost("/add-matching", async (HttpRequest request, MarketingListService service, LeadService leads, LeadQueries queries, CancellationToken ct) =>
         {
             var form = await request.ReadFormAsync(ct);
             var query = form["filter"].ToString();
-            var (filter, errors) = LeadFilter.Parse(new QueryCollection(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(query)));
+            var (filter, errors) = await queries.ParseAsync(new QueryCollection(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(query)), ct);
             var back = "/leads" + (query.Length > 0 ? "?" + query.TrimStart('?') : "");
             if (errors.Any)
                 return Flash.Redirect(back, string.Join(" ", errors.All));

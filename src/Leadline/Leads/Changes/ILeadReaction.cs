@@ -34,10 +34,11 @@ public interface ILeadReaction
     /// <summary>The changes of one EF save, before it writes and inside its transaction: set fields, add tracked rows.</summary>
     ValueTask OnSavingAsync(LeadChangeSet changes, CancellationToken ct) => ValueTask.CompletedTask;
 
-    /// <summary>Many new leads before they are written: set their fields in memory, or add rows to write beside them.</summary>
-    void OnBulkInsert(LeadsCreatedInBulk change, BulkRows rows)
-    {
-    }
+    /// <summary>
+    /// Many new leads before they are written (their ids are set): set their fields in memory, or add rows to write beside
+    /// them; <paramref name="db"/> is the writer's context, inside its transaction, for look-ups.
+    /// </summary>
+    ValueTask OnBulkInsertAsync(LeadsCreatedInBulk change, BulkRows rows, DbContext db, CancellationToken ct) => ValueTask.CompletedTask;
 
     /// <summary>A set-based update of leads about to run: add the columns this reaction derives to its one UPDATE.</summary>
     void OnBulkUpdate(LeadsRecategorised change, UpdateSettersBuilder<Lead> setters)

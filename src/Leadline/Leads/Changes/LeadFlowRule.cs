@@ -33,13 +33,14 @@ internal sealed class LeadFlowRule : ILeadReaction
         return ValueTask.CompletedTask;
     }
 
-    public void OnBulkInsert(LeadsCreatedInBulk change, BulkRows rows)
+    public ValueTask OnBulkInsertAsync(LeadsCreatedInBulk change, BulkRows rows, Microsoft.EntityFrameworkCore.DbContext db, CancellationToken ct)
     {
         foreach (var lead in change.Leads)
         {
             CloseOrReopen(lead, StageCategory.New, change.At);
             lead.LeadFlow = Of(lead);
         }
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>The same rule as <see cref="Of"/> for every lead of the stage at once, from the new category.</summary>

@@ -39,11 +39,14 @@ internal sealed class LeadHistoryRecorder : ILeadReaction
         return ValueTask.CompletedTask;
     }
 
-    public void OnBulkInsert(LeadsCreatedInBulk change, BulkRows rows) =>
+    public ValueTask OnBulkInsertAsync(LeadsCreatedInBulk change, BulkRows rows, Microsoft.EntityFrameworkCore.DbContext db, CancellationToken ct)
+    {
         rows.Add(change.Leads.Select(l => new LeadHistory
         {
             WorkspaceId = l.WorkspaceId, LeadId = l.Id, At = change.At, UserId = change.UserId, UserName = change.UserName, Field = "created", To = l.Name,
         }).ToList());
+        return ValueTask.CompletedTask;
+    }
 
     /// <summary>API names: StageId is shown as "stage", OwnerId as "owner" (resolved to names when read).</summary>
     public static string FieldName(string property) => property switch

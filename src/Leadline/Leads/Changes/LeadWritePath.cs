@@ -165,11 +165,11 @@ public sealed class LeadWritePath(IEnumerable<ILeadReaction> reactions, CurrentU
     /// Bulk inserts (<see cref="LeadBulkWriter"/>): the reactions set the new leads' derived fields and add the rows to write
     /// beside them; after the transaction commits they hear of it like any other change.
     /// </summary>
-    internal BulkRows BeforeBulkInsert(LeadsCreatedInBulk change)
+    internal async Task<BulkRows> BeforeBulkInsertAsync(LeadsCreatedInBulk change, DbContext db, CancellationToken ct)
     {
         var rows = new BulkRows();
         foreach (var reaction in _reactions)
-            reaction.OnBulkInsert(change, rows);
+            await reaction.OnBulkInsertAsync(change, rows, db, ct);
         _pending.Add(change);
         return rows;
     }

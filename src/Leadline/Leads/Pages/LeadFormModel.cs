@@ -43,6 +43,9 @@ public sealed class LeadFormModel
     public string? Instagram { get; set; }
     public int Version { get; set; }
 
+    /// <summary>Custom fields as typed, by key (posted as <c>Model.Custom[key]</c>); a multi-choice field's ticked options as <c>key.index</c>.</summary>
+    public Dictionary<string, string?> Custom { get; set; } = [];
+
     private static readonly HashSet<string> AllPaths =
     [
         "name", "company", "title", "email", "phone", "mobile", "website", "source", "sourceDetail", "stageId", "lostReason", "ownerId", "score", "tags",
@@ -51,7 +54,10 @@ public sealed class LeadFormModel
         "social", "social.linkedin", "social.twitter", "social.facebook", "social.instagram",
     ];
 
-    public (LeadInput Input, HashSet<string> Present, Errors Errors) ToInput()
+    public (LeadInput Input, HashSet<string> Present, Errors Errors) ToInput() => ToInput([]);
+
+    /// <summary>As above, with every custom field the form shows: each is set (or cleared) from what was typed.</summary>
+    public (LeadInput Input, HashSet<string> Present, Errors Errors) ToInput(IReadOnlyList<CustomFields.CustomField> customFields)
     {
         var errors = new Errors();
         int? Number(string field, string? text, string label)
@@ -78,7 +84,42 @@ public sealed class LeadFormModel
         };
         if (input.StageId is null)
             present.Remove("stageId");   // a new lead without a chosen stage starts in the first New stage
+        if (customFields.Count > 0)
+        {
+            input.CustomFields = [];
+            foreach (var field in customFields)
+            {
+                input.CustomFields[field.Key] = field.Type == CustomFields.CustomFieldType.MultiChoice
+                    ? new System.Text.Json.Nodes.JsonArray([.. field.Options.Where((_, i) => Ticked(field.Key + "." + i)).Select(o => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(o))])
+                    : Custom.GetValueOrDefault(field.Key) is { } typed ? System.Text.Json.Nodes.JsonValue.Create(typed) : null;
+            }
+            present.Add("customFields");
+        }
         return (input, present, errors);
+    }
+
+    private bool Ticked(string name) => Custom.GetValueOrDefault(name) is "on" or "true";
+
+    /// <summary>The lead's values as the form shows them.</summary>
+    public static LeadFormModel From(Lead l, IReadOnlyList<CustomFields.CustomField> customFields)
+    {
+        var model = From(l);
+        var values = CustomFields.CustomFieldValues.Read(l.CustomFields);
+        foreach (var field in customFields)
+        {
+            if (values[field.Key] is System.Text.Json.Nodes.JsonArray chosen)
+            {
+                var held = chosen.Select(CustomFields.CustomFieldValues.Text).ToHashSet(StringComparer.Ordinal);
+                for (var i = 0; i < field.Options.Count; i++)
+                    if (held.Contains(field.Options[i]))
+                        model.Custom[field.Key + "." + i] = "on";
+            }
+            else
+            {
+                model.Custom[field.Key] = CustomFields.CustomFieldValues.Text(values[field.Key]);
+            }
+        }
+        return model;
     }
 
     public static LeadFormModel From(Lead l) => new()
