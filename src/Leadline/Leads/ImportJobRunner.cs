@@ -75,25 +75,8 @@ public sealed class ImportJobRunner(LeadlineDb db, IServiceScopeFactory scopes, 
     }
 }
 
-/// <summary>Wakes this instance's worker when a job is queued here, so it starts at once instead of at the next poll.</summary>
-public sealed class ImportJobSignal
-{
-    private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-
-    public void Nudge() => _channel.Writer.TryWrite(true);
-
-    /// <summary>Until nudged or <paramref name="interval"/> passed on <paramref name="clock"/>.</summary>
-    public async Task WaitAsync(TimeSpan interval, TimeProvider clock, CancellationToken ct)
-    {
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var nudged = _channel.Reader.WaitToReadAsync(either.Token).AsTask();
-        var timeout = Task.Delay(interval, clock, either.Token);
-        await Task.WhenAny(nudged, timeout);
-        await either.CancelAsync();
-        _channel.Reader.TryRead(out _);
-        ct.ThrowIfCancellationRequested();
-    }
-}
+/// <summary>Wakes this instance's import worker when a job is queued here.</summary>
+public sealed class ImportJobSignal : Common.Background.WakeSignal;
 
 /// <summary>Every instance runs one: jobs queued anywhere, and jobs whose instance died, are run here when this one claims them.</summary>
 public sealed class ImportJobWorker(IServiceScopeFactory scopes, ImportJobSignal signal, TimeProvider clock, IOptions<ImportOptions> options, ILogger<ImportJobWorker> log)

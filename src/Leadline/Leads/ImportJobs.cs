@@ -82,7 +82,7 @@ public sealed class ImportJobs(LeadlineDb db, CurrentUser me, TimeProvider clock
             await tx.CommitAsync(ct);
         }
         db.ChangeTracker.Clear();
-        signal.Nudge();
+        signal.Notify();
         return run;
     }
 
@@ -118,7 +118,7 @@ public sealed class ImportJobs(LeadlineDb db, CurrentUser me, TimeProvider clock
             .SetProperty(r => r.Status, ImportStatus.Queued).SetProperty(r => r.Failure, (string?)null).SetProperty(r => r.FinishedAt, (DateTime?)null)
             .SetProperty(r => r.Instance, ""), ct);
         if (queued > 0)
-            signal.Nudge();
+            signal.Notify();
         return queued > 0;
     }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Data.Common;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -169,6 +170,7 @@ public sealed class LeadFieldCatalogTests(AppFixture fixture) : IClassFixture<Ap
     public async Task A_merge_takes_the_chosen_values_from_the_catalog(Db db)
     {
         var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
+        Assert.Equal(HttpStatusCode.Created, (await ws.Admin.PostAsJsonAsync("/api/v1/custom-fields", new { key = "shoe", label = "Shoe size", type = "number" })).StatusCode);
         var survivor = (await ws.Admin.CreateLeadAsync(new { name = "Mia Merge", email = "mia@example.com", address = new { city = "Bonn" } })).GetProperty("id").GetInt32();
         var duplicate = (await ws.Admin.CreateLeadAsync(new
         {

@@ -36,10 +36,11 @@ public sealed partial class LeadWritePathTests
             return ValueTask.CompletedTask;
         }
 
-        public void OnBulkInsert(LeadsCreatedInBulk change, BulkRows rows)
+        public ValueTask OnBulkInsertAsync(LeadsCreatedInBulk change, BulkRows rows, DbContext db, CancellationToken ct)
         {
             lock (_saving)
                 _saving.Add(Describe(change));
+            return ValueTask.CompletedTask;
         }
 
         public void OnBulkUpdate(LeadsRecategorised change, UpdateSettersBuilder<Lead> setters)

@@ -6,24 +6,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Leadline.Leads.Bulk;
 
-/// <summary>Wakes this instance's worker when an action is queued here (others find it at their next look).</summary>
-public sealed class BulkActionSignal
-{
-    private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-
-    public void Notify() => _channel.Writer.TryWrite(true);
-
-    /// <summary>Until <see cref="Notify"/> or <paramref name="timeout"/> on <paramref name="clock"/>, whichever comes first.</summary>
-    public async Task WaitAsync(TimeSpan timeout, TimeProvider clock, CancellationToken ct)
-    {
-        using var done = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var signalled = _channel.Reader.WaitToReadAsync(done.Token).AsTask();
-        await Task.WhenAny(signalled, Task.Delay(timeout, clock, done.Token));
-        await done.CancelAsync();
-        _channel.Reader.TryRead(out _);
-        ct.ThrowIfCancellationRequested();
-    }
-}
+/// <summary>Wakes this instance's bulk-action worker when an action is queued here.</summary>
+public sealed class BulkActionSignal : Common.Background.WakeSignal;
 
 /// <summary>
 /// Runs queued bulk actions, on any instance: an action is claimed by a conditional update (one instance wins), runs
