@@ -31,19 +31,21 @@ internal static class MarketingListPageEndpoints
         });
 
         // every lead of the Leads page's current filter
-        lists.MapPost("/add-matching", async (HttpRequest request, MarketingListService service, LeadService leads, LeadQueries queries, CancellationToken ct) =>
-        {
-            var form = await request.ReadFormAsync(ct);
-            var query = form["filter"].ToString();
-            var (filter, errors) = await queries.ParseAsync(new QueryCollection(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(query)), ct);
-            var back = "/leads" + (query.Length > 0 ? "?" + query.TrimStart('?') : "");
-            if (errors.Any)
-                return Flash.Redirect(back, string.Join(" ", errors.All));
-            if (FormValues.Number(form["listId"]) is not { } listId)
-                return Flash.Redirect(back, "Choose a list.");
-            var added = await service.AddMatchingAsync(listId, filter, leads.CurrentUserId, await leads.ClockAsync(ct), ct);
-            var message = added is null ? "No such list." : $"{added:N0} leads added to the list.";
-            return Flash.Redirect(back, message);
-        });
+        lists.MapPost("/add-matching", AddMatchingAsync);
+    }
+
+    private static async Task<Flash.FlashRedirect> AddMatchingAsync(HttpRequest request, MarketingListService service, LeadService leads, LeadQueries queries, CancellationToken ct)
+    {
+        var form = await request.ReadFormAsync(ct);
+        var query = form["filter"].ToString();
+        var (filter, errors) = await queries.ParseAsync(new QueryCollection(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(query)), ct);
+        var back = "/leads" + (query.Length > 0 ? "?" + query.TrimStart('?') : "");
+        if (errors.Any)
+            return Flash.Redirect(back, string.Join(" ", errors.All));
+        if (FormValues.Number(form["listId"]) is not { } listId)
+            return Flash.Redirect(back, "Choose a list.");
+        var added = await service.AddMatchingAsync(listId, filter, leads.CurrentUserId, await leads.ClockAsync(ct), ct);
+        var message = added is null ? "No such list." : $"{added:N0} leads added to the list.";
+        return Flash.Redirect(back, message);
     }
 }

@@ -17,7 +17,7 @@ public static class Flash
     private const int MaxLength = 1500;
 
     /// <summary>Redirects to <paramref name="url"/> (a local URL) and shows <paramref name="message"/> there.</summary>
-    public static IResult Redirect(string url, string message) =>
+    public static FlashRedirect Redirect(string url, string message) =>
         new FlashRedirect(url, message.Length <= MaxLength ? message : message[..MaxLength] + "…");
 
     /// <summary>The message left for this page, or null; it is shown once.</summary>
@@ -49,7 +49,8 @@ public static class Flash
         MaxAge = TimeSpan.FromMinutes(1),
     };
 
-    private sealed class FlashRedirect(string url, string message) : IResult
+    /// <summary>The redirect with its message, a result type of its own so handlers can name it in <c>Results&lt;…&gt;</c>.</summary>
+    public sealed class FlashRedirect(string url, string message) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {
