@@ -47,7 +47,13 @@ public sealed class LiveUpdateTests
         // a board move holds its column's lock in a transaction: a board reloading on an earlier event read the old column
         await using var app = await LeadlineApp.StartAsync(db);
         var ws = await TestWorkspace.CreateAsync(app);
+        // the lead's creation is announced too (through NOTIFY on PostgreSQL, which may arrive late): heard first, so
+        // the listener below can only hear the transaction's change
+        var listening = new TaskCompletionSource();
+        var created = NextEventAsync(app, ws.Id, e => e.EventType == "leads-changed", TimeSpan.FromSeconds(10), () => listening.TrySetResult());
+        await listening.Task;
         var id = (await ws.Admin.CreateLeadAsync(new { name = "Tx Tom" })).GetProperty("id").GetInt32();
+        await created;
         var ready = new TaskCompletionSource();
         var heard = NextEventAsync(app, ws.Id, e => e.EventType == "leads-changed" && e.Data == id.ToString(System.Globalization.CultureInfo.InvariantCulture),
             TimeSpan.FromSeconds(10), () => ready.TrySetResult());
