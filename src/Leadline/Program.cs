@@ -1,4 +1,5 @@
 using Leadline;
+using Leadline.Channels;
 using Leadline.Common;
 using Leadline.Common.Api;
 using Leadline.Common.Live;
@@ -28,6 +29,7 @@ builder.Services.AddReminders(builder.Configuration);
 builder.Services.AddNotes();
 builder.Services.AddWorkQueue(builder.Configuration);
 builder.Services.AddDuplicates(builder.Configuration);
+builder.Services.AddChannels(builder.Configuration);
 builder.Services.AddLiveEvents(builder.Configuration.GetValue<DatabaseProvider>("Leadline:Database:Provider"));
 
 var app = builder.Build();
@@ -49,6 +51,7 @@ app.MapReminders(api);
 app.MapNotes(api);
 app.MapWorkQueue(api);
 app.MapDuplicates(api);
+app.MapChannels(api);
 app.MapLiveEvents();
 app.MapRazorComponents<App>();
 await app.RunAsync();

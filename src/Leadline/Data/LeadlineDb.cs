@@ -64,6 +64,16 @@ public sealed class LeadlineDb(DbContextOptions<LeadlineDb> options, WorkspaceSc
 
     public DbSet<Leadline.CustomFields.LeadCustomValue> LeadCustomValues => Set<Leadline.CustomFields.LeadCustomValue>();
 
+    public DbSet<Channels.Channel> Channels => Set<Channels.Channel>();
+
+    public DbSet<Channels.WebhookDelivery> WebhookDeliveries => Set<Channels.WebhookDelivery>();
+
+    public DbSet<Conversations.Message> Messages => Set<Conversations.Message>();
+
+    public DbSet<Conversations.ChannelIdentity> ChannelIdentities => Set<Conversations.ChannelIdentity>();
+
+    public DbSet<Outbox.OutboxMessage> Outbox => Set<Outbox.OutboxMessage>();
+
     /// <summary>Read by the query filters on every query (EF parameterises context members); 0 matches nothing.</summary>
     internal int CurrentWorkspaceId => scope?.Id ?? 0;
 

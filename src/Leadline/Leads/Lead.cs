@@ -24,6 +24,22 @@ public enum LeadSource
     Partner,
 }
 
+/// <summary>How the enquiry reached us: a channel, by hand (phone, walk-in, typed in), an import or the API.</summary>
+public enum LeadIntakeMode
+{
+    Manual,
+    Whatsapp,
+    Messenger,
+    Instagram,
+    Sms,
+    Email,
+    Webform,
+    Phone,
+    WalkIn,
+    Import,
+    Api,
+}
+
 /// <summary>Where a lead is in the operators' flow: nobody has recorded anything, someone has, or it is closed.</summary>
 public enum LeadFlowStatus
 {
@@ -158,6 +174,24 @@ public sealed class Lead : IWorkspaceOwned, ITimestamped
     public DateTime? FirstResponseAt { get; set; }
 
     public DateTime? NextFollowUpAt { get; set; }
+
+    public LeadIntakeMode IntakeMode { get; set; }
+
+    /// <summary>The first thing the customer wrote (the first inbound text).</summary>
+    public string? Enquiry { get; set; }
+
+    /// <summary>The customer's last inbound message on any channel, by the provider's clock.</summary>
+    public DateTime? LastInboundAt { get; set; }
+
+    /// <summary>The customer's last WhatsApp message by Meta's timestamp: the 24-hour customer-service window runs from it.</summary>
+    public DateTime? WhatsappInboundAt { get; set; }
+
+    /// <summary>The ad that brought the lead (a click-to-WhatsApp referral): its source type, ad id and click id.</summary>
+    public string? ReferralSource { get; set; }
+
+    public string? ReferralAdId { get; set; }
+
+    public string? ReferralCtwaClid { get; set; }
 
     /// <summary>Derived on every write by <see cref="LeadFlowRule"/> from activity, closing notes and the stage.</summary>
     public LeadFlowStatus LeadFlow { get; set; }

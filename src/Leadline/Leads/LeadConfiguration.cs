@@ -19,6 +19,11 @@ internal sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
         b.Property(l => l.Status).HasConversion<string>().HasMaxLength(20);
         b.Property(l => l.Version).IsConcurrencyToken();
         b.Property(l => l.LeadFlow).HasConversion<string>().HasMaxLength(20);
+        b.Property(l => l.IntakeMode).HasConversion<string>().HasMaxLength(20);
+        b.Property(l => l.Enquiry).HasMaxLength(4000);
+        b.Property(l => l.ReferralSource).HasMaxLength(100);
+        b.Property(l => l.ReferralAdId).HasMaxLength(100);
+        b.Property(l => l.ReferralCtwaClid).HasMaxLength(500);
 
         b.HasOne<Pipeline.Stage>().WithMany().HasForeignKey(l => l.StageId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Pipeline.PipelineDefinition>().WithMany().HasForeignKey(l => l.PipelineId).OnDelete(DeleteBehavior.Restrict);

@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Leadline.Tests.TestInfrastructure;
+
+/// <summary>
+/// A local stand-in for the Graph API endpoints Leadline calls, on 127.0.0.1, speaking Meta's documented format:
+/// <c>POST /{phone-number-id}/messages</c> → <c>{ messaging_product, contacts, messages: [{ id }] }</c>,
+/// <c>GET /{media-id}</c> → <c>{ url, mime_type, ... }</c> and the media's bytes at that url,
+/// <c>GET /{waba-id}/message_templates</c> → <c>{ data: [...] }</c>. It records every request and fails on demand
+/// (<see cref="FailNext"/>) with Meta's error body.
+/// </summary>
+public sealed class FakeGraphApi : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private int _sent;
+    private readonly ConcurrentQueue<(int Status, int Code, string Message)> _failures = new();
+
+    public ConcurrentQueue<FakeRequest> Requests { get; } = new();
+
+    /// <summary>Templates the WABA has, as Meta lists them (name, language, status, category, components).</summary>
+    public List<JsonObject> Templates { get; } = [];
+
+    /// <summary>Media by id: its MIME type and bytes.</summary>
+    public ConcurrentDictionary<string, (string MimeType, byte[] Bytes)> Media { get; } = new();
+
+    /// <summary>The base URL to configure as <c>Leadline:Channels:Meta:GraphBaseUrl</c>.</summary>
+    public string BaseUrl { get; private set; } = "";
+
+    private FakeGraphApi(WebApplication app) => _app = app;
+
+    public static async Task<FakeGraphApi> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var fake = new FakeGraphApi(app);
+        app.Run(fake.HandleAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        fake.BaseUrl = address.TrimEnd('/') + "/v25.0";
+        return fake;
+    }
+
+    /// <summary>The next sends answer with Meta's error (e.g. 500 with code 131000, or 400 with 131047 re-engagement).</summary>
+    public void FailNext(int times, int status = 500, int code = 131000, string message = "Something went wrong")
+    {
+        for (var i = 0; i < times; i++)
+            _failures.Enqueue((status, code, message));
+    }
+
+    public int SentCount => Volatile.Read(ref _sent);
+
+    /// <summary>Message sends received so far, as parsed JSON bodies.</summary>
+    public IReadOnlyList<JsonObject> SentMessages =>
+        Requests.Where(r => r.Method == "POST" && r.Path.EndsWith("/messages", StringComparison.Ordinal)).Select(r => JsonNode.Parse(r.Body)!.AsObject()).ToList();
+
+    private async Task HandleAsync(HttpContext http)
+    {
+        using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
+        var body = await reader.ReadToEndAsync();
+        var path = http.Request.Path.Value ?? "";
+        Requests.Enqueue(new FakeRequest(http.Request.Method, path, http.Request.QueryString.Value ?? "", http.Request.Headers.Authorization.ToString(), body));
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);   // v25.0, id, edge
+        if (http.Request.Method == "POST" && segments is [_, _, "messages"])
+        {
+            if (_failures.TryDequeue(out var failure))
+            {
+                await WriteAsync(http, failure.Status, new { error = new { message = failure.Message, type = "OAuthException", code = failure.Code, fbtrace_id = "Afake" } });
+                return;
+            }
+            var n = Interlocked.Increment(ref _sent);
+            var to = JsonNode.Parse(body)?["to"]?.GetValue<string>() ?? "";
+            await WriteAsync(http, 200, new { messaging_product = "whatsapp", contacts = new[] { new { input = to, wa_id = to.TrimStart('+') } },
+                messages = new[] { new { id = $"wamid.fake.{n}" } } });
+            return;
+        }
+        if (http.Request.Method == "GET" && segments is [_, _, "message_templates"])
+        {
+            await WriteAsync(http, 200, new { data = Templates, paging = new { } });
+            return;
+        }
+        if (http.Request.Method == "GET" && segments is ["media-bytes", var id] && Media.TryGetValue(id, out var bytes))
+        {
+            http.Response.ContentType = bytes.MimeType;
+            await http.Response.Body.WriteAsync(bytes.Bytes);
+            return;
+        }
+        if (http.Request.Method == "GET" && segments is [_, var mediaId] && Media.TryGetValue(mediaId, out var media))
+        {
+            var baseUrl = BaseUrl[..BaseUrl.LastIndexOf('/')];
+            await WriteAsync(http, 200, new { url = $"{baseUrl}/media-bytes/{mediaId}", mime_type = media.MimeType, sha256 = "", file_size = media.Bytes.Length,
+                id = mediaId, messaging_product = "whatsapp" });
+            return;
+        }
+        await WriteAsync(http, 404, new { error = new { message = $"Unsupported request {http.Request.Method} {path}", type = "GraphMethodException", code = 100 } });
+    }
+
+    private static async Task WriteAsync(HttpContext http, int status, object body)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "application/json";
+        await http.Response.WriteAsync(JsonSerializer.Serialize(body));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+public sealed record FakeRequest(string Method, string Path, string Query, string Authorization, string Body);
