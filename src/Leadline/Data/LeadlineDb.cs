@@ -74,6 +74,8 @@ public sealed class LeadlineDb(DbContextOptions<LeadlineDb> options, WorkspaceSc
 
     public DbSet<Outbox.OutboxMessage> Outbox => Set<Outbox.OutboxMessage>();
 
+    public DbSet<Submissions.Submission> Submissions => Set<Submissions.Submission>();
+
     /// <summary>Read by the query filters on every query (EF parameterises context members); 0 matches nothing.</summary>
     internal int CurrentWorkspaceId => scope?.Id ?? 0;
 

@@ -36,6 +36,10 @@ public enum Permission
     WorkspaceManage,
     ChannelsManage,
     AiSettingsManage,
+    /// <summary>Review (approve or reject) bot-flow submissions: Admin and Manager.</summary>
+    SubmissionsReview,
+    /// <summary>See the outbox's failed sends and retry them: Admin.</summary>
+    OutboxManage,
 }
 
 /// <summary>
@@ -51,7 +55,7 @@ public static class Permissions
     [
         Permission.LeadsArchiveAny, Permission.LeadsArchived, Permission.LeadsAssignAny, Permission.Export, Permission.Import, Permission.Merge,
         Permission.DuplicateSweep, Permission.BulkDelete, Permission.UsersRead, Permission.SettingsOpen,
-        Permission.NoteTemplatesManage, Permission.PipelinesManage, Permission.QueueSettingsManage, Permission.CustomFieldsManage,
+        Permission.NoteTemplatesManage, Permission.PipelinesManage, Permission.QueueSettingsManage, Permission.CustomFieldsManage, Permission.SubmissionsReview,
     ];
 
     public static readonly FrozenDictionary<string, FrozenSet<Permission>> ByRole = new Dictionary<string, FrozenSet<Permission>>

@@ -113,7 +113,7 @@ public sealed class MigrationTests
     }
 
     // the last script (0029) undone, so that it can be applied again
-    private const string UndoLastScript = "DROP TABLE outbox; DROP TABLE channel_identities; DROP TABLE messages; DROP TABLE webhook_deliveries; "
+    private const string UndoLastScript = "DROP TABLE submissions; DROP TABLE outbox; DROP TABLE channel_identities; DROP TABLE messages; DROP TABLE webhook_deliveries; "
         + "DROP TABLE channels; ALTER TABLE leads DROP COLUMN intake_mode; ALTER TABLE leads DROP COLUMN enquiry; "
         + "ALTER TABLE leads DROP COLUMN last_inbound_at; ALTER TABLE leads DROP COLUMN whatsapp_inbound_at; "
         + "ALTER TABLE leads DROP COLUMN referral_source; ALTER TABLE leads DROP COLUMN referral_ad_id; ALTER TABLE leads DROP COLUMN referral_ctwa_clid;";

@@ -1,6 +1,6 @@
 -- 0029: the conversation core every channel shares: channels, webhook deliveries stored before they are processed,
--- messages (one timeline per lead), channel identities (who a lead is on a channel), the transactional outbox, and the
--- lead's intake fields.
+-- messages (one timeline per lead), channel identities (who a lead is on a channel), the transactional outbox, bot-flow
+-- submissions, and the lead's intake fields.
 
 ALTER TABLE "leads" ADD "intake_mode" TEXT NOT NULL DEFAULT 'Manual';
 ALTER TABLE "leads" ADD "enquiry" TEXT NULL;
@@ -105,3 +105,25 @@ CREATE INDEX "ix_channel_identities_lead_id" ON "channel_identities" ("lead_id")
 CREATE UNIQUE INDEX "ix_outbox_idempotency_key" ON "outbox" ("idempotency_key");
 CREATE INDEX "ix_outbox_status_next_attempt_at" ON "outbox" ("status", "next_attempt_at");
 CREATE INDEX "ix_outbox_workspace_id_status_id" ON "outbox" ("workspace_id", "status", "id");
+
+CREATE TABLE "submissions" (
+    "id" INTEGER NOT NULL CONSTRAINT "pk_submissions" PRIMARY KEY AUTOINCREMENT,
+    "workspace_id" INTEGER NOT NULL,
+    "lead_id" INTEGER NOT NULL,
+    "message_id" INTEGER NULL,
+    "flow" TEXT NOT NULL,
+    "data" TEXT NOT NULL,
+    "files" TEXT NULL,
+    "status" TEXT NOT NULL,
+    "review_note" TEXT NULL,
+    "reviewed_by_id" INTEGER NULL,
+    "reviewed_at" TEXT NULL,
+    "created_at" TEXT NOT NULL,
+    "updated_at" TEXT NOT NULL,
+    CONSTRAINT "fk_submissions_lead_id" FOREIGN KEY ("lead_id") REFERENCES "leads" ("id") ON DELETE CASCADE
+);
+
+CREATE INDEX "ix_submissions_workspace_id_status_id" ON "submissions" ("workspace_id", "status", "id");
+CREATE INDEX "ix_submissions_workspace_id_lead_id" ON "submissions" ("workspace_id", "lead_id");
+CREATE INDEX "ix_submissions_lead_id" ON "submissions" ("lead_id");
+CREATE UNIQUE INDEX "ix_submissions_message_id" ON "submissions" ("message_id");
