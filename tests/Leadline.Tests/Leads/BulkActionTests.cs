@@ -264,9 +264,10 @@ public sealed class BulkActionTests(AppFixture fixture) : IClassFixture<AppFixtu
         var job = int.Parse(matching.Headers.Location!.OriginalString.Split("bulk=")[1], System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(4, (await WaitAsync(ws.Admin, $"/api/v1/leads/bulk/{job}")).GetProperty("changed").GetInt32());
         Assert.Contains("Tag added:</strong> 4 changed.", await browser.GetStringAsync($"/leads/bulk/{job}"), StringComparison.Ordinal);
-        // without the form's token nothing runs
+        // without the form's token nothing runs: the refused form goes to the 400 status page
         var forged = await browser.PostAsync("/leads/bulk", new FormUrlEncodedContent([new("filter", filter), new("scope", "matching"), new("action", "archive")]));
-        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, forged.StatusCode);
+        Assert.Equal("/status/400", forged.Headers.Location?.OriginalString);
         Assert.Equal(4, (await ws.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/leads?{filter}")).GetProperty("total").GetInt32());
     }
 

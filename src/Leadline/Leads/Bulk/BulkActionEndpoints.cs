@@ -21,7 +21,7 @@ internal static class BulkActionEndpoints
         bulk.MapGet("/{id:int}", GetAsync).WithName("GetBulkAction");
         bulk.MapPost("/{id:int}/undo", UndoAsync).WithName("UndoBulkAction");
 
-        var pages = app.MapGroup("/leads/bulk").RequirePermission(Permission.LeadsWrite).AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
+        var pages = app.MapGroup("/leads/bulk").RequirePermission(Permission.LeadsWrite);
         pages.MapPost("/", StartFromPageAsync);
         pages.MapPost("/{id:int}/undo", UndoFromPageAsync);
     }
