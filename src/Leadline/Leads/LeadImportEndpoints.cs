@@ -61,7 +61,7 @@ internal static class LeadImportEndpoints
     /// from before jobs goes on from the row it recorded).
     /// </summary>
     private static async Task<IResult> RunAsync(Guid id, HttpContext http,
-        CurrentUser me, ImportJobs jobs, ImportRuns runs, LeadlineDb db, CancellationToken ct)
+        CurrentUser me, ImportJobs jobs, ImportRuns runs, LeadlineDb db, CustomFields.CustomFieldService customFields, CancellationToken ct)
     {
         if (await ReadFormAsync(http, ct) is not { } form)
             return Results.Redirect(PreviewUrl(id) + "?error=form");
@@ -99,7 +99,7 @@ internal static class LeadImportEndpoints
         {
             var header = (await ImportUploads.PreviewAsync(me, id, 0, ct)).Header;
             string[] chosen = [.. map.Select(m => m ?? "")];
-            var mapping = ImportMapping.Resolve(header, chosen);
+            var mapping = ImportMapping.Resolve(header, chosen, await customFields.ListAsync(ct));
             var chosenPolicy = ImportMapping.Policy(policy);
             var error = chosen.Length != header.Count ? "columns"
                 : chosenPolicy is null ? "policy"
@@ -108,7 +108,9 @@ internal static class LeadImportEndpoints
                 : null;
             if (error is not null)
                 return Results.Redirect(BackToPreview(id, mapping, policy, error));
-            (duplicatePolicy, columns) = (chosenPolicy!.Value, ImportMapping.Overrides(header, mapping));
+            // the custom fields chosen as "new" are made now, so the job (and a resume) reads their columns like any other
+            var created = await customFields.CreateTextFieldsAsync(ImportMapping.NewCustomFields(header, mapping), ct);
+            (duplicatePolicy, columns) = (chosenPolicy!.Value, ImportMapping.Overrides(header, mapping, created));
         }
 
         var claimed = ImportUploads.Claim(me, id);
