@@ -139,6 +139,26 @@ public sealed class BulkActions(
         return await FinishLaunchAsync(undo, inline, ct);
     }
 
+    /// <summary>
+    /// Stops an action of this user that runs as a job: a queued one at once, a running one before its next batch (each
+    /// batch commits whole, so the leads done so far stay done and can be undone). An undo runs to its end.
+    /// </summary>
+    public async Task<Result<BulkAction>> CancelAsync(int id, CancellationToken ct)
+    {
+        var action = await FindAsync(id, ct);
+        if (action is null)
+            return Result<BulkAction>.Missing();
+        if (action.Kind == BulkActionKind.Undo)
+            return Result<BulkAction>.Conflicting("An undo runs to the end, so that every lead it reaches gets its values back.");
+        var now = time.GetUtcNow().UtcDateTime;
+        // only while it runs: the worker's completion and this cannot both win (it completes only a running action)
+        var cancelled = await db.BulkActions.Where(a => a.Id == id && (a.Status == BulkActionStatus.Queued || a.Status == BulkActionStatus.Running))
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, BulkActionStatus.Cancelled).SetProperty(a => a.FinishedAt, now), ct);
+        if (cancelled == 0)
+            return Result<BulkAction>.Conflicting("The action has finished already.");
+        return Result<BulkAction>.Ok((await FindAsync(id, ct))!);
+    }
+
     public async Task<BulkAction?> FindAsync(int id, CancellationToken ct) =>
         await db.BulkActions.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id && a.UserId == me.Id, ct);
 
@@ -226,14 +246,11 @@ public sealed class BulkActions(
                 if (ids.Count == 0)
                     break;
                 if (await BatchAsync(id, ids, run, ct) is not { } next)
-                {
-                    log.LogWarning("Bulk action {BulkActionId} was taken over by another instance (this one's heartbeat was late); it carries on there", id);
-                    return;
-                }
+                    return;   // cancelled, or taken over by another instance (BatchAsync said which)
                 action = next;
             }
             var now = time.GetUtcNow().UtcDateTime;
-            await db.BulkActions.Where(a => a.Id == id && a.Instance == Instance).ExecuteUpdateAsync(s => s
+            await db.BulkActions.Where(a => a.Id == id && a.Instance == Instance && a.Status == BulkActionStatus.Running).ExecuteUpdateAsync(s => s
                 .SetProperty(a => a.Status, BulkActionStatus.Completed).SetProperty(a => a.FinishedAt, now).SetProperty(a => a.HeartbeatAt, now), ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -242,7 +259,7 @@ public sealed class BulkActions(
             db.ChangeTracker.Clear();
             var now = time.GetUtcNow().UtcDateTime;
             var message = ex.Message.Length > 1000 ? ex.Message[..1000] : ex.Message;
-            await db.BulkActions.Where(a => a.Id == id).ExecuteUpdateAsync(s => s
+            await db.BulkActions.Where(a => a.Id == id && a.Status != BulkActionStatus.Cancelled).ExecuteUpdateAsync(s => s
                 .SetProperty(a => a.Status, BulkActionStatus.Failed).SetProperty(a => a.Error, message).SetProperty(a => a.FinishedAt, now), CancellationToken.None);
         }
     }
@@ -284,7 +301,8 @@ public sealed class BulkActions(
 
     /// <summary>
     /// One batch in one transaction: the leads, their undo records and the action's counters commit together. Null when
-    /// another instance claimed the action meanwhile (its heartbeat, a concurrency token, moved): the batch is not applied.
+    /// the action was cancelled, or another instance claimed it meanwhile (its heartbeat, a concurrency token, moved): the
+    /// batch is not applied.
     /// </summary>
     private async Task<BulkAction?> BatchAsync(int id, List<int> ids, Run run, CancellationToken ct)
     {
@@ -295,8 +313,13 @@ public sealed class BulkActions(
             try
             {
                 var action = await db.BulkActions.FirstAsync(a => a.Id == id, ct);
-                if (action.Instance != Instance)
+                if (action.Status == BulkActionStatus.Cancelled)
                     return null;
+                if (action.Instance != Instance)
+                {
+                    log.LogWarning("Bulk action {BulkActionId} was taken over by another instance (this one's heartbeat was late); it carries on there", id);
+                    return null;
+                }
                 var found = await db.Leads.Where(l => ids.Contains(l.Id)).ToDictionaryAsync(l => l.Id, ct);
                 var undoRows = action.UndoOfId is { } undoOf
                     ? await db.BulkActionLeads.AsNoTracking().Where(r => r.ActionId == undoOf && ids.Contains(r.LeadId)).ToDictionaryAsync(r => r.LeadId, ct)
@@ -482,5 +505,9 @@ public sealed class BulkActions(
 
     public static string StatusName(BulkActionStatus status) => status.ToString().ToLowerInvariant();
 
-    public static bool CanUndo(BulkAction a) => a.Kind != BulkActionKind.Undo && a.Status == BulkActionStatus.Completed && a.UndoneById is null && a.Changed > 0;
+    public static bool CanUndo(BulkAction a) =>
+        a.Kind != BulkActionKind.Undo && a.Status is BulkActionStatus.Completed or BulkActionStatus.Cancelled && a.UndoneById is null && a.Changed > 0;
+
+    /// <summary>A job the user can still stop (<see cref="CancelAsync"/>).</summary>
+    public static bool CanCancel(BulkAction a) => a.Kind != BulkActionKind.Undo && a.Status is BulkActionStatus.Queued or BulkActionStatus.Running;
 }
