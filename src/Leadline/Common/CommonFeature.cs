@@ -65,6 +65,7 @@ public static class CommonFeature
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseAntiforgeryRefusal();
         return app;
     }
 

@@ -44,7 +44,16 @@ public static class CustomFieldColumns
         return result;
     }
 
-    private static CustomField? Match(List<CustomField> fields, string header)
+    /// <summary>The field a column header names by key, else by label (any case); null for none.</summary>
+    public static CustomField? Find(IReadOnlyList<CustomField> fields, string header) => Match(fields, header);
+
+    /// <summary>A new text field can be made of the header (<see cref="CustomFieldService.CreateTextFieldsAsync"/> would make one).</summary>
+    public static bool CanCreate(IReadOnlyList<CustomField> fields, string header) =>
+        header.Trim() is { Length: > 0 } h && Match(fields, h) is null && CustomFieldService.KeyFrom(h) is { } key
+        && !fields.Any(f => string.Equals(f.Key, key, StringComparison.OrdinalIgnoreCase))
+        && Leads.LeadCsv.Canonical(key) is null && Common.PlainText.ControlCharacter(h) is null;
+
+    private static CustomField? Match(IReadOnlyList<CustomField> fields, string header)
     {
         var h = header.Trim();
         return fields.FirstOrDefault(f => string.Equals(f.Key, h, StringComparison.OrdinalIgnoreCase))

@@ -9,7 +9,7 @@ internal static class CustomFieldPageEndpoints
 
     public static void MapCustomFieldPages(this IEndpointRouteBuilder app)
     {
-        var fields = app.MapGroup(Page).RequirePermission(Permission.CustomFieldsManage).AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
+        var fields = app.MapGroup(Page).RequirePermission(Permission.CustomFieldsManage);
         fields.MapPost("/{id:int}/move", async (int id, HttpRequest request, CustomFieldService service, CancellationToken ct) =>
         {
             var form = await request.ReadFormAsync(ct);
@@ -25,6 +25,6 @@ internal static class CustomFieldPageEndpoints
             await columns.SaveAsync(form["columns"].Where(c => c is not null).Select(c => c!), ct);
             var back = form["back"].ToString();
             return Results.Redirect(back.StartsWith("/leads", StringComparison.Ordinal) && !back.StartsWith("//", StringComparison.Ordinal) ? back : "/leads");
-        }).RequirePermission(Permission.LeadsRead).AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
+        }).RequirePermission(Permission.LeadsRead);
     }
 }

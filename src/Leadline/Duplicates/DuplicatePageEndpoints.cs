@@ -11,20 +11,20 @@ internal static class DuplicatePageEndpoints
     public static void MapDuplicatePages(this IEndpointRouteBuilder app)
     {
         // the lead form's live warnings (htmx posts the whole form; field names carry the form model's "Model." prefix)
-        app.MapPost("/leads/duplicate-warnings", DuplicateWarningsAsync).RequirePermission(Permission.LeadsWrite).AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
+        app.MapPost("/leads/duplicate-warnings", DuplicateWarningsAsync).RequirePermission(Permission.LeadsWrite);
 
         app.MapPost("/leads/duplicates/run", async (DuplicateSweeper sweeper, CancellationToken ct) =>
         {
             await sweeper.StartAsync(ct);
             return Results.Redirect("/leads/duplicates");
-        }).RequirePermission(Permission.DuplicateSweep).AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
+        }).RequirePermission(Permission.DuplicateSweep);
         app.MapGet("/leads/duplicates/progress", SweepProgressAsync).RequirePermission(Permission.DuplicateSweep);
         app.MapPost("/leads/duplicates/groups/{id:int}/dismiss", async (int id, DuplicateSweeper sweeper, CancellationToken ct) =>
             Results.Redirect(await sweeper.DismissAsync(id, ct) ? "/leads/duplicates?dismissed=1" : "/leads/duplicates"))
-            .RequirePermission(Permission.DuplicateSweep).AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
+            .RequirePermission(Permission.DuplicateSweep);
 
         // the merge page's form: survivor, the merged ids, and choice.{field} = the lead whose value stays
-        app.MapPost("/leads/merge/save", MergeAsync).RequirePermission(Permission.Merge).AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
+        app.MapPost("/leads/merge/save", MergeAsync).RequirePermission(Permission.Merge);
     }
 
     private static async Task<Results<StatusCodeHttpResult, RazorComponentResult<DuplicateWarnings>>> DuplicateWarningsAsync(HttpRequest request, DuplicateFinder finder, CancellationToken ct)

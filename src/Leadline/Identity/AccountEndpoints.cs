@@ -6,7 +6,7 @@ internal static class AccountEndpoints
 {
     public static void MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
-        // a plain form post from the navigation bar; [FromForm] binding makes the framework check antiforgery
+        // a plain form post from the navigation bar (its antiforgery token checked like every page post: PagePosts)
         app.MapPost("/logout", async ([Microsoft.AspNetCore.Mvc.FromForm] string? returnUrl, SignInManager<User> signIn) =>
         {
             await signIn.SignOutAsync();

@@ -12,7 +12,6 @@ internal static class UserAdminEndpoints
     public static void MapUserAdminEndpoints(this IEndpointRouteBuilder app)
     {
         var rows = app.MapGroup("/settings/users/{id:int}").RequirePermission(Permission.UsersManage);
-        // [FromForm] parameters make the framework validate the antiforgery header htmx sends
         rows.MapPost("/role", ([FromForm] string role, int id, UserService users, CurrentUser me, WorkspaceService workspaces, CancellationToken ct) =>
             UpdateAsync(id, new UserUpdateRequest { Role = role }, users, me, workspaces, ct));
         rows.MapPost("/active", ([FromForm] bool active, int id, UserService users, CurrentUser me, WorkspaceService workspaces, CancellationToken ct) =>

@@ -35,7 +35,7 @@ public sealed record ImportFileCheck(int Rows, string? Problem)
             if (!await csv.ReadAsync(ct) || Enumerable.Range(0, csv.FieldCount).All(i => string.IsNullOrWhiteSpace(csv.GetString(i))))
                 return new(0, "The file is empty: its first row must name the columns (a header row).");
             var header = Enumerable.Range(0, csv.FieldCount).Select(csv.GetString).ToList();
-            if (ImportHeader.Problem(header, LeadImport.MapHeader(header, columns)) is { } problem)
+            if (ImportHeader.Problem(header, ImportRows.MapHeader(header, columns)) is { } problem)
                 return new(0, problem);
             var rows = 0;
             while (await csv.ReadAsync(ct))

@@ -84,7 +84,7 @@ public abstract class LeadField(string name, string property, string label, Lead
     /// <summary>The duplicate check compares it.</summary>
     public bool Matched { get; init; }
 
-    /// <summary>The list can show it as an optional column.</summary>
+    /// <summary>The list can show it as an optional column (the column chooser); the table's fixed columns are not.</summary>
     public bool ListColumn { get; init; }
 
     /// <summary>A short hint beside the form's label ("0–100", "YYYY-MM-DD").</summary>

@@ -31,7 +31,7 @@ public static class LeadFields
     public static readonly LeadField<string?, string?> Company = new("company", nameof(Lead.Company), "Company", LeadFieldKind.Text)
     {
         MaxLength = 300, CsvAliases = ["company name", "organisation", "organization", "account"], Mergeable = true, Matched = true,
-        Filter = "Company name containing this text.", ListColumn = true,
+        Filter = "Company name containing this text.",
         Get = l => l.Company, Set = (l, v) => l.Company = v, GetInput = i => i.Company, SetInput = (i, v) => i.Company = v, ToInput = Same, FromCsv = Cell,
     };
 
@@ -43,20 +43,20 @@ public static class LeadFields
 
     public static readonly LeadField<string?, string?> Email = new("email", nameof(Lead.Email), "E-mail", LeadFieldKind.Email)
     {
-        MaxLength = 254, CsvAliases = ["e-mail", "email address", "mail"], Mergeable = true, Matched = true, ListColumn = true,
+        MaxLength = 254, CsvAliases = ["e-mail", "email address", "mail"], Mergeable = true, Matched = true,
         Get = l => l.Email, GetInput = i => i.Email, SetInput = (i, v) => i.Email = v, ToInput = Same, FromCsv = Cell,
     };
 
     /// <summary>As typed; the writer reads it into the E.164 and digits columns (<see cref="Lead.SetPhone"/>).</summary>
     public static readonly LeadField<string?, string?> Phone = new("phone", nameof(Lead.Phone), "Phone", LeadFieldKind.Phone)
     {
-        MaxLength = 50, CsvAliases = ["phone number", "telephone", "tel"], Mergeable = true, Matched = true, ListColumn = true,
+        MaxLength = 50, CsvAliases = ["phone number", "telephone", "tel"], Mergeable = true, Matched = true,
         Get = l => l.Phone, GetInput = i => i.Phone, SetInput = (i, v) => i.Phone = v, ToInput = Same, FromCsv = Cell,
     };
 
     public static readonly LeadField<string?, string?> Mobile = new("mobile", nameof(Lead.Mobile), "Mobile", LeadFieldKind.Phone)
     {
-        MaxLength = 50, CsvAliases = ["mobile phone", "cell", "cell phone"], Mergeable = true, Matched = true, ListColumn = true,
+        MaxLength = 50, CsvAliases = ["mobile phone", "cell", "cell phone"], Mergeable = true, Matched = true,
         Get = l => l.Mobile, GetInput = i => i.Mobile, SetInput = (i, v) => i.Mobile = v, ToInput = Same, FromCsv = Cell,
     };
 
@@ -266,13 +266,13 @@ public static class LeadFields
 
     public static readonly LeadField<DateTime?, string?> LastActivityAt = new("lastActivityAt", nameof(Lead.LastActivityAt), "Last activity", LeadFieldKind.Timestamp)
     {
-        Tracked = false, ListColumn = true, Get = l => l.LastActivityAt,
+        Tracked = false, Get = l => l.LastActivityAt,
     };
 
     /// <summary>The earliest open reminder or scheduled activity (Reminders keeps it).</summary>
     public static readonly LeadField<DateTime?, string?> NextFollowUpAt = new("nextFollowUpAt", nameof(Lead.NextFollowUpAt), "Next follow-up", LeadFieldKind.Timestamp)
     {
-        ListColumn = true, Get = l => l.NextFollowUpAt,
+        Get = l => l.NextFollowUpAt,
     };
 
     public static readonly LeadField<string?, JsonObject?> CustomFields = new("customFields", nameof(Lead.CustomFields), "Custom fields", LeadFieldKind.Json)

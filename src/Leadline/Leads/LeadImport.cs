@@ -26,7 +26,7 @@ namespace Leadline.Leads;
 /// (<see cref="ImportRequest.JobId"/>, run by <see cref="ImportJobRunner"/>) goes on from its record's last committed batch
 /// and stops at a batch boundary when cancelled. A file whose first row is data, not a header, is refused (<see cref="ImportHeader"/>).
 /// </summary>
-public sealed class LeadImport(
+public sealed partial class LeadImport(
     LeadlineDb db, LeadWriter writer, LeadService leads, CurrentUser user, TimeProvider clock, ImportGate gate,
     ImportRuns runs, IServiceProvider services, CustomFields.CustomFieldService customFields)
 {
@@ -34,19 +34,6 @@ public sealed class LeadImport(
     // inserts into 16 lead indexes and the key index dirty nearly as many pages as 10,000 do (import 3,500 → 5,100 rows/s
     // at 100,000 leads); more would hold SQLite's single write lock for seconds while people save in the app
     private const int BatchSize = 10_000;
-
-    /// <summary>Maps a file's header to lead columns; unknown headers are ignored (and reported by the UI preview).</summary>
-    public static Dictionary<int, string> MapHeader(IReadOnlyList<string> header, IReadOnlyDictionary<string, string>? overrides = null)
-    {
-        var map = new Dictionary<int, string>();
-        for (var i = 0; i < header.Count; i++)
-        {
-            var column = overrides is not null && overrides.TryGetValue(header[i], out var chosen) ? chosen : LeadCsv.Canonical(header[i]);
-            if (!string.IsNullOrEmpty(column) && !LeadFields.ExportOnly.Contains(column) && !map.ContainsValue(column))
-                map[i] = column;
-        }
-        return map;
-    }
 
     public Task<ImportResult> ImportAsync(TextReader text, DuplicatePolicy policy, IReadOnlyDictionary<string, string>? columnOverrides, CancellationToken ct) =>
         ImportAsync(text, new ImportRequest("import.csv", policy) { Columns = columnOverrides }, ct);
@@ -58,7 +45,7 @@ public sealed class LeadImport(
         if (!await csv.ReadAsync(ct))
             return await RefuseAsync(request, "The file is empty: the first row must name the columns.");
         var header = Enumerable.Range(0, csv.FieldCount).Select(csv.GetString).ToList();
-        var map = MapHeader(header, columnOverrides);
+        var map = ImportRows.MapHeader(header, columnOverrides);
         if (ImportHeader.Problem(header, map) is { } noHeader)
             return await RefuseAsync(request, noHeader);
         if (!map.ContainsValue("name"))
@@ -123,7 +110,7 @@ public sealed class LeadImport(
                     run.LastRow = csv.RowNumber;
                     run.Read++;
                     var values = map.ToDictionary(kv => kv.Value, kv => kv.Key < csv.FieldCount ? CsvCells.Restore(csv.GetString(kv.Key)) : "");
-                    var (input, present, rowError) = ToInput(values, stages, owners);
+                    var (input, present, rowError) = ImportRows.ToInput(values, stages, owners);
                     if (rowError is not null)
                     {
                         run.Errors.Add(new ImportError(csv.RowNumber, rowError));
@@ -158,62 +145,6 @@ public sealed class LeadImport(
     /// <summary>A job someone cancelled stops at the next batch boundary (the batch being written still lands).</summary>
     private static async Task<bool> CancelRequestedAsync(ImportRequest request, LeadlineDb checkDb, CancellationToken ct) =>
         request.JobId is { } job && await checkDb.Imports.Where(r => r.Id == job).Select(r => r.CancelRequested).FirstAsync(ct);
-
-    /// <summary>
-    /// What checks a batch while the previous one is written: the duplicate check and the writer over a context of their own
-    /// (a context runs one query at a time; the import's own context is busy writing). Reading is safe meanwhile: the rows
-    /// of the batch being written are in <see cref="Run.Taken"/> and their codes in the run's lookups.
-    /// </summary>
-    private sealed record BatchCheck(Duplicates.DuplicateFinder Duplicates, LeadWriter Writer);
-
-    /// <summary>A batch whose write runs in the background on the import's context, and the progress it records.</summary>
-    private sealed record Write(List<PendingRow> Batch, List<Lead> Added, ImportProgress Progress, DateTime Now, Task Task);
-
-    /// <summary>
-    /// One import's state across its batches: counts, errors, and the keys of the rows already taken from the file. It starts
-    /// from its record's committed progress: nothing for a new import, the last committed batch's for a job taken over.
-    /// </summary>
-    private sealed class Run(DuplicatePolicy policy, Workspaces.Workspace workspace, LeadWriteLookups lookups, (int? Id, string Name) user, ImportRun record)
-    {
-        public DuplicatePolicy Policy { get; } = policy;
-
-        /// <summary>The import's row, as inserted or claimed.</summary>
-        public ImportRun Record { get; } = record;
-
-        /// <summary>The progress the last committed batch recorded (set by the write, read once it is awaited).</summary>
-        public ImportProgress Committed { get; set; } = ImportProgress.Of(record);
-
-        /// <summary>The file's last row read, and the data rows done (those of earlier runs of a job included).</summary>
-        public long LastRow { get; set; } = record.ResumeFromRow - 1;
-
-        public int Read { get; set; } = record.Processed;
-
-        /// <summary>Who the history rows of new leads name.</summary>
-        public (int? Id, string Name) User { get; } = user;
-
-        /// <summary>The batch being written, if any; its counts, codes and errors are taken in by <see cref="FinishWriteAsync"/>.</summary>
-        public Write? Writing { get; set; }
-
-        public Workspaces.Workspace Workspace { get; } = workspace;
-
-        public LeadWriteLookups Lookups { get; } = lookups;
-
-        /// <summary>The rows taken from the file so far: a later exact duplicate of one is skipped (the first row wins).</summary>
-        public Duplicates.ExactDuplicateIndex Taken { get; } = new();
-
-        public List<ImportError> Errors { get; } = ImportRuns.ErrorsOf(record);
-
-        public int Created { get; set; } = record.Created;
-
-        public int Updated { get; set; } = record.Updated;
-
-        public int Skipped { get; set; } = record.Skipped;
-    }
-
-    private sealed record ParsedRow(long Row, LeadInput Input, HashSet<string> Present);
-
-    /// <summary>A validated row waiting for its batch: kept as input, so a refused batch can be replayed row by row.</summary>
-    private sealed record PendingRow(long Row, LeadInput Input, HashSet<string> Present, int? ExistingId, Lead Lead);
 
     /// <summary>Checks and validates a batch (while the previous one is still being written), then starts writing it.</summary>
     private async Task ImportBatchAsync(List<ParsedRow> parsed, Run run, BatchCheck check, LeadBulkWriter bulk, CancellationToken ct)
@@ -389,50 +320,5 @@ public sealed class LeadImport(
     {
         run.Created += rows.Count(r => r.ExistingId is null);
         run.Updated += rows.Count(r => r.ExistingId is not null);
-    }
-
-    private static (LeadInput Input, HashSet<string> Present, string? Error) ToInput(
-        Dictionary<string, string> values, ImportStages stages, Dictionary<string, int> owners)
-    {
-        var input = new LeadInput();
-        var present = new HashSet<string>();
-        string? V(string column) => values.TryGetValue(column, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
-        // every column the catalog reads by itself; stage and owner are looked up below
-        foreach (var field in LeadFields.All.Where(f => f.ReadsCsv && values.ContainsKey(f.CsvHeader!)))
-        {
-            var (written, error) = field.ReadCsv(input, values[field.CsvHeader!]);
-            if (error is not null)
-                return (input, present, error);
-            if (!written)
-                continue;
-            present.Add(field.Name);
-            if (field.Group is { } group)
-                present.Add(group);
-        }
-        if (V("stage") is { } stageName)
-        {
-            if (stages.Find(stageName) is not { } stage)
-                return (input, present, $"stage: no stage or category is called '{stageName}'.");
-            input.StageId = stage.Id;
-            present.Add("stageId");
-            if (stage.Category == Pipeline.StageCategory.Lost && input.LostReason is null)
-            {
-                input.LostReason = ImportStages.ImportedLostReason;   // a lost lead from elsewhere: why is not in the file
-                present.Add("lostReason");
-            }
-        }
-        if (V("owner") is { } ownerEmail)
-        {
-            if (!owners.TryGetValue(ownerEmail.ToUpperInvariant(), out var ownerId))
-                return (input, present, $"owner: no active user has the e-mail '{ownerEmail}'.");
-            input.OwnerId = ownerId;
-            present.Add("ownerId");
-        }
-        if (CustomFields.CustomFieldColumns.ToInput(values) is { } custom)
-        {
-            input.CustomFields = custom;
-            present.Add("customFields");
-        }
-        return (input, present, null);
     }
 }

@@ -1,7 +1,6 @@
 using System.Text;
 using Leadline.Common.Security;
 using Leadline.Data;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -12,10 +11,8 @@ namespace Leadline.Leads;
 /// answers with a redirect (Post/Redirect/Get), so a reload never uploads or imports twice; and the job's progress panel.
 /// </summary>
 /// <remarks>
-/// The antiforgery token is checked here rather than through [FromForm]/IFormFile binding: with binding, a refused
-/// token is a body-less 400 that the pages' status-code re-execution turns into a 500 (the re-executed request reads
-/// the form of a request whose token failed). Here a refused token, like any other problem, redirects to a page that
-/// says what happened, and nothing is uploaded or imported.
+/// A refused antiforgery token (<see cref="PagePosts"/>) lands on the page the form came from with a message in its words
+/// (?error=form, or ?error=toobig when reading the form for its token ran into the upload limit); nothing is uploaded or imported.
 /// </remarks>
 internal static class LeadImportEndpoints
 {
@@ -25,30 +22,33 @@ internal static class LeadImportEndpoints
 
         // POST /leads/import itself belongs to the upload page's Razor component endpoint, hence /upload
         import.MapPost("/upload", UploadAsync)
-            .WithMetadata(new RequestSizeLimitAttribute(ImportUploads.MaxRequestBytes));
+            .WithMetadata(new RequestSizeLimitAttribute(ImportUploads.MaxRequestBytes))
+            .OnRefusedForm(_ => "/leads/import?error=form", _ => "/leads/import?error=toobig");
 
-        import.MapPost("/{id:guid}/run", RunAsync);
+        import.MapPost("/{id:guid}/run", RunAsync).OnRefusedForm(http => PreviewUrl(RouteId(http)) + "?error=form");
         import.MapGet("/{id:guid}/progress", ProgressAsync);
         import.MapPost("/{id:guid}/cancel", CancelAsync);
     }
+
+    private static Guid RouteId(HttpContext http) => Guid.TryParse(http.GetRouteValue("id") as string, out var id) ? id : Guid.Empty;
 
     public static string PreviewUrl(Guid id) => $"/leads/import/{id:N}";
 
     public static string ResultUrl(Guid id) => $"/leads/import/{id:N}/result";
 
-    private static async Task<IResult> UploadAsync(HttpContext http, IAntiforgery antiforgery, CurrentUser me, CancellationToken ct)
+    private static async Task<IResult> UploadAsync(HttpContext http, CurrentUser me, CancellationToken ct)
     {
         IFormCollection form;
         try
         {
-            if (await ReadFormAsync(http, antiforgery, ct) is not { } valid)
+            if (await ReadFormAsync(http, ct) is not { } valid)
                 return Results.Redirect("/leads/import?error=form");
             form = valid;
         }
         catch (Exception e) when (e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }
                                    || e.InnerException is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
         {
-            // over MaxRequestBytes (the page's script stops such files before they are sent; this is for other clients)
+            // over MaxRequestBytes with the token in a header (a form field token is read first, by the antiforgery check)
             return Results.Redirect("/leads/import?error=toobig");
         }
         var (id, problem) = await ImportUploads.SaveAsync(me, form.Files.GetFile("file"), ct);
@@ -60,10 +60,10 @@ internal static class LeadImportEndpoints
     /// progress; <c>resume</c> queues again a job that failed part-way, to go on from its last committed batch (an import
     /// from before jobs goes on from the row it recorded).
     /// </summary>
-    private static async Task<IResult> RunAsync(Guid id, HttpContext http, IAntiforgery antiforgery,
-        CurrentUser me, ImportJobs jobs, ImportRuns runs, LeadlineDb db, CancellationToken ct)
+    private static async Task<IResult> RunAsync(Guid id, HttpContext http,
+        CurrentUser me, ImportJobs jobs, ImportRuns runs, LeadlineDb db, CustomFields.CustomFieldService customFields, CancellationToken ct)
     {
-        if (await ReadFormAsync(http, antiforgery, ct) is not { } form)
+        if (await ReadFormAsync(http, ct) is not { } form)
             return Results.Redirect(PreviewUrl(id) + "?error=form");
         var map = form["map"];
         string? policy = form["policy"];
@@ -99,7 +99,7 @@ internal static class LeadImportEndpoints
         {
             var header = (await ImportUploads.PreviewAsync(me, id, 0, ct)).Header;
             string[] chosen = [.. map.Select(m => m ?? "")];
-            var mapping = ImportMapping.Resolve(header, chosen);
+            var mapping = ImportMapping.Resolve(header, chosen, await customFields.ListAsync(ct));
             var chosenPolicy = ImportMapping.Policy(policy);
             var error = chosen.Length != header.Count ? "columns"
                 : chosenPolicy is null ? "policy"
@@ -108,7 +108,9 @@ internal static class LeadImportEndpoints
                 : null;
             if (error is not null)
                 return Results.Redirect(BackToPreview(id, mapping, policy, error));
-            (duplicatePolicy, columns) = (chosenPolicy!.Value, ImportMapping.Overrides(header, mapping));
+            // the custom fields chosen as "new" are made now, so the job (and a resume) reads their columns like any other
+            var created = await customFields.CreateTextFieldsAsync(ImportMapping.NewCustomFields(header, mapping), ct);
+            (duplicatePolicy, columns) = (chosenPolicy!.Value, ImportMapping.Overrides(header, mapping, created));
         }
 
         var claimed = ImportUploads.Claim(me, id);
@@ -142,17 +144,17 @@ internal static class LeadImportEndpoints
     }
 
     /// <summary>Cancel: a queued import at once, a running one at its next batch boundary (the result page says which).</summary>
-    private static async Task<IResult> CancelAsync(Guid id, HttpContext http, IAntiforgery antiforgery, ImportJobs jobs, CancellationToken ct)
+    private static async Task<IResult> CancelAsync(Guid id, ImportJobs jobs, CancellationToken ct)
     {
-        if (await ReadFormAsync(http, antiforgery, ct) is not null && await jobs.ForUploadAsync(id, ct) is { } run)
+        if (await jobs.ForUploadAsync(id, ct) is { } run)
             await jobs.CancelAsync(run.Id, ct);
         return Results.Redirect(ResultUrl(id));
     }
 
-    /// <summary>The posted form, or null when it is not a form or its antiforgery token is missing or wrong.</summary>
-    private static async Task<IFormCollection?> ReadFormAsync(HttpContext http, IAntiforgery antiforgery, CancellationToken ct)
+    /// <summary>The posted form (its antiforgery token checked already), or null when it is not a form.</summary>
+    private static async Task<IFormCollection?> ReadFormAsync(HttpContext http, CancellationToken ct)
     {
-        if (!http.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(http))
+        if (!http.Request.HasFormContentType)
             return null;
         return await http.Request.ReadFormAsync(ct);
     }

@@ -13,7 +13,6 @@ internal static class LeadPageEndpoints
     {
         var leads = app.MapGroup("/leads").RequirePermission(Identity.Permission.LeadsWrite);
 
-        // [FromForm] makes the framework check the antiforgery token of the form / htmx header
         leads.MapPost("/{id:int}/stage", async (int id, [FromForm] int stageId, [FromForm] int version, [FromForm] string? lostReason, LeadService service, CancellationToken ct) =>
         {
             var present = new HashSet<string> { "stageId" };
@@ -27,7 +26,7 @@ internal static class LeadPageEndpoints
         });
 
         // archive and restore: the same rules as the API (LeadService); "from=archived" is the Archived view's restore button
-        leads.MapPost("/{id:int}/archive", async (int id, [FromForm] string? ignored, LeadService service, CancellationToken ct) =>
+        leads.MapPost("/{id:int}/archive", async (int id, LeadService service, CancellationToken ct) =>
             ArchiveOutcome(id, await service.ArchiveAsync(id, ct), null));
 
         leads.MapPost("/{id:int}/restore", async (int id, [FromForm] string? from, LeadService service, CancellationToken ct) =>
@@ -46,7 +45,7 @@ internal static class LeadPageEndpoints
                 ? Results.Stream(photo.Content, photo.ContentType)
                 : Results.NotFound());
 
-        leads.MapPost("/code", async ([FromForm] string? ignored, LeadService service, CancellationToken ct) =>
+        leads.MapPost("/code", async (LeadService service, CancellationToken ct) =>
         {
             var code = HtmlEncoder.Default.Encode(await service.NextCodeAsync(ct));
             return Results.Content($"<input id=\"lead-code\" name=\"Model.Code\" class=\"form-control\" value=\"{code}\" />", "text/html");

@@ -9,7 +9,7 @@ internal static class MarketingListPageEndpoints
 {
     public static void MapMarketingListPages(this IEndpointRouteBuilder app)
     {
-        var lists = app.MapGroup("/lists").RequirePermission(Permission.LeadsWrite).AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
+        var lists = app.MapGroup("/lists").RequirePermission(Permission.LeadsWrite);
         lists.MapPost("/new", async (HttpRequest request, MarketingListService service, CancellationToken ct) =>
         {
             var result = await service.CreateAsync((await request.ReadFormAsync(ct))["name"], ct);

@@ -18,7 +18,7 @@ internal static class NotePageEndpoints
             var form = await request.ReadFormAsync(ct);
             var result = await interactions.AddNoteAsync(id, new NoteRequest(form["text"], FormValues.Number(form["templateId"]), FormValues.Text(form["outcome"]), FormValues.Number(form["parentId"])), ct);
             return Back(id, "notes", result);
-        }).AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
+        });
         leads.MapPost("/activities", async (int id, HttpRequest request, LeadInteractions interactions, LeadService service, CancellationToken ct) =>
         {
             var form = await request.ReadFormAsync(ct);
@@ -27,15 +27,15 @@ internal static class NotePageEndpoints
                 return Flash.Redirect($"/leads/{id}?tab=activities", error);
             var result = await interactions.AddActivityAsync(id, activity!, ct);
             return Back(id, "activities", result);
-        }).AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
+        });
         app.MapPost("/activities/{id:int}/done", async (int id, LeadInteractions interactions, CancellationToken ct) =>
         {
             var result = await interactions.CompleteActivityAsync(id, ct);
             return result.NotFound ? Results.Redirect("/leads") : Back(result.Value?.LeadId ?? 0, "activities", result);
-        }).RequirePermission(Permission.LeadsWrite).AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
+        }).RequirePermission(Permission.LeadsWrite);
 
         var templates = app.MapGroup("/settings/note-templates").RequirePermission(Permission.NoteTemplatesManage)
-            .AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
+            ;
         templates.MapPost("/new", async (HttpRequest request, NoteTemplateService service, CancellationToken ct) =>
             TemplatesBack(await service.CreateAsync(ReadTemplate(await request.ReadFormAsync(ct)), ct)));
         templates.MapPost("/{templateId:int}", async (int templateId, HttpRequest request, NoteTemplateService service, CancellationToken ct) =>

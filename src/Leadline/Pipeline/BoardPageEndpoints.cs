@@ -36,7 +36,7 @@ internal static class BoardPageEndpoints
             });
         });
 
-        // SortableJS posts the drop as a form (antiforgery checked because of [FromForm])
+        // SortableJS posts the drop as a form
         board.MapPost("/move", async ([FromForm] int leadId, [FromForm] int stageId, [FromForm] int position, [FromForm] int? version,
             [FromForm] string? lostReason, [FromForm] int? afterLeadId, [FromForm] int? beforeLeadId, LeadMover mover, CancellationToken ct) =>
         {
@@ -91,9 +91,9 @@ internal static class BoardPageEndpoints
             return await QuickEditAsync(http, id, new QuickState(ReminderError: error, Refresh: error is null), ct);
         });
         board.MapPost("/cards/{id:int}/reminders/{reminderId:int}/cancel", (int id, int reminderId, ReminderService reminders, HttpContext http, CancellationToken ct) =>
-            ChangeReminderAsync(http, id, () => reminders.CancelAsync(reminderId, ct), ct)).AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
+            ChangeReminderAsync(http, id, () => reminders.CancelAsync(reminderId, ct), ct));
         board.MapPost("/cards/{id:int}/reminders/{reminderId:int}/done", (int id, int reminderId, ReminderService reminders, HttpContext http, CancellationToken ct) =>
-            ChangeReminderAsync(http, id, () => reminders.CompleteAsync(reminderId, ct), ct)).AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
+            ChangeReminderAsync(http, id, () => reminders.CompleteAsync(reminderId, ct), ct));
     }
 
     private sealed record QuickState(string? Message = null, bool Saved = false, Dictionary<string, string[]>? Errors = null, string? ReminderError = null, bool Refresh = false);

@@ -12,7 +12,7 @@ internal static class QueuePageEndpoints
 {
     public static void MapQueuePages(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/queue/{id:int}/call", RecordCallAsync).RequirePermission(Permission.LeadsWrite).AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
+        app.MapPost("/queue/{id:int}/call", RecordCallAsync).RequirePermission(Permission.LeadsWrite);
 
         app.MapGet("/queue/next", async (WorkQueueService queue, CancellationToken ct) =>
             await queue.NextAsync(null, ct) is { } next ? Results.Redirect($"/queue/work/{next}") : Results.Redirect("/queue?done=1")).RequirePermission(Permission.LeadsRead);
@@ -27,7 +27,7 @@ internal static class QueuePageEndpoints
                 form["listIds"].Select(FormValues.Number).Select(i => i ?? -1).ToList(),
                 form["fields"].Select(f => f ?? "").ToList()), ct);
             return result.Succeeded ? Results.Redirect("/settings/queue?saved=1") : Flash.Redirect("/settings/queue", string.Join(" ", result.Errors.All));
-        }).RequirePermission(Permission.QueueSettingsManage).AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
+        }).RequirePermission(Permission.QueueSettingsManage);
     }
 
     private static async Task<Results<RedirectHttpResult, Flash.FlashRedirect>> RecordCallAsync(int id, HttpRequest request, LeadInteractions interactions, LeadService leads, WorkQueueService queue, CancellationToken ct)

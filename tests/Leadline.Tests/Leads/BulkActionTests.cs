@@ -264,9 +264,10 @@ public sealed class BulkActionTests(AppFixture fixture) : IClassFixture<AppFixtu
         var job = int.Parse(matching.Headers.Location!.OriginalString.Split("bulk=")[1], System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(4, (await WaitAsync(ws.Admin, $"/api/v1/leads/bulk/{job}")).GetProperty("changed").GetInt32());
         Assert.Contains("Tag added:</strong> 4 changed.", await browser.GetStringAsync($"/leads/bulk/{job}"), StringComparison.Ordinal);
-        // without the form's token nothing runs
+        // without the form's token nothing runs: the refused form goes to the 400 status page
         var forged = await browser.PostAsync("/leads/bulk", new FormUrlEncodedContent([new("filter", filter), new("scope", "matching"), new("action", "archive")]));
-        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, forged.StatusCode);
+        Assert.Equal("/status/400", forged.Headers.Location?.OriginalString);
         Assert.Equal(4, (await ws.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/leads?{filter}")).GetProperty("total").GetInt32());
     }
 
@@ -305,6 +306,67 @@ public sealed class BulkActionTests(AppFixture fixture) : IClassFixture<AppFixtu
     }
 
     /// <summary>Polls a job until it ends (the worker runs it in the background); fails after a generous deadline.</summary>
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task A_job_is_cancelled_from_its_progress_line_and_stops_before_its_next_batch(Db db)
+    {
+        // an app of its own: the shared one's worker, woken by another test, could claim the queued action first
+        await using var app = await LeadlineApp.StartAsync(db);
+        var ws = await TestWorkspace.CreateAsync(app);
+        var me = (await ws.Admin.GetFromJsonAsync<JsonElement>("/api/v1/me")).GetProperty("id").GetInt32();
+        var ids = await CreateLeadsAsync(ws.Admin, 4, "Cancel");
+        var browser = await CookieBrowser.SignInAsync(app, ws.AdminEmail);
+        int queuedId, runningId;
+        await using (var scope = ws.Scope(out var data))
+        {
+            // one waiting for the worker, one this instance runs (two of four leads done, its heartbeat fresh)
+            var now = app.Clock.GetUtcNow().UtcDateTime;
+            var queued = new Leadline.Leads.Bulk.BulkAction
+            {
+                UserId = me, Kind = Leadline.Leads.Bulk.BulkActionKind.AddTag, Parameters = """{"tag":"never"}""", LeadIds = JsonSerializer.Serialize(ids),
+                Status = Leadline.Leads.Bulk.BulkActionStatus.Queued, Total = 4, HeartbeatAt = now, CreatedAt = now,
+            };
+            var running = new Leadline.Leads.Bulk.BulkAction
+            {
+                UserId = me, Kind = Leadline.Leads.Bulk.BulkActionKind.AddTag, Parameters = """{"tag":"half"}""", LeadIds = JsonSerializer.Serialize(ids),
+                Status = Leadline.Leads.Bulk.BulkActionStatus.Running, Total = 4, Processed = 2, Changed = 2, LastLeadId = ids[1],
+                Instance = Leadline.Leads.Bulk.BulkActions.Instance, HeartbeatAt = now, CreatedAt = now,
+            };
+            data.BulkActions.AddRange(queued, running);
+            await data.SaveChangesAsync();
+            (queuedId, runningId) = (queued.Id, running.Id);
+        }
+
+        // the progress line has a Cancel button; its form goes back to the list with the outcome
+        var progress = await browser.GetStringAsync($"/leads/bulk/{queuedId}");
+        Assert.Contains("id=\"bulk-cancel\"", progress, StringComparison.Ordinal);
+        var cancelled = await browser.PostAsync($"/leads/bulk/{queuedId}/cancel", new FormUrlEncodedContent(
+            [new("__RequestVerificationToken", CookieBrowser.AntiforgeryToken(progress)), new("filter", "tag=x")]));
+        Assert.Equal($"/leads?tag=x&bulk={queuedId}", cancelled.Headers.Location?.OriginalString);
+        var outcome = await browser.GetStringAsync($"/leads/bulk/{queuedId}");
+        Assert.Contains("data-status=\"cancelled\"", outcome, StringComparison.Ordinal);
+        Assert.Contains("Tag added, cancelled after 0 of 4 leads:", outcome, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"bulk-cancel\"", outcome, StringComparison.Ordinal);
+
+        // the API's cancel of the running one; its next batch does not run
+        var stop = await ws.Admin.PostAsync($"/api/v1/leads/bulk/{runningId}/cancel", null);
+        Assert.Equal(HttpStatusCode.OK, stop.StatusCode);
+        Assert.Equal("cancelled", (await stop.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        await using (var scope = ws.Scope(out _))
+        {
+            var bulk = scope.ServiceProvider.GetRequiredService<Leadline.Leads.Bulk.BulkActions>();
+            await bulk.RunAsync(queuedId, CancellationToken.None);
+            await bulk.RunAsync(runningId, CancellationToken.None);
+        }
+        var after = await ws.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/leads/bulk/{runningId}");
+        Assert.Equal(("cancelled", 2), (after.GetProperty("status").GetString(), after.GetProperty("processed").GetInt32()));
+        Assert.Equal(0, (await ws.Admin.GetFromJsonAsync<JsonElement>("/api/v1/leads?tag=never")).GetProperty("total").GetInt32());
+        Assert.Equal(0, (await ws.Admin.GetFromJsonAsync<JsonElement>("/api/v1/leads?tag=half")).GetProperty("total").GetInt32());
+
+        // over is over: a second cancel is a conflict
+        Assert.Equal(HttpStatusCode.Conflict, (await ws.Admin.PostAsync($"/api/v1/leads/bulk/{runningId}/cancel", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await ws.Admin.PostAsync("/api/v1/leads/bulk/999999/cancel", null)).StatusCode);
+    }
+
     private static async Task<JsonElement> WaitAsync(HttpClient client, string location)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);

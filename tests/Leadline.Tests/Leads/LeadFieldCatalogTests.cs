@@ -78,7 +78,7 @@ public sealed class LeadFieldCatalogTests(AppFixture fixture) : IClassFixture<Ap
         var headers = LeadCsv.Columns.Select(c => c.Header).ToList();
         Assert.Equal(LeadFields.All.Where(f => f.Exported).Select(f => f.CsvHeader), headers);
 
-        var map = LeadImport.MapHeader(headers);
+        var map = ImportRows.MapHeader(headers);
 
         // each writable column comes back to itself; the ones the app keeps (id, status, dates) are left out
         foreach (var (header, i) in headers.Select((h, i) => (h, i)))

