@@ -22,7 +22,14 @@ internal static class MetaWebhookEndpoints
 
     public static void MapMetaWebhooks(this IEndpointRouteBuilder app)
     {
-        var hooks = app.MapGroup("/webhooks/meta").AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
+        var hooks = app.MapGroup("/webhooks/meta").AllowAnonymous().DisableAntiforgery().ExcludeFromDescription()
+            .AddEndpointFilter(async (context, next) =>
+            {
+                // Meta reads the status code: a refusal is a bare 401/403/404, not a redirect to the people's status page
+                if (context.HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)
+                    pages.Enabled = false;
+                return await next(context);
+            });
         hooks.MapGet("/{channelId:int}", VerifyAsync);
         hooks.MapPost("/{channelId:int}", ReceiveAsync);
     }

@@ -27,7 +27,7 @@ public sealed class InboundLeadMatcher(LeadlineDb db, LeadService leads, Duplica
         {
             if (identity.ExternalId == waId && bsuid is not null && identity.Bsuid is null)
                 identity.Bsuid = bsuid;
-            else if (identity.ExternalId != waId)
+            else if (identity.ExternalId != waId && WhatsappPayload.IsDigits(waId))
                 AddIdentity(known, channel, waId, bsuid);   // the same user id with a new number: keep both
             return (known, false);
         }

@@ -162,6 +162,8 @@ public sealed class InboundAnnouncer(LeadlineDb db, ILiveEventBus bus, TimeProvi
 {
     public static readonly TimeSpan NotifyAtMostEvery = TimeSpan.FromMinutes(5);
 
+    private static readonly SemaphoreSlim NotifyLock = new(1, 1);
+
     public async Task AnnounceAsync(InboundOutcome outcome, CancellationToken ct)
     {
         var workspaceId = db.CurrentWorkspaceId;
@@ -173,18 +175,29 @@ public sealed class InboundAnnouncer(LeadlineDb db, ILiveEventBus bus, TimeProvi
         var since = now - NotifyAtMostEvery;
         var ids = outcome.WroteIn.ToList();
         var leads = await db.Leads.AsNoTracking().Where(l => ids.Contains(l.Id) && l.OwnerId != null).Select(l => new { l.Id, l.Name, l.OwnerId }).ToListAsync(ct);
-        var notified = new HashSet<int>();
-        foreach (var lead in leads)
-        {
-            var owner = lead.OwnerId!.Value;
-            if (await db.Notifications.AnyAsync(n => n.LeadId == lead.Id && n.UserId == owner && n.ReminderId == null && n.CreatedAt >= since, ct))
-                continue;
-            db.Notifications.Add(new Notification { WorkspaceId = workspaceId, UserId = owner, LeadId = lead.Id, Text = $"New WhatsApp message from {lead.Name}", CreatedAt = now });
-            notified.Add(owner);
-        }
-        if (notified.Count == 0)
+        if (leads.Count == 0)
             return;
-        await db.SaveChangesAsync(ct);
+        var notified = new HashSet<int>();
+        // deliveries are processed in parallel: one look-and-add at a time on this instance, so a burst makes one notification
+        await NotifyLock.WaitAsync(ct);
+        try
+        {
+            foreach (var lead in leads)
+            {
+                var owner = lead.OwnerId!.Value;
+                if (await db.Notifications.AnyAsync(n => n.LeadId == lead.Id && n.UserId == owner && n.ReminderId == null && n.CreatedAt >= since, ct))
+                    continue;
+                db.Notifications.Add(new Notification { WorkspaceId = workspaceId, UserId = owner, LeadId = lead.Id, Text = $"New WhatsApp message from {lead.Name}", CreatedAt = now });
+                notified.Add(owner);
+            }
+            if (notified.Count == 0)
+                return;
+            await db.SaveChangesAsync(ct);
+        }
+        finally
+        {
+            NotifyLock.Release();
+        }
         foreach (var userId in notified)
             await PublishAsync(new LiveEvent(workspaceId, "notifications", userId.ToString(System.Globalization.CultureInfo.InvariantCulture)), ct);
     }

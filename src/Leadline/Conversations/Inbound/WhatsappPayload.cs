@@ -101,7 +101,8 @@ public static class WhatsappPayload
             waId ??= bsuid;
             if (waId is null)
                 continue;
-            var contact = contacts.FirstOrDefault(c => c.WaId == waId) ?? (contacts.Count == 1 ? contacts[0] : null);
+            // the contact of this number (a contact of another number must not lend its user id: that would join two people)
+            var contact = contacts.FirstOrDefault(c => c.WaId == waId || (c.Bsuid is not null && c.Bsuid == bsuid));
             yield return Read(m, id, waId, bsuid ?? contact?.Bsuid, contact?.Name, valueError);
         }
     }
