@@ -327,3 +327,31 @@ public sealed class WhatsappInboundTests(WhatsappFixture fixture) : IClassFixtur
         Assert.Equal(HttpStatusCode.NotFound, (await other.Admin.GetAsync($"/api/v1/leads/{lead.GetProperty("id").GetInt32()}/messages")).StatusCode);
     }
 }
+
+public sealed class WhatsappSimulatorTests(WhatsappFixture fixture) : IClassFixture<WhatsappFixture>
+{
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task The_simulator_posts_signed_webhooks_that_make_a_lead_with_its_messages(Db db)
+    {
+        var kit = await WhatsappKit.CreateAsync(await TestWorkspace.CreateAsync(await fixture.For(db)));
+        using var client = kit.Workspace.App.CreateClient();
+        var output = new StringWriter();
+        var options = new Dictionary<string, string>
+        {
+            ["channel"] = kit.ChannelId.ToString(System.Globalization.CultureInfo.InvariantCulture), ["secret"] = kit.AppSecret,
+            ["from"] = "85291234567", ["name"] = "Wong", ["text"] = "Hi from the simulator", ["image"] = "true",
+        };
+        Assert.Equal(0, await WhatsappSimulator.RunAsync(options, output, client, CancellationToken.None));
+        await kit.ProcessAsync();
+        await using (var scope = kit.Workspace.Scope(out var data))
+        {
+            var lead = await data.Leads.SingleAsync();
+            Assert.Equal(("Wong", "Hi from the simulator"), (lead.Name, lead.Enquiry));
+            Assert.Equal([MessageType.Text, MessageType.Image], await data.Messages.OrderBy(m => m.Id).Select(m => m.Type).ToListAsync());
+        }
+        // a wrong secret is refused, and the command says so
+        options["secret"] = "not-the-secret";
+        Assert.Equal(1, await WhatsappSimulator.RunAsync(options, output, client, CancellationToken.None));
+        Assert.Contains("401", output.ToString(), StringComparison.Ordinal);
+    }
+}

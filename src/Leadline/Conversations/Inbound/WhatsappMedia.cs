@@ -22,9 +22,9 @@ public sealed class WhatsappMedia(IHttpClientFactory http, ChannelSecrets secret
         using var info = new HttpRequestMessage(HttpMethod.Get, Uri.EscapeDataString(mediaId));
         info.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var infoResponse = await client.SendAsync(info, ct);
-        if (infoResponse.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest or HttpStatusCode.Forbidden)
+        if (infoResponse.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest or HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized)
         {
-            // gone (Meta keeps media for 30 days) or not ours: nothing a retry would change
+            // gone (Meta keeps media for 30 days), not ours, or a token Meta refuses: nothing a retry would change
             await SetErrorAsync(messageId, $"The media could not be fetched from WhatsApp ({(int)infoResponse.StatusCode}).", ct);
             return;
         }
