@@ -58,12 +58,17 @@ internal static class LeadlineCommands
                 Console.WriteLine($"Seeding {leads:N0} demo leads into workspace {target.Id} \"{target.Name}\"…");
                 await scope.ServiceProvider.GetRequiredService<Leads.DemoSeeder>().SeedAsync(leads, Console.Out, CancellationToken.None);
                 return true;
+            case "simulate-whatsapp":
+                Environment.ExitCode = await Conversations.Inbound.WhatsappSimulator.RunAsync(options, Console.Out, CancellationToken.None);
+                return true;
             case "help":
                 Console.WriteLine("""
                     Leadline commands (run after migrations, then exit):
                       create-workspace --name NAME --admin-email EMAIL --admin-password PASSWORD
                                        [--admin-name NAME] [--time-zone Europe/Berlin] [--country DE]
                       seed-demo --leads N [--workspace ID]   realistic demo leads (default: the first workspace)
+                      simulate-whatsapp --channel ID --secret APP_SECRET [--url URL] [--from NUMBER] [--name NAME] [--text TEXT]
+                                        [--image] [--status read --message-id WAMID]   signed WhatsApp webhooks to a running Leadline
                     Without a command, Leadline serves the web app.
                     """);
                 return true;

@@ -260,6 +260,20 @@ public sealed class Lead : IWorkspaceOwned, ITimestamped
             FirstResponseAt = at;
     }
 
+    /// <summary>
+    /// The customer wrote at <paramref name="at"/> (the provider's clock, not when the webhook arrived); on WhatsApp that
+    /// also opens the 24-hour customer-service window. Only the customer's own messages count: not statuses, not echoes
+    /// of our replies, not system notices. A message older than the last one known moves nothing back.
+    /// </summary>
+    public void RecordInbound(DateTime at, bool whatsapp)
+    {
+        if (LastInboundAt is null || LastInboundAt < at)
+            LastInboundAt = at;
+        if (whatsapp && (WhatsappInboundAt is null || WhatsappInboundAt < at))
+            WhatsappInboundAt = at;
+        Intents.Add(new LeadWroteIn(this, at));
+    }
+
     /// <summary>A note that closes the lead (a template with "closes the lead") ends its flow.</summary>
     public void CloseByNote(DateTime now) => ClosedAt ??= now;
 

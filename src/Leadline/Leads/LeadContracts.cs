@@ -118,7 +118,27 @@ public sealed record LeadResponse(
     // in phone/mobile, phoneE164/mobileE164 are null, and search and the duplicate check go by its digits; true otherwise
     // (also when there is no number)
     bool PhoneVerified,
-    bool MobileVerified);
+    bool MobileVerified,
+    // conversations: who the lead is on each channel, the customer's last message, the WhatsApp 24-hour window (null: never wrote)
+    IReadOnlyList<ChannelIdentityResponse>? ChannelIdentities = null,
+    DateTime? LastInboundAt = null,
+    WhatsappWindowResponse? WhatsappWindow = null,
+    string? Enquiry = null,
+    LeadIntakeMode IntakeMode = LeadIntakeMode.Manual,
+    ReferralResponse? Referral = null);
+
+public sealed record ChannelIdentityResponse(int? ChannelId, Channels.ChannelKind Kind, string ExternalId, string? Bsuid);
+
+/// <summary>WhatsApp's customer-service window: open for 24 hours from Meta's timestamp of the customer's last message.</summary>
+public sealed record WhatsappWindowResponse(bool Open, DateTime ClosesAt)
+{
+    public static readonly TimeSpan Length = TimeSpan.FromHours(24);
+
+    public static WhatsappWindowResponse? For(DateTime? lastInbound, DateTime now) =>
+        lastInbound is { } at ? new WhatsappWindowResponse(at + Length > now, at + Length) : null;
+}
+
+public sealed record ReferralResponse(string? Source, string? AdId, string? CtwaClid);
 
 public enum FollowUpState
 {

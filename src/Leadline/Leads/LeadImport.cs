@@ -190,7 +190,7 @@ public sealed partial class LeadImport(
                 }
             }
 
-            var lead = match ?? new Lead { Source = LeadSource.Import };
+            var lead = match ?? new Lead { Source = LeadSource.Import, IntakeMode = LeadIntakeMode.Import };
             if (match is not null && string.IsNullOrWhiteSpace(r.Input.Name))
                 r.Present.Remove("name");   // an update without a name in its row keeps the lead's name
             var rowErrors = await check.Writer.ApplyAsync(lead, r.Input, r.Present, run.Workspace, run.Lookups, ct);
@@ -276,7 +276,7 @@ public sealed partial class LeadImport(
             {
                 try
                 {
-                    var lead = item.ExistingId is { } id ? await db.Leads.FirstAsync(l => l.Id == id, ct) : new Lead { Source = LeadSource.Import };
+                    var lead = item.ExistingId is { } id ? await db.Leads.FirstAsync(l => l.Id == id, ct) : new Lead { Source = LeadSource.Import, IntakeMode = LeadIntakeMode.Import };
                     var rowErrors = await writer.ApplyAsync(lead, item.Input, item.Present, run.Workspace, ct);
                     if (rowErrors.Any)
                     {

@@ -16,7 +16,9 @@ public sealed class LeadMapper(LeadlineDb db)
         var owners = ownerIds.Count == 0
             ? []
             : await db.Users.AsNoTracking().Where(u => ownerIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
-        return leads.Select(l => Map(l, stages.GetValueOrDefault(l.StageId, ""), l.OwnerId is { } o ? owners.GetValueOrDefault(o) : null, clock)).ToList();
+        var identities = await IdentitiesAsync(leads.Select(l => l.Id).ToList(), ct);
+        return leads.Select(l => Map(l, stages.GetValueOrDefault(l.StageId, ""), l.OwnerId is { } o ? owners.GetValueOrDefault(o) : null, clock)
+            with { ChannelIdentities = identities[l.Id].ToList() }).ToList();
     }
 
     /// <summary>One lead (what every single-lead read and write answers with): its stage's and owner's names in one query.</summary>
@@ -26,8 +28,14 @@ public sealed class LeadMapper(LeadlineDb db)
         var names = await db.Stages.AsNoTracking().Where(s => s.Id == lead.StageId)
             .Select(s => new { s.Name, Owner = ownerId == null ? null : db.Users.Where(u => u.Id == ownerId).Select(u => u.Name).FirstOrDefault() })
             .FirstOrDefaultAsync(ct);
-        return Map(lead, names?.Name ?? "", names?.Owner, clock);
+        return Map(lead, names?.Name ?? "", names?.Owner, clock) with { ChannelIdentities = (await IdentitiesAsync([lead.Id], ct))[lead.Id].ToList() };
     }
+
+    private async Task<ILookup<int, ChannelIdentityResponse>> IdentitiesAsync(List<int> leadIds, CancellationToken ct) =>
+        leadIds.Count == 0 ? Enumerable.Empty<ChannelIdentityResponse>().ToLookup(_ => 0)
+            : (await db.ChannelIdentities.AsNoTracking().Where(i => leadIds.Contains(i.LeadId)).OrderBy(i => i.Id)
+                .Select(i => new { i.LeadId, Identity = new ChannelIdentityResponse(i.ChannelId, i.Kind, i.ExternalId, i.Bsuid) }).ToListAsync(ct))
+            .ToLookup(i => i.LeadId, i => i.Identity);
 
     public static FollowUpState FollowUp(DateTime? nextFollowUpAt, WorkspaceClock clock)
     {
@@ -48,5 +56,6 @@ public sealed class LeadMapper(LeadlineDb db)
         l.PhotoPath is null ? null : $"/leads/{l.Id}/photo?v={l.Version}",
         null, null, null, l.HasContactInfo, l.CreatedAt, l.UpdatedAt, l.LastActivityAt, l.FirstResponseAt, l.NextFollowUpAt,
         FollowUp(l.NextFollowUpAt, clock), l.StageChangedAt, l.ArchivedAt is not null, l.LeadFlow, l.ClosedAt, l.ReservedAt, l.MergedIntoId,
-        l.PhoneVerified, l.MobileVerified);
+        l.PhoneVerified, l.MobileVerified, null, l.LastInboundAt, WhatsappWindowResponse.For(l.WhatsappInboundAt, clock.UtcNow), l.Enquiry, l.IntakeMode,
+        (l.ReferralSource ?? l.ReferralAdId ?? l.ReferralCtwaClid) is null ? null : new ReferralResponse(l.ReferralSource, l.ReferralAdId, l.ReferralCtwaClid));
 }

@@ -17,7 +17,10 @@ public sealed class LeadService(LeadlineDb db, LeadWriter writer, CurrentUser me
 
     public async Task<WorkspaceClock> ClockAsync(CancellationToken ct) => new(time, (await WorkspaceAsync(ct)).TimeZone);
 
-    public async Task<Result<Lead>> CreateAsync(LeadInput input, IReadOnlySet<string> present, CancellationToken ct)
+    public Task<Result<Lead>> CreateAsync(LeadInput input, IReadOnlySet<string> present, CancellationToken ct) => CreateAsync(input, present, null, ct);
+
+    /// <summary>As above; <paramref name="prepare"/> sets what no input carries (intake mode, the enquiry of a channel) before it is saved.</summary>
+    public async Task<Result<Lead>> CreateAsync(LeadInput input, IReadOnlySet<string> present, Action<Lead>? prepare, CancellationToken ct)
     {
         var lead = new Lead();
         var errors = await writer.ApplyAsync(lead, input, present, await WorkspaceAsync(ct), ct);
@@ -25,6 +28,7 @@ public sealed class LeadService(LeadlineDb db, LeadWriter writer, CurrentUser me
             return Result<Lead>.Invalid(errors);
         if (!present.Contains("source"))
             lead.Source = LeadSource.Api;
+        prepare?.Invoke(lead);
         db.Leads.Add(lead);
         return await SaveAsync(lead, ct);
     }

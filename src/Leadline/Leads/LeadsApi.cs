@@ -44,7 +44,11 @@ internal static class LeadsApi
     {
         if (!TryRead(body, json.Value.SerializerOptions, out var input, out var present, out var problem))
             return problem!;
-        var result = await leads.CreateAsync(input!, present!, ct);
+        // how the enquiry reached us: the API unless the client says it was typed in from a call, a walk-in or by hand
+        var intake = LeadIntakeMode.Api;
+        if (body["intakeMode"] is { } mode && (mode.GetValueKind() != JsonValueKind.String || !ApiIntakeModes.TryGetValue(mode.GetValue<string>(), out intake)))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["intakeMode"] = ["intakeMode must be api, phone, walkIn or manual."] });
+        var result = await leads.CreateAsync(input!, present!, l => l.IntakeMode = intake, ct);
         if (!result.Succeeded)
             return ApiResults.Problem(result);
         var lead = result.Value!;
@@ -56,6 +60,11 @@ internal static class LeadsApi
         response["possibleDuplicates"] = JsonSerializer.SerializeToNode(matches, json.Value.SerializerOptions);
         return TypedResults.Created($"/api/v1/leads/{lead.Id}", response);
     }
+
+    private static readonly Dictionary<string, LeadIntakeMode> ApiIntakeModes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["api"] = LeadIntakeMode.Api, ["phone"] = LeadIntakeMode.Phone, ["walkIn"] = LeadIntakeMode.WalkIn, ["manual"] = LeadIntakeMode.Manual,
+    };
 
     private static async Task<IResult> GetAsync(int id, LeadService leads, LeadMapper mapper, HttpContext http, CancellationToken ct)
     {

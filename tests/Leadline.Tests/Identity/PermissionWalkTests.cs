@@ -19,7 +19,8 @@ namespace Leadline.Tests.Identity;
 public sealed partial class PermissionWalkTests(AppFixture fixture) : IClassFixture<AppFixture>
 {
     // anonymous on purpose: sign-in, first-run setup, status pages, health, the API description, static files
-    private static readonly string[] PublicRoutes = ["/login", "/setup", "/not-found", "/error", "/status/{Code:int}", "/health", "/api/v1/auth/token"];
+    // and the providers' webhooks, which a signature authenticates
+    private static readonly string[] PublicRoutes = ["/login", "/setup", "/not-found", "/error", "/status/{Code:int}", "/health", "/api/v1/auth/token", "/webhooks/meta/{channelId:int}"];
 
     // and the offline API reference (Scalar's page and its files)
     private static bool IsPublic(string? route) => route is not null && (PublicRoutes.Contains(route) || route.StartsWith("/api/docs", StringComparison.Ordinal));

@@ -59,6 +59,7 @@ public sealed class LeadChangeSet(DbContext db, IReadOnlyList<LeadChange> change
         nameof(Lead.PhoneE164), nameof(Lead.MobileE164), nameof(Lead.PhoneDigits), nameof(Lead.MobileDigits), nameof(Lead.HasContactInfo),
         nameof(Lead.Status), nameof(Lead.PipelineId), nameof(Lead.StageChangedAt), nameof(Lead.WorkspaceId), nameof(Lead.Id),
         nameof(Lead.LeadFlow), nameof(Lead.LastActivityAt), nameof(Lead.FirstResponseAt),
+        nameof(Lead.LastInboundAt), nameof(Lead.WhatsappInboundAt),   // each inbound message moves them: LeadWroteIn
     };
 
     public DbContext Db { get; } = db;

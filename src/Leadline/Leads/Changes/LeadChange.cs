@@ -34,6 +34,9 @@ public sealed record LeadRepositioned(Lead Lead) : SingleLeadChange(Lead);
 /// <summary>A note, call, e-mail or meeting was recorded on the lead (its last activity moved).</summary>
 public sealed record LeadInteracted(Lead Lead, DateTime At) : SingleLeadChange(Lead);
 
+/// <summary>The customer wrote to us at <paramref name="At"/> (raised by <see cref="Lead.RecordInbound"/>).</summary>
+public sealed record LeadWroteIn(Lead Lead, DateTime At) : SingleLeadChange(Lead);
+
 /// <summary><paramref name="Duplicates"/> were merged into <see cref="SingleLeadChange.Lead"/> (raised by <see cref="Lead.AbsorbDuplicates"/>).</summary>
 public sealed record LeadMerged(Lead Lead, IReadOnlyList<Lead> Duplicates) : SingleLeadChange(Lead);
 

@@ -1,0 +1,27 @@
+using Leadline.Channels;
+
+namespace Leadline.Conversations.Inbound;
+
+/// <summary>Conversations coming in: Meta's webhooks, the delivery worker, lead matching, the timeline API.</summary>
+public static class InboundFeature
+{
+    public static IServiceCollection AddInboundConversations(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<WebhookOptions>(configuration.GetSection("Leadline:Webhooks"));
+        services.AddSingleton<WebhookDeliverySignal>();
+        services.AddSingleton<WebhookDeliveryProcessor>();
+        services.AddHostedService<WebhookDeliveryWorker>();
+        services.AddScoped<WhatsappInbound>();
+        services.AddScoped<InboundLeadMatcher>();
+        services.AddScoped<WhatsappMedia>();
+        services.AddScoped<InboundAnnouncer>();
+        services.AddScoped<MessageTimeline>();
+        return services;
+    }
+
+    public static void MapInboundConversations(this IEndpointRouteBuilder app, RouteGroupBuilder api)
+    {
+        app.MapMetaWebhooks();
+        app.MapMessageTimeline(api);
+    }
+}

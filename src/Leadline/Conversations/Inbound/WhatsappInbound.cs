@@ -1,0 +1,193 @@
+using System.Text.Json;
+using Leadline.Channels;
+using Leadline.Data;
+using Leadline.Leads;
+using Leadline.Submissions;
+using Microsoft.EntityFrameworkCore;
+
+namespace Leadline.Conversations.Inbound;
+
+/// <summary>What processing one delivery changed: leads whose timeline changed, and leads the customer wrote to.</summary>
+public sealed class InboundOutcome
+{
+    public HashSet<int> ChangedLeads { get; } = [];
+
+    public HashSet<int> WroteIn { get; } = [];
+}
+
+/// <summary>
+/// Processes a stored WhatsApp webhook delivery (its workspace entered): each message is stored once per channel and
+/// provider id (a unique index; losing a race to another worker means it is already stored), on the lead the customer
+/// is (<see cref="InboundLeadMatcher"/>), in one transaction with the lead's last-inbound time, the lead it may create,
+/// and the submission of a Flow reply. Statuses move outbound messages forward only. Idempotent: processing a delivery
+/// twice, or ten copies of it at once, stores each message once.
+/// </summary>
+public sealed class WhatsappInbound(LeadlineDb db, InboundLeadMatcher matcher, WhatsappMedia media, TimeProvider clock, ILogger<WhatsappInbound> log)
+{
+    private const int MaxTries = 6;
+
+    public async Task<InboundOutcome> ProcessAsync(WebhookDelivery delivery, CancellationToken ct)
+    {
+        var outcome = new InboundOutcome();
+        var channel = await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Id == delivery.ChannelId, ct);
+        if (channel is null)
+            return outcome;
+        using var doc = JsonDocument.Parse(delivery.Body);
+        var root = doc.RootElement;
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("entry", out var entries) || entries.ValueKind != JsonValueKind.Array)
+            return outcome;
+        if (root.TryGetProperty("object", out var kind) && kind.GetString() != "whatsapp_business_account")
+            return outcome;   // Messenger and Instagram share the endpoint; they are read elsewhere
+        foreach (var entry in entries.EnumerateArray())
+        {
+            if (!entry.TryGetProperty("changes", out var changes) || changes.ValueKind != JsonValueKind.Array)
+                continue;
+            foreach (var change in changes.EnumerateArray())
+            {
+                if (!change.TryGetProperty("value", out var value) || value.ValueKind != JsonValueKind.Object)
+                    continue;
+                var field = change.TryGetProperty("field", out var f) ? f.GetString() : null;
+                if (field is not ("messages" or "smb_message_echoes"))
+                    continue;   // account, template and call updates: nothing for a lead's timeline
+                var target = await ChannelOfAsync(value, channel, ct);
+                foreach (var message in WhatsappPayload.Messages(value))
+                    await StoreAsync(target, message, MessageDirection.Inbound, delivery.Attempts > 1, outcome, ct);
+                foreach (var echo in WhatsappPayload.Messages(value, echoes: true))
+                    await StoreAsync(target, echo, MessageDirection.Outbound, delivery.Attempts > 1, outcome, ct);
+                foreach (var status in WhatsappPayload.Statuses(value))
+                    await ApplyStatusAsync(target, status, outcome, ct);
+            }
+        }
+        return outcome;
+    }
+
+    /// <summary>
+    /// The channel the change is for: Meta posts every number of an app to one callback URL, so the number's id in the
+    /// change's metadata names it; the URL's channel otherwise.
+    /// </summary>
+    private async Task<Channel> ChannelOfAsync(JsonElement value, Channel fallback, CancellationToken ct)
+    {
+        var phoneNumberId = value.TryGetProperty("metadata", out var meta) && meta.TryGetProperty("phone_number_id", out var p) ? p.GetString() : null;
+        if (phoneNumberId is null || PhoneNumberId(fallback) == phoneNumberId)
+            return fallback;
+        var candidates = await db.Channels.AsNoTracking().Where(c => c.Kind == ChannelKind.Whatsapp && c.Active && c.Settings.Contains(phoneNumberId)).ToListAsync(ct);
+        return candidates.FirstOrDefault(c => PhoneNumberId(c) == phoneNumberId) ?? fallback;
+    }
+
+    private static string? PhoneNumberId(Channel channel)
+    {
+        try
+        {
+            using var settings = JsonDocument.Parse(channel.Settings);
+            return settings.RootElement.TryGetProperty("phoneNumberId", out var id) ? id.ToString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private async Task StoreAsync(Channel channel, InboundMessage m, MessageDirection direction, bool retry, InboundOutcome outcome, CancellationToken ct)
+    {
+        var inbound = direction == MessageDirection.Inbound;
+        var providerId = WhatsappPayload.Cut(m.ProviderMessageId, 200)!;
+        for (var attempt = 1; ; attempt++)
+        {
+            db.ChangeTracker.Clear();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            try
+            {
+                var existing = await db.Messages.AsNoTracking().Where(x => x.ChannelId == channel.Id && x.ProviderMessageId == providerId)
+                    .Select(x => new { x.Id, x.LeadId, x.MediaKey, x.MediaProviderId }).FirstOrDefaultAsync(ct);
+                if (existing is not null)
+                {
+                    await tx.CommitAsync(ct);
+                    // a retried delivery fetches what its first try could not
+                    if (retry && existing.MediaKey is null && existing.MediaProviderId is { } pending)
+                        await media.FetchAsync(channel, existing.Id, pending, ct);
+                    return;
+                }
+                // an echo of a reply sent from the WhatsApp Business app belongs to a known customer; it makes no lead
+                if (await matcher.FindOrCreateAsync(channel, m, mayCreate: inbound, ct) is not { Lead: var lead })
+                {
+                    log.LogInformation("An echo of a message to {WaId} matched no lead; not stored", m.WaId);
+                    await tx.CommitAsync(ct);
+                    return;
+                }
+                if (db.Database.IsNpgsql() && db.Entry(lead).State == EntityState.Unchanged)
+                {
+                    // two messages of one customer at once: the later timestamp must win, so the row is read under its lock
+                    await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM leads WHERE id = {lead.Id} FOR UPDATE", ct);
+                    await db.Entry(lead).ReloadAsync(ct);
+                }
+                var message = new Message
+                {
+                    WorkspaceId = channel.WorkspaceId, LeadId = lead.Id, ChannelId = channel.Id, Direction = direction, Type = m.Type,
+                    Text = m.Text, MediaProviderId = WhatsappPayload.Cut(m.MediaProviderId, 200), MediaMimeType = WhatsappPayload.Cut(m.MediaMimeType, 200),
+                    MediaCaption = WhatsappPayload.Cut(m.MediaCaption, 4000), Payload = m.Payload, Error = m.Error,
+                    // inbound messages were delivered (to us); an echo was sent from the business's phone
+                    Status = inbound ? MessageStatus.Delivered : MessageStatus.Sent,
+                    ProviderMessageId = providerId, At = m.At,
+                };
+                db.Messages.Add(message);
+                if (inbound && m.FromCustomer)
+                {
+                    lead.RecordInbound(m.At, whatsapp: true);
+                    if (lead.Enquiry is null && m.Type == MessageType.Text && !string.IsNullOrWhiteSpace(m.Text))
+                        lead.Enquiry = WhatsappPayload.Cut(m.Text, 4000);
+                    if (m.Referral is { } referral && lead.ReferralCtwaClid is null && lead.ReferralAdId is null)
+                        (lead.ReferralSource, lead.ReferralAdId, lead.ReferralCtwaClid) = (referral.Source, referral.AdId, referral.CtwaClid);
+                }
+                if (inbound && m.NewWaId is { } newNumber && newNumber != m.WaId)
+                    await matcher.AddNumberAsync(lead, channel, newNumber, ct);   // the old number stays an identity too
+                await db.SaveChangesAsync(ct);
+                if (inbound && m.Flow is { } flow)
+                {
+                    db.Submissions.Add(new Submission
+                    {
+                        WorkspaceId = channel.WorkspaceId, LeadId = lead.Id, MessageId = message.Id, Flow = flow.Flow, Data = flow.Data, Status = SubmissionStatus.Pending,
+                    });
+                    await db.SaveChangesAsync(ct);
+                }
+                await tx.CommitAsync(ct);
+                outcome.ChangedLeads.Add(lead.Id);
+                if (inbound && m.FromCustomer)
+                    outcome.WroteIn.Add(lead.Id);
+                if (message.MediaProviderId is { } mediaId)
+                    await media.FetchAsync(channel, message.Id, mediaId, ct);
+                return;
+            }
+            catch (DbUpdateException ex) when (attempt < MaxTries)
+            {
+                // another worker stored this message, or made this sender's lead, a moment ago (unique index), or changed
+                // the lead (version): nothing of this try is kept; the next one finds what the other stored
+                await tx.RollbackAsync(CancellationToken.None);
+                log.LogDebug(ex, "Message {ProviderId}: try {Attempt} lost a race; trying again", providerId, attempt);
+            }
+        }
+    }
+
+    private static readonly MessageStatus[] Order = [MessageStatus.Queued, MessageStatus.Sent, MessageStatus.Delivered, MessageStatus.Read];
+
+    /// <summary>
+    /// A delivery state for one of our messages, forward only (read beats delivered beats sent, whatever order the webhooks
+    /// come in); failed replaces only queued or sent. One conditional UPDATE, so two states applied at once cannot step back.
+    /// A status for a message we do not know (sent from elsewhere, or long deleted) is ignored.
+    /// </summary>
+    private async Task ApplyStatusAsync(Channel channel, InboundStatus status, InboundOutcome outcome, CancellationToken ct)
+    {
+        var id = WhatsappPayload.Cut(status.ProviderMessageId, 200);
+        var before = status.Status == MessageStatus.Failed
+            ? new List<MessageStatus> { MessageStatus.Queued, MessageStatus.Sent }
+            : Order.TakeWhile(s => s != status.Status).ToList();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var messages = db.Messages.Where(m => m.ChannelId == channel.Id && m.ProviderMessageId == id && m.Direction == MessageDirection.Outbound);
+        var changed = status.Error is { } error
+            ? await messages.Where(m => before.Contains(m.Status)).ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, status.Status).SetProperty(m => m.Error, error).SetProperty(m => m.UpdatedAt, now), ct)
+            : await messages.Where(m => before.Contains(m.Status)).ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, status.Status).SetProperty(m => m.UpdatedAt, now), ct);
+        if (changed > 0)
+            outcome.ChangedLeads.UnionWith(await messages.Select(m => m.LeadId).ToListAsync(ct));
+        else if (!await messages.AnyAsync(ct))
+            log.LogDebug("Status {Status} for unknown message {ProviderId} ignored", status.Status, id);
+    }
+}

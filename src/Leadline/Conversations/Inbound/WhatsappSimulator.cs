@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Leadline.Channels;
+
+namespace Leadline.Conversations.Inbound;
+
+/// <summary>
+/// <c>simulate-whatsapp</c>: what Meta would post to a running Leadline when a customer writes, signed with the channel's
+/// app secret, so the inbound path can be tried without a Meta account: a text, optionally an image, and optionally a
+/// delivery status for one of our messages.
+/// </summary>
+public static class WhatsappSimulator
+{
+    private const string Usage =
+        "simulate-whatsapp --channel ID --secret APP_SECRET [--url http://127.0.0.1:5080] [--from 85291234567] [--name NAME] [--text TEXT] "
+        + "[--image] [--status read --message-id WAMID] [--phone-number-id ID]";
+
+    public static async Task<int> RunAsync(IReadOnlyDictionary<string, string> options, TextWriter output, CancellationToken ct)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        return await RunAsync(options, output, client, ct);
+    }
+
+    /// <summary>As above through <paramref name="client"/> (a test's in-memory server).</summary>
+    public static async Task<int> RunAsync(IReadOnlyDictionary<string, string> options, TextWriter output, HttpClient client, CancellationToken ct)
+    {
+        if (!options.TryGetValue("channel", out var channel) || !int.TryParse(channel, out _) || !options.TryGetValue("secret", out var secret))
+        {
+            await output.WriteLineAsync("--channel (the channel's id) and --secret (its app secret) are required." + Environment.NewLine + Usage);
+            return 2;
+        }
+        var url = (options.GetValueOrDefault("url") ?? client.BaseAddress?.ToString() ?? "http://127.0.0.1:5080").TrimEnd('/');
+        var from = new string(options.GetValueOrDefault("from", "85291234567").Where(char.IsAsciiDigit).ToArray());
+        var name = options.GetValueOrDefault("name", "Wong Ka Ming");
+        var phoneNumberId = options.GetValueOrDefault("phone-number-id");
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var stamp = Guid.NewGuid().ToString("N")[..12];
+
+        var bodies = new List<(string What, JsonObject Value)>();
+        if (options.GetValueOrDefault("text", "Hi! Is the flat in Mong Kok still available?") is { Length: > 0 } text)
+            bodies.Add(("text", Messages(from, name, new JsonObject { ["from"] = from, ["id"] = $"wamid.sim.{stamp}.t", ["timestamp"] = now, ["type"] = "text",
+                ["text"] = new JsonObject { ["body"] = text } })));
+        if (options.ContainsKey("image"))
+            bodies.Add(("image", Messages(from, name, new JsonObject { ["from"] = from, ["id"] = $"wamid.sim.{stamp}.i", ["timestamp"] = now, ["type"] = "image",
+                ["image"] = new JsonObject { ["id"] = "sim-media-" + stamp, ["mime_type"] = "image/jpeg", ["sha256"] = "", ["caption"] = "The view from the balcony" } })));
+        if (options.TryGetValue("status", out var status) && options.TryGetValue("message-id", out var messageId))
+            bodies.Add(($"status {status}", new JsonObject
+            {
+                ["statuses"] = new JsonArray(new JsonObject { ["id"] = messageId, ["status"] = status, ["timestamp"] = now, ["recipient_id"] = from }),
+            }));
+
+        var failed = false;
+        foreach (var (what, value) in bodies)
+        {
+            value["messaging_product"] = "whatsapp";
+            value["metadata"] = new JsonObject { ["display_phone_number"] = "15550000000" };
+            if (phoneNumberId is not null)
+                value["metadata"]!["phone_number_id"] = phoneNumberId;
+            var payload = new JsonObject
+            {
+                ["object"] = "whatsapp_business_account",
+                ["entry"] = new JsonArray(new JsonObject { ["id"] = "0", ["changes"] = new JsonArray(new JsonObject { ["field"] = "messages", ["value"] = value }) }),
+            };
+            // as Meta sends it: compact, non-ASCII escaped as \uXXXX, signed over exactly these bytes
+            var bytes = Encoding.UTF8.GetBytes(payload.ToJsonString());
+            using var content = new ByteArrayContent(bytes);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"{url}/webhooks/meta/{channel}") { Content = content };
+            request.Headers.Add(MetaSignature.Header, MetaSignature.Sign(secret, bytes));
+            using var response = await client.SendAsync(request, ct);
+            await output.WriteLineAsync($"{what} from +{from}: {(int)response.StatusCode} {response.ReasonPhrase}");
+            failed |= !response.IsSuccessStatusCode;
+        }
+        return failed ? 1 : 0;
+    }
+
+    private static JsonObject Messages(string from, string name, JsonObject message) => new()
+    {
+        ["contacts"] = new JsonArray(new JsonObject { ["profile"] = new JsonObject { ["name"] = name }, ["wa_id"] = from }),
+        ["messages"] = new JsonArray(message),
+    };
+}
