@@ -40,6 +40,18 @@ public sealed class MessageTemplates(LeadlineDb db, IHttpClientFactory http, Cha
     /// <summary>The template by name and language (an exact language first, then one of the same base language: en ~ en_US).</summary>
     internal async Task<WhatsappTemplate?> FindAsync(int channelId, string name, string language, CancellationToken ct)
     {
+        // a channel that never synced syncs on first use (the picker or a send finding none)
+        if (!await Query(channelId).AnyAsync(ct))
+        {
+            try
+            {
+                await SyncAsync(channelId, ct);
+            }
+            catch (HttpRequestException ex)
+            {
+                log.LogWarning("Template sync of channel {Channel} failed: {Error}", channelId, ex.Message);
+            }
+        }
         var candidates = await Query(channelId).Where(t => t.Name == name).ToListAsync(ct);
         if (candidates.Count == 0)
             return null;

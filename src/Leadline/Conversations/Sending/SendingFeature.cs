@@ -7,6 +7,7 @@ public static class SendingFeature
 {
     public static IServiceCollection AddConversationSending(this IServiceCollection services)
     {
+        services.AddScoped<Channels.ChannelService>();
         services.AddScoped<ConversationSender>();
         services.AddScoped<IConversationSender>(sp => sp.GetRequiredService<ConversationSender>());
         services.AddScoped<MessageTemplates>();
@@ -15,5 +16,9 @@ public static class SendingFeature
         return services;
     }
 
-    public static void MapConversationSending(this IEndpointRouteBuilder app, RouteGroupBuilder api) => api.MapSendingApi();
+    public static void MapConversationSending(this IEndpointRouteBuilder app, RouteGroupBuilder api)
+    {
+        Channels.ChannelsApi.MapChannelsApi(api);
+        api.MapSendingApi();
+    }
 }
