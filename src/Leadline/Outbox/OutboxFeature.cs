@@ -38,5 +38,6 @@ public static class OutboxFeature
             var result = await service.RetryAsync(id, ct);
             return result.Succeeded ? Results.Ok(result.Value) : ApiResults.Problem(result);
         }).WithName("RetryOutboxMessage").RequirePermission(Permission.OutboxManage);
+        app.MapOutboxPages();
     }
 }

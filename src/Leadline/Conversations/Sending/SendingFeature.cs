@@ -19,6 +19,7 @@ public static class SendingFeature
     public static void MapConversationSending(this IEndpointRouteBuilder app, RouteGroupBuilder api)
     {
         Channels.ChannelsApi.MapChannelsApi(api);
+        Channels.ChannelPageEndpoints.MapChannelPages(app);
         api.MapSendingApi();
     }
 }
