@@ -32,6 +32,7 @@ public sealed partial class ReminderDispatcher(
     {
         var now = clock.GetUtcNow().UtcDateTime;
         List<(int WorkspaceId, int UserId)> notified = [];
+        List<(Reminder Reminder, int UserId, string Text)> owners = [];
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             List<Reminder> due;
@@ -78,7 +79,9 @@ public sealed partial class ReminderDispatcher(
                     CreatedAt = now,
                 });
                 notified.Add((reminder.WorkspaceId, userId));
+                owners.Add((reminder, userId, reminder.Message ?? $"Follow up with {lead.Name}"));
             }
+            await QueueOwnerWhatsappAsync(owners, now, ct);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             db.ChangeTracker.Clear();

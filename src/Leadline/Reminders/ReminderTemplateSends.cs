@@ -105,4 +105,39 @@ public sealed partial class ReminderDispatcher
             Status = ReminderStatus.Pending,
         });
     }
+
+    /// <summary>
+    /// Users who set their own WhatsApp number (the account page) also get the due reminder there, from the workspace's
+    /// first active WhatsApp channel, through the outbox in the same transaction as the bell notification.
+    /// </summary>
+    private async Task QueueOwnerWhatsappAsync(List<(Reminder Reminder, int UserId, string Text)> owners, DateTime now, CancellationToken ct)
+    {
+        if (owners.Count == 0)
+            return;
+        var userIds = owners.Select(o => o.UserId).Distinct().ToList();
+        var numbers = await db.Users.IgnoreQueryFilters().Where(u => userIds.Contains(u.Id) && u.WhatsappNumber != null)
+            .ToDictionaryAsync(u => u.Id, u => u.WhatsappNumber!, ct);
+        if (numbers.Count == 0)
+            return;
+        var workspaceIds = owners.Select(o => o.Reminder.WorkspaceId).Distinct().ToList();
+        var channels = (await db.Channels.IgnoreQueryFilters().Where(c => workspaceIds.Contains(c.WorkspaceId) && c.Kind == Channels.ChannelKind.Whatsapp && c.Active)
+            .OrderBy(c => c.Id).Select(c => new { c.Id, c.WorkspaceId }).ToListAsync(ct)).DistinctBy(c => c.WorkspaceId).ToDictionary(c => c.WorkspaceId, c => c.Id);
+        foreach (var (reminder, userId, text) in owners)
+        {
+            if (!numbers.TryGetValue(userId, out var number) || !channels.TryGetValue(reminder.WorkspaceId, out var channelId))
+                continue;
+            var to = number.TrimStart('+');
+            db.Outbox.Add(new Outbox.OutboxMessage
+            {
+                WorkspaceId = reminder.WorkspaceId,
+                Kind = WhatsappMessageSender.MessageKind,
+                Target = "+" + to,
+                Payload = new WhatsappPayload(channelId, to, "text", $"Leadline reminder: {text}", null).Serialize(),
+                IdempotencyKey = $"reminder-owner:{reminder.Id}",
+                Status = Outbox.OutboxStatus.Pending,
+                NextAttemptAt = now,
+                CreatedAt = now,
+            });
+        }
+    }
 }

@@ -112,4 +112,30 @@ public sealed class TemplateReminderTests
         // 1 February 2027 09:00 in Hong Kong (UTC+8)
         Assert.Equal(new DateTime(2027, 2, 1, 1, 0, 0, DateTimeKind.Utc), (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("dueAt").GetDateTime().ToUniversalTime());
     }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task A_due_internal_reminder_is_also_sent_to_the_owner_s_own_WhatsApp_number(Db db)
+    {
+        await using var h = await SendingHarness.StartAsync(db);
+        var browser = await CookieBrowser.SignInAsync(h.App, h.Workspace.AdminEmail);
+        var page = await browser.GetStringAsync("/account");
+        var saved = await browser.PostAsync("/account/whatsapp", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = CookieBrowser.AntiforgeryToken(page), ["whatsappNumber"] = "+852 6123 4567",
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.Matches("value=\"(\\+|&#x2B;)85261234567\"", await browser.GetStringAsync("/account"));   // stored as E.164
+
+        var lead = await h.LeadAsync("Reminded Lead", "+85291234567");
+        var due = h.App.Clock.GetUtcNow().UtcDateTime.AddMinutes(30);
+        Assert.Equal(HttpStatusCode.Created, (await h.Admin.PostAsJsonAsync($"/api/v1/leads/{lead}/reminders", new { dueAt = due, kind = "internal", message = "Call about the viewing" })).StatusCode);
+        h.App.Clock.Advance(TimeSpan.FromMinutes(30));
+        Assert.Equal(1, await RunRemindersAsync(h.App));
+        await h.DispatchAsync();
+
+        var sent = Assert.Single(h.Graph.SentMessages);
+        Assert.Equal("85261234567", sent["to"]!.GetValue<string>());
+        Assert.Equal("Leadline reminder: Call about the viewing", sent["text"]!["body"]!.GetValue<string>());
+        Assert.Equal(1, await h.WithDbAsync(d => d.Notifications.CountAsync()));   // and the bell, as before
+    }
 }

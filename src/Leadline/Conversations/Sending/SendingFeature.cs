@@ -21,5 +21,6 @@ public static class SendingFeature
         Channels.ChannelsApi.MapChannelsApi(api);
         Channels.ChannelPageEndpoints.MapChannelPages(app);
         api.MapSendingApi();
+        app.MapAccountPages();
     }
 }
