@@ -7,6 +7,9 @@ public sealed class BulkActionOptions
 
     /// <summary>Leads loaded, changed and saved per transaction.</summary>
     public int BatchSize { get; set; } = 200;
+
+    /// <summary>Whether this instance runs queued actions (<see cref="BulkActionWorker"/>); tests that drive them themselves turn it off.</summary>
+    public bool JobsEnabled { get; set; } = true;
 }
 
 public sealed record BulkRefusal(string Reason, int Count);

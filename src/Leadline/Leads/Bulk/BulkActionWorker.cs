@@ -14,7 +14,9 @@ public sealed class BulkActionSignal : Common.Background.WakeSignal;
 /// signed in as the user who started it, and beats its heartbeat with every batch. One whose instance stopped (its
 /// heartbeat older than <see cref="StaleAfter"/>) is claimed again and resumes after its last committed batch.
 /// </summary>
-public sealed class BulkActionWorker(BulkActionSignal signal, IServiceScopeFactory scopes, TimeProvider clock, ILogger<BulkActionWorker> log) : BackgroundService
+public sealed class BulkActionWorker(
+    BulkActionSignal signal, IServiceScopeFactory scopes, TimeProvider clock, Microsoft.Extensions.Options.IOptions<BulkActionOptions> options, ILogger<BulkActionWorker> log)
+    : BackgroundService
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
 
@@ -22,6 +24,8 @@ public sealed class BulkActionWorker(BulkActionSignal signal, IServiceScopeFacto
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Value.JobsEnabled)
+            return;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
