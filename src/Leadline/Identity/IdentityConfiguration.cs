@@ -10,6 +10,7 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
     {
         b.ToTable("users");
         b.Property(u => u.Name).HasMaxLength(200).IsRequired();
+        b.Property(u => u.WhatsappNumber).HasMaxLength(30);
         b.HasIndex(u => u.WorkspaceId);
         // one login per e-mail across all workspaces: sign-in looks users up by e-mail alone
         b.HasIndex(u => u.NormalizedEmail).IsUnique();

@@ -18,6 +18,9 @@ public sealed class User : IdentityUser<int>, IWorkspaceOwned, ITimestamped
     /// <summary>The lead list's optional columns this user chose (a JSON list of names), remembered across visits.</summary>
     public string? LeadListColumns { get; set; }
 
+    /// <summary>The user's own WhatsApp number (E.164), where due internal reminders are also sent when set.</summary>
+    public string? WhatsappNumber { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime UpdatedAt { get; set; }

@@ -51,6 +51,9 @@ public sealed class Reminder : IWorkspaceOwned, ITimestamped
 
     public int? CreatedById { get; set; }
 
+    /// <summary>How <see cref="DueAt"/> was computed from the lead (JSON <see cref="DueRule"/>): a yearly rule schedules the next one after sending.</summary>
+    public string? DueRule { get; set; }
+
     public DateTime? FiredAt { get; set; }
 
     public DateTime CreatedAt { get; set; }

@@ -13,6 +13,7 @@ internal sealed class ReminderConfiguration : IEntityTypeConfiguration<Reminder>
         b.Property(r => r.Message).HasMaxLength(1000);
         b.Property(r => r.TemplateName).HasMaxLength(200);
         b.Property(r => r.Language).HasMaxLength(20);
+        b.Property(r => r.DueRule).HasMaxLength(500);
         b.HasOne<Leads.Lead>().WithMany().HasForeignKey(r => r.LeadId).OnDelete(DeleteBehavior.Cascade);
         // the dispatcher's claim: due pending reminders across all workspaces, oldest first
         b.HasIndex(r => new { r.Status, r.DueAt });

@@ -1,9 +1,9 @@
 namespace Leadline.Reminders;
 
-public sealed record ReminderRequest(DateTime? DueAt, string? Kind, string? Message, string? TemplateName, string? Language, List<string>? Parameters, int? NotifyUserId);
+public sealed record ReminderRequest(DateTime? DueAt, string? Kind, string? Message, string? TemplateName, string? Language, List<string>? Parameters, int? NotifyUserId, DueRule? DueRule = null);
 
 public sealed record ReminderResponse(
     int Id, int LeadId, DateTime DueAt, ReminderKind Kind, ReminderStatus Status, string? Message, string? TemplateName, string? Language,
-    IReadOnlyList<string> Parameters, int? NotifyUserId, DateTime CreatedAt, DateTime? FiredAt);
+    IReadOnlyList<string> Parameters, int? NotifyUserId, DateTime CreatedAt, DateTime? FiredAt, DueRule? DueRule = null);
 
 public sealed record NotificationResponse(long Id, int? LeadId, string Text, DateTime CreatedAt, DateTime? ReadAt);

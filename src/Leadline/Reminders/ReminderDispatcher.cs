@@ -10,7 +10,8 @@ namespace Leadline.Reminders;
 /// the "sent" mark commit in one transaction. A crash before the commit leaves the reminder pending for the next
 /// run; a unique index on notifications.reminder_id makes a second notification impossible even so.
 /// </summary>
-public sealed class ReminderDispatcher(LeadlineDb db, DatabaseOptions options, TimeProvider clock, ILiveEventBus bus, ILogger<ReminderDispatcher> log)
+public sealed partial class ReminderDispatcher(
+    LeadlineDb db, DatabaseOptions options, TimeProvider clock, ILiveEventBus bus, IServiceScopeFactory scopes, ILogger<ReminderDispatcher> log)
 {
     public const int BatchSize = 500;
 
@@ -23,7 +24,7 @@ public sealed class ReminderDispatcher(LeadlineDb db, DatabaseOptions options, T
             var fired = await RunBatchAsync(ct);
             total += fired;
             if (fired < BatchSize)
-                return total;
+                return total + await RunTemplatesAsync(ct);
         }
     }
 
@@ -61,6 +62,7 @@ public sealed class ReminderDispatcher(LeadlineDb db, DatabaseOptions options, T
                 var lead = leads[reminder.LeadId];
                 reminder.Status = ReminderStatus.Sent;
                 reminder.FiredAt = now;
+                await ScheduleNextAsync(db, reminder, now, ct);
                 if ((reminder.NotifyUserId ?? lead.OwnerId ?? reminder.CreatedById) is not { } userId)
                 {
                     log.LogWarning("Reminder {Reminder} fired with nobody to notify (no agent, owner or creator)", reminder.Id);

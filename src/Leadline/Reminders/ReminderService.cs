@@ -22,8 +22,14 @@ public sealed class ReminderService(LeadlineDb db, CurrentUser me, TimeProvider 
         if (lead is null)
             return Result<ReminderResponse>.Missing();
         var errors = new Errors();
-        if (request.DueAt is null)
+        if (request.DueAt is null && request.DueRule is null)
             errors.Add("dueAt", "Say when the follow-up is due (an ISO-8601 time).");
+        var dueAt = request.DueAt?.ToUniversalTime();
+        if (request.DueRule is { } rule)
+        {
+            var timeZone = await db.Workspaces.Where(w => w.Id == lead.WorkspaceId).Select(w => w.TimeZone).FirstAsync(ct);
+            dueAt = rule.Next(lead, new Common.Time.WorkspaceClock(clock, timeZone), Now, errors);
+        }
         var kind = ReminderKind.Internal;
         if (request.Kind is { } k && (!Enum.TryParse(k, ignoreCase: true, out kind) || k.All(char.IsAsciiDigit)))
             errors.Add("kind", "Kind must be internal or whatsappTemplate.");
@@ -46,7 +52,8 @@ public sealed class ReminderService(LeadlineDb db, CurrentUser me, TimeProvider 
         var reminder = new Reminder
         {
             LeadId = lead.Id,
-            DueAt = request.DueAt!.Value.ToUniversalTime(),
+            DueAt = dueAt!.Value,
+            DueRule = request.DueRule?.Serialize(),
             Kind = kind,
             Message = message,
             TemplateName = request.TemplateName?.Trim(),
@@ -103,5 +110,5 @@ public sealed class ReminderService(LeadlineDb db, CurrentUser me, TimeProvider 
     public DateTime Now => clock.GetUtcNow().UtcDateTime;
 
     public static ReminderResponse ToResponse(Reminder r) =>
-        new(r.Id, r.LeadId, r.DueAt, r.Kind, r.Status, r.Message, r.TemplateName, r.Language, r.Parameters, r.NotifyUserId, r.CreatedAt, r.FiredAt);
+        new(r.Id, r.LeadId, r.DueAt, r.Kind, r.Status, r.Message, r.TemplateName, r.Language, r.Parameters, r.NotifyUserId, r.CreatedAt, r.FiredAt, DueRule.Read(r.DueRule));
 }

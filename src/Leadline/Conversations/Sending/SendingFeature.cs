@@ -1,0 +1,24 @@
+using Leadline.Outbox;
+
+namespace Leadline.Conversations.Sending;
+
+/// <summary>Sending on a lead's conversation: replies and templates through the outbox, WhatsApp's Cloud API sender, templates.</summary>
+public static class SendingFeature
+{
+    public static IServiceCollection AddConversationSending(this IServiceCollection services)
+    {
+        services.AddScoped<Channels.ChannelService>();
+        services.AddScoped<ConversationSender>();
+        services.AddScoped<IConversationSender>(sp => sp.GetRequiredService<ConversationSender>());
+        services.AddScoped<MessageTemplates>();
+        services.AddScoped<IMessageTemplates>(sp => sp.GetRequiredService<MessageTemplates>());
+        services.AddScoped<IOutboxSender, WhatsappMessageSender>();
+        return services;
+    }
+
+    public static void MapConversationSending(this IEndpointRouteBuilder app, RouteGroupBuilder api)
+    {
+        Channels.ChannelsApi.MapChannelsApi(api);
+        api.MapSendingApi();
+    }
+}
