@@ -118,6 +118,27 @@ public sealed partial class MessagesPageTests(AppFixture fixture) : IClassFixtur
         }
     }
 
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task The_bell_links_a_new_message_to_the_lead_s_messages_tab(Db db)
+    {
+        var app = await fixture.For(db);
+        var ws = await TestWorkspace.CreateAsync(app);
+        var lead = (await ws.Admin.CreateLeadAsync(new { name = "Bella Bell" })).GetProperty("id").GetInt32();
+        var adminId = await AdminIdAsync(ws);
+        await using (var scope = ws.Scope(out var data))
+        {
+            data.Notifications.Add(new Leadline.Reminders.Notification
+            {
+                WorkspaceId = ws.Id, UserId = adminId, LeadId = lead, Text = "New WhatsApp message from Bella Bell", CreatedAt = app.Clock.GetUtcNow().UtcDateTime,
+            });
+            await data.SaveChangesAsync();
+        }
+        var browser = await CookieBrowser.SignInAsync(app, ws.AdminEmail);
+        Assert.Contains("id=\"unread-count\">1<", await browser.GetStringAsync("/"));
+        var menu = await browser.GetStringAsync("/notifications/menu");
+        Assert.Matches($@"href=""/leads/{lead}\?tab=messages""[^>]*>\s*<i class=""bi bi-whatsapp[^""]*""></i>New WhatsApp message from Bella Bell", menu);
+    }
+
     private static async Task<int> AdminIdAsync(TestWorkspace ws)
     {
         var me = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(ws.Admin, "/api/v1/me");
