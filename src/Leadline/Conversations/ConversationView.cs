@@ -29,8 +29,8 @@ public sealed record WhatsappWindow(DateTime? LastInboundAt, DateTime? ClosesAt,
     {
         if (!Open || ClosesAt is not { } closes)
             return null;
-        var left = closes - AsOf;
-        return left.TotalHours >= 1 ? $"{(int)left.TotalHours}h left" : $"{Math.Max(1, (int)Math.Ceiling(left.TotalMinutes))}m left";
+        var minutes = Math.Max(1, (int)Math.Ceiling((closes - AsOf).TotalMinutes));
+        return minutes >= 60 ? $"{minutes / 60}h left" : $"{minutes}m left";
     }
 }
 

@@ -11,7 +11,7 @@
   function left(ms) {
     if (ms <= 0) return null;
     const minutes = Math.ceil(ms / 60000);
-    return minutes >= 60 ? Math.floor(minutes / 60) + 'h ' + (minutes % 60) + 'm left' : minutes + 'm left';
+    return minutes >= 60 ? Math.floor(minutes / 60) + 'h left' : minutes + 'm left';   // as the server words it (WhatsappWindow.Left)
   }
 
   function tick() {
