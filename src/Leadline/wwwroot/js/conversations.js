@@ -3,9 +3,8 @@
   if (window.leadlineConversations) return;   // the detail page may include this file twice (tab and stats)
   window.leadlineConversations = true;
 
-  function scrollThreads(root) {
-    (root || document).querySelectorAll('.message-thread').forEach(function (t) { t.scrollTop = t.scrollHeight; });
-    if (root && root.classList && root.classList.contains('message-thread')) root.scrollTop = root.scrollHeight;
+  function scrollThreads() {
+    document.querySelectorAll('.message-thread').forEach(function (t) { t.scrollTop = t.scrollHeight; });
   }
 
   function left(ms) {
@@ -32,6 +31,12 @@
 
   document.addEventListener('DOMContentLoaded', function () { scrollThreads(); tick(); });
   if (document.readyState !== 'loading') { scrollThreads(); tick(); }
-  document.body.addEventListener('htmx:afterSwap', function (e) { scrollThreads(e.detail.target); tick(); });
+  document.body.addEventListener('htmx:afterSwap', function () { scrollThreads(); tick(); });   // an outerHTML swap's target is the old element
+  // a picture that loads after the scroll makes the thread taller: keep the newest message in view while the page opens
+  const opened = Date.now();
+  document.addEventListener('load', function (e) {
+    const thread = e.target.tagName === 'IMG' && e.target.closest('.message-thread');
+    if (thread && Date.now() - opened < 5000) thread.scrollTop = thread.scrollHeight;
+  }, true);
   setInterval(tick, 30000);
 })();
