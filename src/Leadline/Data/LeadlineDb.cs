@@ -76,6 +76,8 @@ public sealed class LeadlineDb(DbContextOptions<LeadlineDb> options, WorkspaceSc
 
     public DbSet<Submissions.Submission> Submissions => Set<Submissions.Submission>();
 
+    public DbSet<Submissions.SubmissionFlowMapping> SubmissionFlowMappings => Set<Submissions.SubmissionFlowMapping>();
+
     /// <summary>Read by the query filters on every query (EF parameterises context members); 0 matches nothing.</summary>
     internal int CurrentWorkspaceId => scope?.Id ?? 0;
 

@@ -47,6 +47,8 @@ public sealed record LeadFilter
     public string? Country { get; init; }
     public string? City { get; init; }
     public string? FollowUp { get; init; }
+    /// <summary>open | closed: the WhatsApp 24-hour customer-service window (closed includes never opened).</summary>
+    public string? WhatsappWindow { get; init; }
     public LeadFlowStatus? LeadFlow { get; init; }
     public int? ListId { get; init; }
     public string? Q { get; init; }
@@ -103,6 +105,7 @@ public sealed record LeadFilter
         For(LeadFields.Country),
         For(LeadFields.City),
         new("followUp", JsonSchemaType.String, "Leads whose next follow-up is due today, or is overdue.", ["today", "overdue"]),
+        new("whatsappWindow", JsonSchemaType.String, "Leads whose WhatsApp 24-hour window is open, or closed (or never opened).", ["open", "closed"]),
         QueryParameter.OneOf<LeadFlowStatus>("leadFlow", "Where the lead is in its flow: not started, in progress or completed."),
         new("listId", JsonSchemaType.Integer, "Members of this marketing list."),
         new("q", JsonSchemaType.String, "Search in name, company, e-mail and phone."),
@@ -227,6 +230,7 @@ public sealed record LeadFilter
             Country = S("country")?.ToUpperInvariant(),
             City = S("city"),
             FollowUp = OneOf("followUp", "today", "overdue"),
+            WhatsappWindow = OneOf("whatsappWindow", "open", "closed"),
             LeadFlow = E<LeadFlowStatus>("leadFlow"),
             ListId = I("listId"),
             Q = S("q"),
@@ -268,6 +272,7 @@ public sealed record LeadFilter
             ["country"] = Country,
             ["city"] = City,
             ["followUp"] = FollowUp,
+            ["whatsappWindow"] = WhatsappWindow,
             ["leadFlow"] = LeadFlow is { } flow ? Camel(flow.ToString()) : null,
             ["listId"] = ListId?.ToString(),
             ["q"] = Q,

@@ -81,6 +81,12 @@ public sealed class LeadQueries(LeadlineDb db, CurrentUser me)
             var end = clock.StartOfDayUtc(clock.Today.AddDays(1));
             q = q.Where(l => l.NextFollowUpAt >= start && l.NextFollowUpAt < end);
         }
+        if (f.WhatsappWindow is { } window)
+        {
+            // a range on whatsapp_inbound_at (indexed in 0032): open = the customer wrote within the last 24 hours
+            var opened = clock.UtcNow - Conversations.WhatsappWindow.Length;
+            q = window == "open" ? q.Where(l => l.WhatsappInboundAt > opened) : q.Where(l => l.WhatsappInboundAt == null || l.WhatsappInboundAt <= opened);
+        }
         if (f.LeadFlow is { } flow) q = q.Where(l => l.LeadFlow == flow);
         if (f.ListId is { } listId) q = q.Where(l => db.MarketingListMembers.Any(m => m.ListId == listId && m.LeadId == l.Id));
         if (f.Q is { } text && searched is null) q = Search(q, text);

@@ -16,7 +16,8 @@ public sealed record BoardCard(
     bool Rotting,
     Leads.FollowUpState FollowUpState,
     DateTime? NextFollowUpAt,
-    int Version);
+    int Version,
+    [property: System.Text.Json.Serialization.JsonIgnore] Conversations.WhatsappWindow? Whatsapp = null);
 
 public sealed record BoardColumn(int StageId, string Name, StageCategory Category, string Color, int Count, IReadOnlyList<BoardCard> Leads);
 

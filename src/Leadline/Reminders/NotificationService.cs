@@ -12,7 +12,7 @@ public sealed class NotificationService(LeadlineDb db, CurrentUser me, TimeProvi
 
     public async Task<List<NotificationResponse>> LatestAsync(int take, CancellationToken ct) =>
         await db.Notifications.AsNoTracking().Where(n => n.UserId == me.Id).OrderByDescending(n => n.Id).Take(take)
-            .Select(n => new NotificationResponse(n.Id, n.LeadId, n.Text, n.CreatedAt, n.ReadAt)).ToListAsync(ct);
+            .Select(n => new NotificationResponse(n.Id, n.LeadId, n.Text, n.CreatedAt, n.ReadAt, n.ReminderId)).ToListAsync(ct);
 
     public Task<int> MarkAllReadAsync(CancellationToken ct)
     {

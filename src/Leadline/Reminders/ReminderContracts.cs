@@ -6,4 +6,5 @@ public sealed record ReminderResponse(
     int Id, int LeadId, DateTime DueAt, ReminderKind Kind, ReminderStatus Status, string? Message, string? TemplateName, string? Language,
     IReadOnlyList<string> Parameters, int? NotifyUserId, DateTime CreatedAt, DateTime? FiredAt, DueRule? DueRule = null);
 
-public sealed record NotificationResponse(long Id, int? LeadId, string Text, DateTime CreatedAt, DateTime? ReadAt);
+/// <summary>A bell item; one without a reminder is about the lead's conversation (a new inbound message).</summary>
+public sealed record NotificationResponse(long Id, int? LeadId, string Text, DateTime CreatedAt, DateTime? ReadAt, int? ReminderId = null);

@@ -56,12 +56,19 @@
 
 // Live updates: pages that show leads (data-live) listen to /events and re-fetch themselves on "leads-changed"
 (function () {
-  if (!document.querySelector('[data-live], #notification-bell')) return;
+  if (!document.querySelector('[data-live], #notification-bell, [data-messages-lead]')) return;
   const source = new EventSource('/events');
   source.addEventListener('connected', function () { document.body.dataset.live = 'on'; });
   source.addEventListener('leads-changed', function () {
     if (window.leadlineBusy) { window.leadlinePendingRefresh = true; return; }   // never pull the board from under a drag
     htmx.trigger(document.body, 'leads-changed');
+  });
+  // a lead's messages changed ("messages-changed" names the lead ids, or "*"): its open threads re-fetch themselves
+  source.addEventListener('messages-changed', function (e) {
+    const ids = String(e.data || '').match(/\d+|\*/g) || [];
+    document.querySelectorAll('[data-messages-lead]').forEach(function (thread) {
+      if (ids.indexOf('*') >= 0 || ids.indexOf(thread.dataset.messagesLead) >= 0) htmx.trigger(thread, 'messages-changed');
+    });
   });
   source.addEventListener('notifications', function (e) {
     const shell = document.querySelector('[data-user-id]');
