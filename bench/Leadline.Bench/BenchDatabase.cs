@@ -163,7 +163,20 @@ internal sealed class BenchDatabase : IAsyncDisposable
         }
     }
 
-    private sealed class BenchApp(DatabaseProvider provider, string connectionString, string folder) : WebApplicationFactory<Program>
+    /// <summary>
+    /// Another instance of the app on this database, listening on a loopback port (for measurements over real HTTP), with
+    /// extra settings; its base address is the returned factory's <c>ClientOptions.BaseAddress</c>. The caller disposes it.
+    /// </summary>
+    public WebApplicationFactory<Program> StartOnLoopback(IReadOnlyDictionary<string, string> settings)
+    {
+        var app = new BenchApp(Provider, ConnectionString, _folder, settings);
+        app.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0));
+        app.StartServer();
+        return app;
+    }
+
+    private sealed class BenchApp(DatabaseProvider provider, string connectionString, string folder, IReadOnlyDictionary<string, string>? settings = null)
+        : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -178,6 +191,8 @@ internal sealed class BenchDatabase : IAsyncDisposable
             builder.UseSetting("Leadline:Reminders:Enabled", "false");
             // nor the import jobs' worker: the import bench runs the jobs itself, one at a time
             builder.UseSetting("Leadline:Imports:JobsEnabled", "false");
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+                builder.UseSetting(key, value);
             builder.ConfigureLogging(logging => logging.ClearProviders()
                 .AddSimpleConsole(o => o.SingleLine = true)
                 .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)

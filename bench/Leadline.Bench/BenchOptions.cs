@@ -55,6 +55,12 @@ internal sealed record BenchOptions
     /// <summary>Parts to leave out: list, export, import (comma-separated).</summary>
     public IReadOnlySet<string> Skip { get; init; } = new HashSet<string>();
 
+    /// <summary>How long the WhatsApp suite posts webhook deliveries.</summary>
+    public TimeSpan IngestDuration { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Concurrent senders of the WhatsApp suite.</summary>
+    public int IngestConcurrency { get; init; } = 32;
+
     public static BenchOptions Parse(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -94,9 +100,11 @@ internal sealed record BenchOptions
             Reuse = values.GetValueOrDefault("reuse"),
             Explain = values.ContainsKey("explain"),
             Help = values.ContainsKey("help"),
-            Suite = values.GetValueOrDefault("suite", "leads").ToLowerInvariant() is var suite && suite is "leads" or "pipeline" or "dedup" or "all"
+            Suite = values.GetValueOrDefault("suite", "leads").ToLowerInvariant() is var suite && suite is "leads" or "pipeline" or "dedup" or "whatsapp" or "all"
                 ? suite
-                : throw new ArgumentException("--suite must be leads, pipeline, dedup or all."),
+                : throw new ArgumentException("--suite must be leads, pipeline, dedup, whatsapp or all."),
+            IngestDuration = TimeSpan.FromSeconds(Int("ingest-seconds", 60, 1, 3600)),
+            IngestConcurrency = Int("ingest-concurrency", 32, 1, 512),
             Reminders = Int("reminders", 10_000, 0, 1_000_000),
             Cases = values.GetValueOrDefault("cases"),
             Skip = values.GetValueOrDefault("skip", "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase),
@@ -108,7 +116,8 @@ internal sealed record BenchOptions
           dotnet run -c Release --project bench/Leadline.Bench -- --leads 1000000 --db sqlite|postgres|both
               [--pg "Host=127.0.0.1;Port=5432;Username=postgres"] (or LEADLINE_BENCH_PG)
               [--runs 30] [--warmup 3] [--import 100000] [--import-jobs 3 (alternated synchronous/job imports)] [--budget 20] [--import-timeout 600] [--explain] [--keep] [--reuse NAME (a kept database: a PostgreSQL database's name, or a SQLite file with --db sqlite)] [--skip list,home,export,import] (home: the start page and the work queue) [--cases TEXT (only list cases whose name holds it)]
-              [--suite leads|pipeline|dedup|all] [--reminders 10000]   (pipeline: board, moves, reminder dispatch; dedup: the real-time duplicate check)
+              [--suite leads|pipeline|dedup|whatsapp|all] [--reminders 10000]   (pipeline: board, moves, reminder dispatch; dedup: the real-time duplicate check)
+              [--ingest-seconds 60] [--ingest-concurrency 32]   (whatsapp: signed webhook deliveries over loopback, then lost/duplicated; use --leads 1 to skip most seeding)
         Prints one Markdown table per database on standard output; progress goes to standard error.
         """;
 }

@@ -113,6 +113,12 @@ internal static class BenchProgram
                 await RunPipelineSuiteAsync(database, workspaceId, adminId, options, log, ct);
             if (options.Suite is "dedup" or "all")
                 await new DuplicateCheckBench(database, workspaceId, options).RunAsync(Console.Out, log, ct);
+            if (options.Suite is "whatsapp" or "all")
+            {
+                await log.WriteLineAsync($"{database.Name}: WhatsApp webhook ingest for {options.IngestDuration.TotalSeconds:F0} s, {options.IngestConcurrency} senders");
+                var ingest = await new WebhookIngestBench(database, workspaceId).RunAsync(options.IngestDuration, options.IngestConcurrency, 2_000, ct);
+                WebhookIngestBench.Print(Console.Out, database.Name, ingest);
+            }
             report.Load("at the end");
             if (options.Suite is "leads" or "all")
                 report.Print(Console.Out, options.Explain);
