@@ -349,7 +349,7 @@ public sealed class WhatsappSimulatorTests(WhatsappFixture fixture) : IClassFixt
             var lead = await data.Leads.SingleAsync();
             Assert.Equal(("Wong", "Hi from the simulator"), (lead.Name, lead.Enquiry));
             // two deliveries, processed in parallel: in either order
-            Assert.Equal([MessageType.Image, MessageType.Text], (await data.Messages.Select(m => m.Type).ToListAsync()).Order());
+            Assert.Equal([MessageType.Text, MessageType.Image], (await data.Messages.Select(m => m.Type).ToListAsync()).Order());
         }
         // a wrong secret is refused, and the command says so
         options["secret"] = "not-the-secret";
