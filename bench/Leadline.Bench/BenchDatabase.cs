@@ -189,6 +189,7 @@ internal sealed class BenchDatabase : IAsyncDisposable
             builder.UseSetting("Leadline:Storage:Path", Path.Combine(folder, "files"));
             // no background reminder worker: the reminder bench runs its own dispatchers and counts what they fire
             builder.UseSetting("Leadline:Reminders:Enabled", "false");
+            builder.UseSetting("Leadline:Outbox:Enabled", "false");   // the outbox bench runs app processes of its own
             // nor the import jobs' worker: the import bench runs the jobs itself, one at a time
             builder.UseSetting("Leadline:Imports:JobsEnabled", "false");
             foreach (var (key, value) in settings ?? new Dictionary<string, string>())

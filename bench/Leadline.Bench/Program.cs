@@ -12,6 +12,8 @@ internal static class BenchProgram
     {
         if (args.Length > 0 && args[0] == DedupEval.Command)
             return DedupEval.Run(args[1..]);
+        if (args.Length > 0 && args[0] == OutboxBench.Command)
+            return await OutboxBench.RunAsync(args[1..]);
         if (args.Length > 0 && args[0] == ExportChild.Flag)
             return await ExportChild.MainAsync(args, CancellationToken.None);
         BenchOptions options;

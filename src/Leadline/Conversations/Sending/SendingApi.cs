@@ -21,9 +21,12 @@ internal static class SendingApi
     {
         api.MapPost("/leads/{id:int}/messages", SendAsync).WithTags("Conversations").WithName("SendMessage").RequirePermission(Permission.LeadsWrite);
         api.MapGet("/channels/{id:int}/templates", async (int id, IMessageTemplates templates, LeadlineDb db, CancellationToken ct) =>
-                await db.Channels.AnyAsync(c => c.Id == id, ct)
-                    ? Results.Ok(new Page<MessageTemplate>(await templates.ListAsync(id, ct), null, 0) is var p ? p with { Total = p.Items.Count } : null)
-                    : ApiResults.NotFound("No such channel."))
+            {
+                if (!await db.Channels.AnyAsync(c => c.Id == id, ct))
+                    return ApiResults.NotFound("No such channel.");
+                var items = await templates.ListAsync(id, ct);
+                return Results.Ok(new Page<MessageTemplate>(items, null, items.Count));
+            })
             .WithTags("Channels").WithName("ListChannelTemplates").RequirePermission(Permission.LeadsRead);
         api.MapPost("/channels/{id:int}/templates/sync", async (int id, MessageTemplates templates, CancellationToken ct) =>
             {
