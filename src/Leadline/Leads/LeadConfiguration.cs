@@ -36,7 +36,7 @@ internal sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
         // alone, 10,001 entries in about a millisecond, where looking each lead up for its archive date took 30-40 ms on
         // SQLite at a million leads (migration 0016)
         b.HasIndex(l => new { l.WorkspaceId, l.ClosedAt });   // the lead-flow report's "leads closed" (0028)
-        b.HasIndex(l => new { l.WorkspaceId, l.WhatsappInboundAt });   // the list's whatsappWindow filter (0032)
+        b.HasIndex(l => new { l.WorkspaceId, l.WhatsappInboundAt, l.ArchivedAt });   // the list's whatsappWindow filter and its count (0032)
         b.HasIndex(l => new { l.WorkspaceId, l.CreatedAt, l.Id, l.ArchivedAt });
         b.HasIndex(l => new { l.WorkspaceId, l.Status, l.CreatedAt, l.Id, l.ArchivedAt });
         b.HasIndex(l => new { l.WorkspaceId, l.OwnerId, l.CreatedAt, l.Id, l.ArchivedAt });

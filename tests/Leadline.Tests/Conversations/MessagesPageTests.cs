@@ -82,28 +82,28 @@ public sealed partial class MessagesPageTests(AppFixture fixture) : IClassFixtur
         await ws.SetWhatsappInboundAsync(closed, now.AddHours(-24).AddSeconds(-1));
 
         var browser = await CookieBrowser.SignInAsync(app, ws.AdminEmail);
-        var detail = WebUtility.HtmlDecode(await browser.GetStringAsync($"/leads/{open}"));
+        var detail = WebUtility.HtmlDecode(await PageAsync(app, browser, $"/leads/{open}"));
         Assert.Contains("id=\"lead-stats\"", detail);
         Assert.Contains("Window open · 3h left", detail);
         Assert.Contains("data-closes-at=\"" + now.AddHours(3).ToString("O") + "\"", detail);
-        Assert.Contains("Window closed", WebUtility.HtmlDecode(await browser.GetStringAsync($"/leads/{closed}")));
+        Assert.Contains("Window closed", WebUtility.HtmlDecode(await PageAsync(app, browser, $"/leads/{closed}")));
 
-        var openPanel = await browser.GetStringAsync($"/leads/{open}/messages/panel?compact=1");
+        var openPanel = await PageAsync(app, browser, $"/leads/{open}/messages/panel?compact=1");
         Assert.Contains("reply-form", openPanel);
         Assert.DoesNotContain("window-closed-note", openPanel);
-        var closedPanel = await browser.GetStringAsync($"/leads/{closed}/messages/panel");
+        var closedPanel = await PageAsync(app, browser, $"/leads/{closed}/messages/panel");
         Assert.DoesNotContain("reply-form", closedPanel);
         Assert.Contains("The 24-hour window is closed", closedPanel);
 
-        var board = WebUtility.HtmlDecode(await browser.GetStringAsync("/pipeline"));
+        var board = WebUtility.HtmlDecode(await PageAsync(app, browser, "/pipeline"));
         Assert.Matches(@"Olga Open[\s\S]*?WA 3h left", board);
         Assert.Matches(@"Carl Closed[\s\S]*?WA closed", board);
         Assert.DoesNotMatch(@"Nina Never(?:(?!board-card)[\s\S])*window-badge", board);   // never wrote: no badge
 
         Assert.Equal(["Olga Open"], await ws.Admin.LeadNamesAsync("whatsappWindow=open"));
         Assert.Equal(["Carl Closed", "Nina Never"], (await ws.Admin.LeadNamesAsync("whatsappWindow=closed")).Order());
-        Assert.Contains("Olga Open", await browser.GetStringAsync("/leads?whatsappWindow=open"));
-        Assert.DoesNotContain("Carl Closed", await browser.GetStringAsync("/leads?whatsappWindow=open"));
+        Assert.Contains("Olga Open", await PageAsync(app, browser, "/leads?whatsappWindow=open"));
+        Assert.DoesNotContain("Carl Closed", await PageAsync(app, browser, "/leads?whatsappWindow=open"));
         Assert.True((await (await ws.Admin.GetAsync("/api/v1/leads?whatsappWindow=maybe")).ErrorsAsync()).TryGetProperty("whatsappWindow", out _));
 
         // the window runs out by the clock
@@ -134,9 +134,18 @@ public sealed partial class MessagesPageTests(AppFixture fixture) : IClassFixtur
             await data.SaveChangesAsync();
         }
         var browser = await CookieBrowser.SignInAsync(app, ws.AdminEmail);
-        Assert.Contains("id=\"unread-count\">1<", await browser.GetStringAsync("/"));
-        var menu = await browser.GetStringAsync("/notifications/menu");
+        Assert.Contains("id=\"unread-count\">1<", await PageAsync(app, browser, "/"));
+        var menu = await PageAsync(app, browser, "/notifications/menu");
         Assert.Matches($@"href=""/leads/{lead}\?tab=messages""[^>]*>\s*<i class=""bi bi-whatsapp[^""]*""></i>New WhatsApp message from Bella Bell", menu);
+    }
+
+    /// <summary>A page's HTML; a failure says what the server logged (an exception, not just "500").</summary>
+    private static async Task<string> PageAsync(LeadlineApp app, HttpClient browser, string url)
+    {
+        var response = await browser.GetAsync(url);
+        Assert.True(response.IsSuccessStatusCode,
+            $"{url}: {(int)response.StatusCode}\n" + string.Join("\n", app.Logs.Where(l => l.Contains("xception", StringComparison.Ordinal)).TakeLast(3)));
+        return await response.Content.ReadAsStringAsync();
     }
 
     private static async Task<int> AdminIdAsync(TestWorkspace ws)

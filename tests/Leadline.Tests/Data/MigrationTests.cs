@@ -113,7 +113,7 @@ public sealed class MigrationTests
     }
 
     // the last script (0032) undone, so that it can be applied again
-    private const string UndoLastScript = "DROP TABLE submission_flow_mappings; DROP INDEX ix_leads_workspace_id_whatsapp_inbound_at;";
+    private const string UndoLastScript = "DROP TABLE submission_flow_mappings; DROP INDEX ix_leads_workspace_id_whatsapp_inbound_at_archived_at;";
 
     [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
     public async Task A_step_runs_after_its_script_in_the_script_s_transaction(Db kind)

@@ -46,6 +46,7 @@ public sealed class LeadQueryPlanTests(AppFixture fixture) : IClassFixture<AppFi
     [InlineData("status=qualified", "ix_leads_workspace_id_status_created_at_id_archived_at")]
     [InlineData("owner=unassigned", "ix_leads_workspace_id_owner_id_created_at_id_archived_at")]
     [InlineData("hot=true", "ix_leads_workspace_id_score_id_archived_at")]
+    [InlineData("whatsappWindow=open", "ix_leads_workspace_id_whatsapp_inbound_at_archived_at")]
     public async Task On_SQLite_the_count_of_a_filter_is_read_from_its_index_alone(string query, string index)
     {
         var ws = await TestWorkspace.CreateAsync(await fixture.For(Db.Sqlite));

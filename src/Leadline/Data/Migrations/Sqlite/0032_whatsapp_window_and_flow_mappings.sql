@@ -1,7 +1,7 @@
 -- 0032: the lead list filters by the WhatsApp 24-hour window (a range on whatsapp_inbound_at), and bot-flow submissions
 -- are reviewed with per-flow labels for JSON paths of their answers.
 
-CREATE INDEX "ix_leads_workspace_id_whatsapp_inbound_at" ON "leads" ("workspace_id", "whatsapp_inbound_at");
+CREATE INDEX "ix_leads_workspace_id_whatsapp_inbound_at_archived_at" ON "leads" ("workspace_id", "whatsapp_inbound_at", "archived_at");
 
 CREATE TABLE "submission_flow_mappings" (
     "id" INTEGER NOT NULL CONSTRAINT "pk_submission_flow_mappings" PRIMARY KEY AUTOINCREMENT,
