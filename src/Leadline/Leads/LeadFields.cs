@@ -327,6 +327,9 @@ public static class LeadFields
         nameof(Lead.WorkspaceId), nameof(Lead.EmailNormalized), nameof(Lead.PhoneE164), nameof(Lead.PhoneDigits), nameof(Lead.MobileE164),
         nameof(Lead.MobileDigits), nameof(Lead.PipelineId), nameof(Lead.Position), nameof(Lead.StageChangedAt), nameof(Lead.HasContactInfo),
         nameof(Lead.LeadFlow), nameof(Lead.FirstResponseAt), nameof(Lead.Version), nameof(Lead.UpdatedAt),
+        // set by how the lead came in and by its conversation (Lead.RecordInbound), never typed into the lead's form
+        nameof(Lead.IntakeMode), nameof(Lead.Enquiry), nameof(Lead.LastInboundAt), nameof(Lead.WhatsappInboundAt),
+        nameof(Lead.ReferralSource), nameof(Lead.ReferralAdId), nameof(Lead.ReferralCtwaClid),
     };
 
     /// <summary>

@@ -43,8 +43,9 @@ public sealed class ReplyBoxTests
         Assert.Matches(@"Yes, it is still free\.[\s\S]*?tick-sent", await browser.GetStringAsync($"/leads/{open}/messages/thread"));
 
         // a token-less post is refused
-        Assert.Equal(HttpStatusCode.BadRequest, (await browser.PostAsync($"/leads/{open}/messages/reply",
-            new FormUrlEncodedContent([new("text", "sneaky")]))).StatusCode);
+        var forged = await browser.PostAsync($"/leads/{open}/messages/reply", new FormUrlEncodedContent([new("text", "sneaky")]));
+        Assert.Equal(HttpStatusCode.Found, forged.StatusCode);
+        Assert.Equal("/status/400", forged.Headers.Location?.OriginalString);
 
         // outside the window: the box says so, offers templates; a forced free-text post is refused inline, the text kept
         var closedPanel = WebUtility.HtmlDecode(await browser.GetStringAsync($"/leads/{closed}/messages/panel"));
