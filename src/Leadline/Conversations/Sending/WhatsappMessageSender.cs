@@ -50,7 +50,8 @@ public sealed class WhatsappMessageSender(IHttpClientFactory http, LeadlineDb db
 
         using var request = new HttpRequestMessage(HttpMethod.Post, $"{Uri.EscapeDataString(settings.PhoneNumberId)}/messages")
         {
-            Content = JsonContent.Create(Body(payload)),
+            // serialised up front: a sized body, not a chunked stream, which some gateways and fakes read as empty
+            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(Body(payload))) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var response = await http.CreateClient(ChannelsFeature.MetaGraph).SendAsync(request, ct);
