@@ -37,6 +37,9 @@ internal static class LeadlineCommands
                     Environment.ExitCode = 2;
                 }
                 return true;
+            case "fake-meta":
+                await RunFakeMetaAsync(options);
+                return true;
             case "seed-demo":
                 if (!int.TryParse(options.GetValueOrDefault("leads", "1000"), out var leads) || leads is < 1 or > 5_000_000)
                 {
@@ -76,6 +79,37 @@ internal static class LeadlineCommands
                 await Console.Error.WriteLineAsync($"Unknown command '{args[0]}'. Try 'help'.");
                 Environment.ExitCode = 2;
                 return true;
+        }
+    }
+
+    /// <summary>
+    /// <c>fake-meta [--port 5090]</c>: a local Graph API (messages, media, templates) for trying WhatsApp without a Meta
+    /// account; start Leadline with <c>Leadline__Channels__Meta__GraphBaseUrl</c> set to the address it prints. Runs until Ctrl+C.
+    /// </summary>
+    private static async Task RunFakeMetaAsync(Dictionary<string, string> options)
+    {
+        var port = int.TryParse(options.GetValueOrDefault("port", "5090"), out var p) ? p : 5090;
+        await using var graph = await Channels.FakeGraphApi.StartAsync(port);
+        foreach (var (name, body) in new[] { ("hello_world", "Hello World"), ("payment_link", "Hi {{1}}, your payment link: {{2}}"), ("happy_birthday", "Happy birthday, {{1}}!") })
+            graph.Templates.Add(new System.Text.Json.Nodes.JsonObject
+            {
+                ["name"] = name, ["language"] = name == "hello_world" ? "en_US" : "en", ["status"] = "APPROVED", ["category"] = "UTILITY",
+                ["components"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["type"] = "BODY", ["text"] = body }),
+            });
+        Console.WriteLine($"A fake Graph API listens at {graph.BaseUrl}: start Leadline with Leadline__Channels__Meta__GraphBaseUrl={graph.BaseUrl}");
+        Console.WriteLine("Every message Leadline sends is printed here. Ctrl+C stops it.");
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+        var shown = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            foreach (var request in graph.Requests.Skip(shown))
+            {
+                Console.WriteLine($"{request.Method} {request.Path} {request.Body}");
+                shown++;
+            }
+            try { await Task.Delay(500, stop.Token); }
+            catch (OperationCanceledException) { break; }
         }
     }
 

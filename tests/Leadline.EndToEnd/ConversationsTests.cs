@@ -6,7 +6,6 @@ using Leadline.Conversations;
 using Leadline.Data;
 using Leadline.EndToEnd.Infrastructure;
 using Leadline.Submissions;
-using Leadline.Tests.TestInfrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;

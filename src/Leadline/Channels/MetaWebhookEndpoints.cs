@@ -48,8 +48,8 @@ internal static class MetaWebhookEndpoints
         return Results.Text(request.Query["hub.challenge"].ToString(), "text/plain");
     }
 
-    private static async Task<IResult> ReceiveAsync(int channelId, HttpRequest request, LeadlineDb db, WorkspaceScope scope, ChannelSecrets secrets,
-        WebhookDeliverySignal signal, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> ReceiveAsync(int channelId, HttpRequest request, LeadlineDb db, ChannelSecrets secrets, WebhookInbox inbox,
+        TimeProvider clock, CancellationToken ct)
     {
         var body = await ReadAsync(request, ct);
         if (body is null)
@@ -59,13 +59,10 @@ internal static class MetaWebhookEndpoints
             return Results.NotFound();
         if (!MetaSignature.Verify(secrets.Read(channel, "appSecret"), body, request.Headers[MetaSignature.Header].ToString()))
             return Results.Unauthorized();
-        scope.Enter(channel.WorkspaceId);
-        db.WebhookDeliveries.Add(new WebhookDelivery
+        await inbox.StoreAsync(new WebhookDelivery
         {
             WorkspaceId = channel.WorkspaceId, ChannelId = channel.Id, Body = Encoding.UTF8.GetString(body), ReceivedAt = clock.GetUtcNow().UtcDateTime,
-        });
-        await db.SaveChangesAsync(ct);
-        signal.Notify();
+        }, ct);
         return Results.Ok();
     }
 

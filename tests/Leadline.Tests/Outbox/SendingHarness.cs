@@ -1,3 +1,4 @@
+using Leadline.Channels;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;

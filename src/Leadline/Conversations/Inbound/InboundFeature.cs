@@ -11,6 +11,8 @@ public static class InboundFeature
         services.AddSingleton<WebhookDeliverySignal>();
         services.AddSingleton<WebhookDeliveryProcessor>();
         services.AddHostedService<WebhookDeliveryWorker>();
+        services.AddSingleton<WebhookInbox>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookInbox>());
         services.AddScoped<WhatsappInbound>();
         services.AddScoped<InboundLeadMatcher>();
         services.AddScoped<WhatsappMedia>();

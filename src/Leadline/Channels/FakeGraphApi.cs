@@ -10,10 +10,11 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Leadline.Tests.TestInfrastructure;
+namespace Leadline.Channels;
 
 /// <summary>
-/// A local stand-in for the Graph API endpoints Leadline calls, on 127.0.0.1, speaking Meta's documented format:
+/// A local stand-in for the Graph API endpoints Leadline calls, on 127.0.0.1 (the tests use it, and the <c>fake-meta</c>
+/// command runs it for a demo without a Meta account), speaking Meta's documented format:
 /// <c>POST /{phone-number-id}/messages</c> → <c>{ messaging_product, contacts, messages: [{ id }] }</c>,
 /// <c>GET /{media-id}</c> → <c>{ url, mime_type, ... }</c> and the media's bytes at that url,
 /// <c>GET /{waba-id}/message_templates</c> → <c>{ data: [...] }</c>. It records every request and fails on demand
@@ -38,10 +39,10 @@ public sealed class FakeGraphApi : IAsyncDisposable
 
     private FakeGraphApi(WebApplication app) => _app = app;
 
-    public static async Task<FakeGraphApi> StartAsync()
+    public static async Task<FakeGraphApi> StartAsync(int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var fake = new FakeGraphApi(app);
@@ -120,4 +121,5 @@ public sealed class FakeGraphApi : IAsyncDisposable
     }
 }
 
+/// <summary>A request the fake received.</summary>
 public sealed record FakeRequest(string Method, string Path, string Query, string Authorization, string Body);
