@@ -20,7 +20,7 @@ namespace Leadline.Outbox;
 /// </summary>
 public sealed class OutboxDispatcher(
     LeadlineDb db, DatabaseOptions database, IEnumerable<IOutboxSender> senders, TimeProvider clock, IOptions<OutboxOptions> options,
-    OutboxInstance instance, ILogger<OutboxDispatcher> log)
+    OutboxInstance instance, Common.Live.ILiveEventBus live, ILogger<OutboxDispatcher> log)
 {
     private readonly OutboxOptions _options = options.Value;
 
@@ -157,6 +157,25 @@ public sealed class OutboxDispatcher(
         await tx.CommitAsync(ct);
         if (updated == 0)
             log.LogWarning("Outbox message {Id} was taken over by another instance before its outcome ({Outcome}) was recorded", message.Id, result.Outcome);
+        else if (message.MessageId is { } messageId && result.Outcome != OutboxSendOutcome.Retry)
+            await AnnounceAsync(messageId, ct);
+    }
+
+    /// <summary>Open pages of the message's lead re-read its thread: the tick moves from queued to sent (or failed) live.</summary>
+    private async Task AnnounceAsync(long messageId, CancellationToken ct)
+    {
+        try
+        {
+            var owner = await db.Messages.IgnoreQueryFilters().Where(m => m.Id == messageId).Select(m => new { m.WorkspaceId, m.LeadId }).FirstOrDefaultAsync(ct);
+            if (owner is not null)
+                await live.PublishAsync(new Common.Live.LiveEvent(owner.WorkspaceId, "messages-changed",
+                    owner.LeadId.ToString(System.Globalization.CultureInfo.InvariantCulture)), ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // the outcome is recorded; a missed live refresh is not worth failing the send for
+            log.LogWarning(ex, "Could not announce the outcome of message {Id}", messageId);
+        }
     }
 
     private IQueryable<OutboxMessage> Claimed(long id, string me) =>
