@@ -43,6 +43,9 @@ public sealed class CustomFieldsTests(AdminServer server) : BrowserTest(server),
         // filter the list by it: the URL says cf.budget_band
         await page.GotoAsync("/leads");
         await page.ClickAsync("#advanced-toggle");
+        // the panel fully open first: a click on Apply while the collapse still grew was lost once in CI
+        await Expect(page.Locator("#advanced-filters")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\bshow\\b"));
+        await Expect(page.Locator("#advanced-filters")).Not.ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\bcollapsing\\b"));
         await page.SelectOptionAsync("#f-cf-budget_band", ">10k");
         await page.ClickAsync("#apply-filters");
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("cf\\.budget_band=%3E10k"));
