@@ -90,6 +90,8 @@ public sealed class UsabilityTests(AdminServer server) : BrowserTest(server), IC
         await page.FillAsync("#lead-email", "not-an-email");
         await page.ClickAsync("#save-lead");
         await Expect(page.Locator(".invalid-feedback[data-field=name]")).ToHaveTextAsync("Name is required.");
+        // the message shows while the page is still parsing; site.js (which clears it) has run once the DOM is loaded
+        await page.WaitForLoadStateAsync(Microsoft.Playwright.LoadState.DOMContentLoaded);
 
         await page.FillAsync("#lead-name", "Nia");
         await Expect(page.Locator(".invalid-feedback[data-field=name]")).ToHaveCountAsync(0);
