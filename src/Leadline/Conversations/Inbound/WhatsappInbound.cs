@@ -22,7 +22,8 @@ public sealed class InboundOutcome
 /// and the submission of a Flow reply. Statuses move outbound messages forward only. Idempotent: processing a delivery
 /// twice, or ten copies of it at once, stores each message once.
 /// </summary>
-public sealed class WhatsappInbound(LeadlineDb db, InboundLeadMatcher matcher, WhatsappMedia media, TimeProvider clock, ILogger<WhatsappInbound> log)
+public sealed class WhatsappInbound(LeadlineDb db, InboundLeadMatcher matcher, WhatsappMedia media, ConversationObservers observers, TimeProvider clock,
+    ILogger<WhatsappInbound> log)
 {
     private const int MaxTries = 6;
 
@@ -140,6 +141,8 @@ public sealed class WhatsappInbound(LeadlineDb db, InboundLeadMatcher matcher, W
                 }
                 if (inbound && m.NewWaId is { } newNumber && newNumber != m.WaId)
                     await matcher.AddNumberAsync(lead, channel, newNumber, ct);   // the old number stays an identity too
+                if (inbound && m.FromCustomer)
+                    await observers.CustomerWroteAsync(lead, message, ct);
                 await db.SaveChangesAsync(ct);
                 if (inbound && m.Flow is { } flow)
                 {

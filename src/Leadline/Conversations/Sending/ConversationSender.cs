@@ -16,7 +16,7 @@ namespace Leadline.Conversations.Sending;
 /// Free text on WhatsApp needs the 24-hour customer-service window open (Meta's time of the customer's last message).
 /// </para>
 /// </summary>
-public sealed class ConversationSender(LeadlineDb db, CurrentUser me, TimeProvider clock, MessageTemplates templates) : IConversationSender
+public sealed class ConversationSender(LeadlineDb db, CurrentUser me, TimeProvider clock, MessageTemplates templates, ConversationObservers observers) : IConversationSender
 {
     public static readonly TimeSpan WhatsappWindow = TimeSpan.FromHours(24);
 
@@ -55,7 +55,8 @@ public sealed class ConversationSender(LeadlineDb db, CurrentUser me, TimeProvid
                 return SendOutcome.Refuse("invalid", "Give the template's language code (e.g. en or en_US).", "template.language");
         }
 
-        var lead = await db.Leads.AsNoTracking().FirstOrDefaultAsync(l => l.Id == leadId && l.ArchivedAt == null, ct);
+        // tracked: the observers (first response, SLA, next action) change it in the send's transaction
+        var lead = await db.Leads.FirstOrDefaultAsync(l => l.Id == leadId && l.ArchivedAt == null, ct);
         if (lead is null)
             return SendOutcome.Refuse("notFound", "No such lead.");
         var now = clock.GetUtcNow().UtcDateTime;
@@ -142,6 +143,7 @@ public sealed class ConversationSender(LeadlineDb db, CurrentUser me, TimeProvid
                 NextAttemptAt = now,
                 CreatedAt = now,
             });
+            await observers.ReplyQueuedAsync(lead, message, byUser: userId is not null && idempotencyKey is null, ct);
             await db.SaveChangesAsync(ct);
             if (own is not null)
                 await own.CommitAsync(ct);

@@ -8,6 +8,7 @@ public static class SendingFeature
     public static IServiceCollection AddConversationSending(this IServiceCollection services)
     {
         services.AddScoped<Channels.ChannelService>();
+        services.AddScoped<ConversationObservers>();
         services.AddScoped<ConversationSender>();
         services.AddScoped<IConversationSender>(sp => sp.GetRequiredService<ConversationSender>());
         services.AddScoped<MessageTemplates>();
