@@ -14,6 +14,10 @@ public static class InboundFeature
         services.AddSingleton<WebhookInbox>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookInbox>());
         services.AddScoped<WhatsappInbound>();
+        services.AddScoped<IWebhookDeliveryHandler>(sp => sp.GetRequiredService<WhatsappInbound>());
+        services.AddScoped<WebhookDeliveryHandlers>();
+        services.AddScoped<InboundRecorder>();
+        services.AddScoped<MessageStatuses>();
         services.AddScoped<InboundLeadMatcher>();
         services.AddScoped<WhatsappMedia>();
         services.AddScoped<InboundAnnouncer>();

@@ -93,7 +93,7 @@ public sealed class WebhookDeliveryProcessor(IServiceScopeFactory scopes, Databa
         var db = scope.ServiceProvider.GetRequiredService<LeadlineDb>();
         try
         {
-            var outcome = await scope.ServiceProvider.GetRequiredService<WhatsappInbound>().ProcessAsync(delivery, ct);
+            var outcome = await scope.ServiceProvider.GetRequiredService<WebhookDeliveryHandlers>().ProcessAsync(delivery, ct);
             await MarkAsync(db, delivery.Id, d => d.SetProperty(x => x.ProcessedAt, clock.GetUtcNow().UtcDateTime).SetProperty(x => x.LeaseUntil, (DateTime?)null)
                 .SetProperty(x => x.Error, (string?)null));
             await scope.ServiceProvider.GetRequiredService<InboundAnnouncer>().AnnounceAsync(outcome, ct);

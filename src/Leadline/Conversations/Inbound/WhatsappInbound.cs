@@ -22,10 +22,13 @@ public sealed class InboundOutcome
 /// and the submission of a Flow reply. Statuses move outbound messages forward only. Idempotent: processing a delivery
 /// twice, or ten copies of it at once, stores each message once.
 /// </summary>
-public sealed class WhatsappInbound(LeadlineDb db, InboundLeadMatcher matcher, WhatsappMedia media, ConversationObservers observers, TimeProvider clock,
-    ILogger<WhatsappInbound> log)
+public sealed class WhatsappInbound(
+    LeadlineDb db, InboundLeadMatcher matcher, WhatsappMedia media, MessageStatuses statuses, ConversationObservers observers, ILogger<WhatsappInbound> log)
+    : IWebhookDeliveryHandler
 {
     private const int MaxTries = 6;
+
+    public IReadOnlyCollection<ChannelKind> Kinds { get; } = [ChannelKind.Whatsapp];
 
     public async Task<InboundOutcome> ProcessAsync(WebhookDelivery delivery, CancellationToken ct)
     {
@@ -56,7 +59,7 @@ public sealed class WhatsappInbound(LeadlineDb db, InboundLeadMatcher matcher, W
                 foreach (var echo in WhatsappPayload.Messages(value, echoes: true))
                     await StoreAsync(target, echo, MessageDirection.Outbound, delivery.Attempts > 1, outcome, ct);
                 foreach (var status in WhatsappPayload.Statuses(value))
-                    await ApplyStatusAsync(target, status, outcome, ct);
+                    await statuses.ApplyAsync(target.Id, status.ProviderMessageId, status.Status, status.Error, outcome, ct);
             }
         }
         return outcome;
@@ -109,7 +112,7 @@ public sealed class WhatsappInbound(LeadlineDb db, InboundLeadMatcher matcher, W
                     return;
                 }
                 // an echo of a reply sent from the WhatsApp Business app belongs to a known customer; it makes no lead
-                if (await matcher.FindOrCreateAsync(channel, m, mayCreate: inbound, ct) is not { Lead: var lead })
+                if (await matcher.FindOrCreateAsync(channel, Sender(m), mayCreate: inbound, ct) is not { Lead: var lead })
                 {
                     log.LogInformation("An echo of a message to {WaId} matched no lead; not stored", m.WaId);
                     await tx.CommitAsync(ct);
@@ -140,7 +143,7 @@ public sealed class WhatsappInbound(LeadlineDb db, InboundLeadMatcher matcher, W
                         (lead.ReferralSource, lead.ReferralAdId, lead.ReferralCtwaClid) = (referral.Source, referral.AdId, referral.CtwaClid);
                 }
                 if (inbound && m.NewWaId is { } newNumber && newNumber != m.WaId)
-                    await matcher.AddNumberAsync(lead, channel, newNumber, ct);   // the old number stays an identity too
+                    await matcher.AddIdentityAsync(lead, channel, ChannelKind.Whatsapp, newNumber, ct);   // the old number stays an identity too
                 if (inbound && m.FromCustomer)
                     await observers.CustomerWroteAsync(lead, message, ct);
                 await db.SaveChangesAsync(ct);
@@ -170,27 +173,14 @@ public sealed class WhatsappInbound(LeadlineDb db, InboundLeadMatcher matcher, W
         }
     }
 
-    private static readonly MessageStatus[] Order = [MessageStatus.Queued, MessageStatus.Sent, MessageStatus.Delivered, MessageStatus.Read];
-
-    /// <summary>
-    /// A delivery state for one of our messages, forward only (read beats delivered beats sent, whatever order the webhooks
-    /// come in); failed replaces only queued or sent. One conditional UPDATE, so two states applied at once cannot step back.
-    /// A status for a message we do not know (sent from elsewhere, or long deleted) is ignored.
-    /// </summary>
-    private async Task ApplyStatusAsync(Channel channel, InboundStatus status, InboundOutcome outcome, CancellationToken ct)
+    /// <summary>The WhatsApp customer as lead matching sees them: a wa_id is always "+" and its digits in E.164.</summary>
+    private static InboundSender Sender(InboundMessage m) => new(ChannelKind.Whatsapp, m.WaId, LeadIntakeMode.Whatsapp)
     {
-        var id = WhatsappPayload.Cut(status.ProviderMessageId, 200);
-        var before = status.Status == MessageStatus.Failed
-            ? new List<MessageStatus> { MessageStatus.Queued, MessageStatus.Sent }
-            : Order.TakeWhile(s => s != status.Status).ToList();
-        var now = clock.GetUtcNow().UtcDateTime;
-        var messages = db.Messages.Where(m => m.ChannelId == channel.Id && m.ProviderMessageId == id && m.Direction == MessageDirection.Outbound);
-        var changed = status.Error is { } error
-            ? await messages.Where(m => before.Contains(m.Status)).ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, status.Status).SetProperty(m => m.Error, error).SetProperty(m => m.UpdatedAt, now), ct)
-            : await messages.Where(m => before.Contains(m.Status)).ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, status.Status).SetProperty(m => m.UpdatedAt, now), ct);
-        if (changed > 0)
-            outcome.ChangedLeads.UnionWith(await messages.Select(m => m.LeadId).ToListAsync(ct));
-        else if (!await messages.AnyAsync(ct))
-            log.LogDebug("Status {Status} for unknown message {ProviderId} ignored", status.Status, id);
-    }
+        Bsuid = m.Bsuid,
+        Name = m.ProfileName,
+        PhoneE164 = WhatsappPayload.IsDigits(m.WaId) ? "+" + m.WaId : null,
+        Source = nameof(LeadSource.Whatsapp),
+        Enquiry = m.Type == MessageType.Text ? m.Text : null,
+        Referral = m.Referral,
+    };
 }

@@ -1,26 +1,32 @@
-using System.Text.Json;
 using Leadline.Channels;
 using Leadline.Common;
 using Leadline.Data;
+using Leadline.Leads;
 using Leadline.Outbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace Leadline.Conversations.Sending;
 
 /// <summary>
-/// Queues a reply or a template to a lead: the message (queued) and its outbox row commit in one transaction, and the
-/// dispatcher sends it. Works in the current workspace scope (a request's, or the one a worker entered).
+/// Queues a reply or a template to a lead on any channel: the message (queued) and its outbox row commit in one
+/// transaction, and the dispatcher sends it. Works in the current workspace scope (a request's, or one a worker entered).
+/// What differs per channel (recipient, window rules, payload) is its <see cref="IChannelTransport"/>.
 /// <para>
-/// The channel, when none is given: the one the customer last wrote on (it can reply), else the workspace's WhatsApp
-/// number when the lead has a WhatsApp identity or a phone (a template starts a conversation), else <c>noChannel</c>.
-/// Free text on WhatsApp needs the 24-hour customer-service window open (Meta's time of the customer's last message).
+/// The channel, when none is given (API.md): the one the customer last wrote on when it can reply; else e-mail when the
+/// lead has an address; else SMS when it has a number; else WhatsApp (a template starts a conversation); else <c>noChannel</c>.
 /// </para>
 /// </summary>
-public sealed class ConversationSender(LeadlineDb db, CurrentUser me, TimeProvider clock, MessageTemplates templates, ConversationObservers observers) : IConversationSender
+public sealed class ConversationSender(
+    LeadlineDb db, CurrentUser me, TimeProvider clock, IEnumerable<IChannelTransport> transports, ConversationObservers observers) : IConversationSender
 {
     public static readonly TimeSpan WhatsappWindow = TimeSpan.FromHours(24);
 
     public const int MaxTextLength = 4096;
+
+    public const int MaxSubjectLength = 300;
+
+    /// <summary>When the customer last wrote on a channel that cannot answer (a web form), the reply goes out on the first of these the lead can be reached on.</summary>
+    private static readonly ChannelKind[] Fallbacks = [ChannelKind.Email, ChannelKind.Sms, ChannelKind.Whatsapp];
 
     public Task<SendOutcome> SendTextAsync(int leadId, int? channelId, string text, string? subject, CancellationToken ct) =>
         QueueAsync(leadId, channelId, text, subject, null, Sender, null, ct);
@@ -37,6 +43,7 @@ public sealed class ConversationSender(LeadlineDb db, CurrentUser me, TimeProvid
     internal async Task<SendOutcome> QueueAsync(
         int leadId, int? channelId, string? text, string? subject, TemplateRequest? template, int? userId, string? idempotencyKey, CancellationToken ct)
     {
+        subject = string.IsNullOrWhiteSpace(subject) ? null : subject.Trim();
         if (template is null)
         {
             text = text?.Trim();
@@ -54,6 +61,8 @@ public sealed class ConversationSender(LeadlineDb db, CurrentUser me, TimeProvid
             if (string.IsNullOrWhiteSpace(template.Language))
                 return SendOutcome.Refuse("invalid", "Give the template's language code (e.g. en or en_US).", "template.language");
         }
+        if (subject is not null && (subject.Length > MaxSubjectLength || subject.Any(char.IsControl)))
+            return SendOutcome.Refuse("invalid", $"A subject is one line of at most {MaxSubjectLength} characters.", "subject");
 
         // tracked: the observers (first response, SLA, next action) change it in the send's transaction
         var lead = await db.Leads.FirstOrDefaultAsync(l => l.Id == leadId && l.ArchivedAt == null, ct);
@@ -61,67 +70,25 @@ public sealed class ConversationSender(LeadlineDb db, CurrentUser me, TimeProvid
             return SendOutcome.Refuse("notFound", "No such lead.");
         var now = clock.GetUtcNow().UtcDateTime;
 
-        Channel? channel;
-        if (channelId is { } id)
-        {
-            channel = await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id && c.Active, ct);
-            if (channel is null)
-                return SendOutcome.Refuse("invalid", "No such active channel in this workspace.", "channelId");
-        }
-        else
-        {
-            var last = await db.Messages.Where(m => m.LeadId == lead.Id && m.Direction == MessageDirection.Inbound)
-                .OrderByDescending(m => m.At).ThenByDescending(m => m.Id).Select(m => (int?)m.ChannelId).FirstOrDefaultAsync(ct);
-            channel = last is { } lastId ? await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Id == lastId && c.Active, ct) : null;
-            if (channel is null || channel.Kind != ChannelKind.Whatsapp)
-                channel = await db.Channels.AsNoTracking().Where(c => c.Kind == ChannelKind.Whatsapp && c.Active).OrderBy(c => c.Id).FirstOrDefaultAsync(ct);
-            if (channel is null)
-                return SendOutcome.Refuse("noChannel", "No channel can reach this lead: connect a WhatsApp number under Settings → Channels.");
-        }
-        if (channel.Kind != ChannelKind.Whatsapp)
-            return SendOutcome.Refuse("noChannel", $"Sending on {channel.Kind} is not available yet; choose a WhatsApp channel.");
-
-        var to = await db.ChannelIdentities.Where(i => i.LeadId == lead.Id && i.Kind == ChannelKind.Whatsapp)
-            .OrderByDescending(i => i.CreatedAt).ThenByDescending(i => i.Id).Select(i => i.ExternalId).FirstOrDefaultAsync(ct)
-            ?? (lead.PhoneE164 ?? lead.MobileE164)?.TrimStart('+');
-        if (string.IsNullOrEmpty(to))
-            return SendOutcome.Refuse("noChannel", "The lead has no WhatsApp number: add a phone in international form.");
-
-        if (template is null && !WindowOpen(lead.WhatsappInboundAt, now))
-        {
-            return SendOutcome.Refuse("windowClosed", lead.WhatsappInboundAt is null
-                ? "The customer has not written on WhatsApp yet, so only an approved template can start the conversation."
-                : "The 24-hour WhatsApp window closed (24 hours after the customer's last message): send an approved template instead.");
-        }
-
-        string? body;
-        WhatsappTemplatePayload? templatePayload = null;
-        MessageType type;
-        if (template is not null)
-        {
-            var owner = lead.OwnerId is { } ownerId ? await db.Users.Where(u => u.Id == ownerId).Select(u => u.Name).FirstOrDefaultAsync(ct) : null;
-            var parameters = template.Parameters.Select(p => TemplateHydration.Hydrate(p, lead, owner)).ToList();
-            var known = await templates.FindAsync(channel.Id, template.Name.Trim(), template.Language.Trim(), ct);
-            templatePayload = new WhatsappTemplatePayload(template.Name.Trim(), known?.Language ?? template.Language.Trim(), parameters);
-            body = MessageTemplates.Render(known, template.Name.Trim(), parameters);
-            type = MessageType.Template;
-        }
-        else
-        {
-            body = text;
-            type = MessageType.Text;
-        }
-        var payload = new WhatsappPayload(channel.Id, to, template is null ? "text" : "template", template is null ? text : null, templatePayload);
+        var chosen = await ChooseAsync(lead, channelId, template is not null, ct);
+        if (chosen.Refused is { } refused)
+            return new SendOutcome(null, refused);
+        var (channel, transport) = (chosen.Channel!, chosen.Transport!);
+        if (template is not null && channel.Kind != ChannelKind.Whatsapp)
+            return SendOutcome.Refuse("invalid", "Templates are sent on WhatsApp: choose a WhatsApp channel, or write the text.", "channelId");
+        var plan = await transport.PlanAsync(lead, channel, new OutgoingContent(text, subject, template), now, ct);
+        if (plan.Refused is { } refusal)
+            return new SendOutcome(null, refusal);
 
         var message = new Message
         {
             LeadId = lead.Id,
             ChannelId = channel.Id,
             Direction = MessageDirection.Outbound,
-            Type = type,
-            Text = body,
-            Subject = string.IsNullOrWhiteSpace(subject) ? null : subject.Trim(),
-            Payload = JsonSerializer.Serialize(new { template = templatePayload, requested = template }, WhatsappPayload.Json),
+            Type = plan.Type,
+            Text = plan.Text,
+            Subject = plan.Subject,
+            Payload = plan.MessagePayload,
             Status = MessageStatus.Queued,
             At = now,
             UserId = userId,
@@ -134,9 +101,9 @@ public sealed class ConversationSender(LeadlineDb db, CurrentUser me, TimeProvid
             db.Outbox.Add(new OutboxMessage
             {
                 WorkspaceId = lead.WorkspaceId,
-                Kind = WhatsappMessageSender.MessageKind,
-                Target = "+" + to,
-                Payload = payload.Serialize(),
+                Kind = plan.OutboxKind,
+                Target = plan.Target,
+                Payload = plan.Payload,
                 IdempotencyKey = idempotencyKey ?? $"message:{message.Id}",
                 MessageId = message.Id,
                 Status = OutboxStatus.Pending,
@@ -155,6 +122,51 @@ public sealed class ConversationSender(LeadlineDb db, CurrentUser me, TimeProvid
         }
         return SendOutcome.Of(message);
     }
+
+    private sealed record Choice(Channel? Channel, IChannelTransport? Transport, SendRefusal? Refused);
+
+    /// <summary>The channel a send goes out on: the one asked for, or API.md's default (see the class summary).</summary>
+    private async Task<Choice> ChooseAsync(Lead lead, int? channelId, bool template, CancellationToken ct)
+    {
+        if (channelId is { } id)
+        {
+            var asked = await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id && c.Active, ct);
+            if (asked is null)
+                return new(null, null, new SendRefusal("invalid", "No such active channel in this workspace.", "channelId"));
+            var transport = Transport(asked.Kind);
+            return transport is null || !transport.CanReply
+                ? new(null, null, new SendRefusal("noChannel", $"A {Label(asked.Kind)} channel cannot send messages; choose another channel.", "channelId"))
+                : new(asked, transport, null);
+        }
+
+        var lastId = await db.Messages.Where(m => m.LeadId == lead.Id && m.Direction == MessageDirection.Inbound)
+            .OrderByDescending(m => m.At).ThenByDescending(m => m.Id).Select(m => (int?)m.ChannelId).FirstOrDefaultAsync(ct);
+        var last = lastId is { } l ? await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Id == l && c.Active, ct) : null;
+        // a template is WhatsApp's: it goes to the WhatsApp number whatever the customer last used
+        if (last is not null && Transport(last.Kind) is { CanReply: true } same && (!template || last.Kind == ChannelKind.Whatsapp))
+            return new(last, same, null);
+        foreach (var kind in template ? [ChannelKind.Whatsapp] : Fallbacks)
+        {
+            if (Transport(kind) is not { } transport || !await transport.CanReachAsync(lead, ct))
+                continue;
+            var channel = await db.Channels.AsNoTracking().Where(c => c.Kind == kind && c.Active).OrderBy(c => c.Id).FirstOrDefaultAsync(ct);
+            if (channel is not null)
+                return new(channel, transport, null);
+        }
+        return new(null, null, new SendRefusal("noChannel",
+            "No channel can reach this lead: add its e-mail address or mobile number, or connect a channel under Settings → Channels."));
+    }
+
+    private IChannelTransport? Transport(ChannelKind kind) => transports.FirstOrDefault(t => t.Kind == kind);
+
+    private static string Label(ChannelKind kind) => kind switch
+    {
+        ChannelKind.Webform => "web form",
+        ChannelKind.Sms => "SMS",
+        ChannelKind.Email => "e-mail",
+        ChannelKind.Whatsapp => "WhatsApp",
+        _ => kind.ToString(),
+    };
 
     /// <summary>Open while less than 24 hours passed since Meta's time of the customer's last WhatsApp message.</summary>
     public static bool WindowOpen(DateTime? whatsappInboundAt, DateTime now) => whatsappInboundAt is { } at && at + WhatsappWindow > now;

@@ -14,6 +14,7 @@ public static class SendingFeature
         services.AddScoped<MessageTemplates>();
         services.AddScoped<IMessageTemplates>(sp => sp.GetRequiredService<MessageTemplates>());
         services.AddScoped<IOutboxSender, WhatsappMessageSender>();
+        services.AddScoped<IChannelTransport, WhatsappTransport>();
         return services;
     }
 
