@@ -67,10 +67,12 @@ internal static class ConversationPageEndpoints
                 return await PanelAsync(http, id, compact == 1, new PanelState(Refusal: "Write something to send."), ct);
             if (http.RequestServices.GetService<IConversationSender>() is not { } sender)
                 return await PanelAsync(http, id, compact == 1, new PanelState(Refusal: "Sending is not available yet.", Text: text), ct);
-            var channelId = await http.RequestServices.GetRequiredService<ConversationViews>().WhatsappChannelAsync(id, ct);
-            var outcome = await sender.SendTextAsync(id, channelId, text.Trim(), null, ct);
+            // the channel the box offered (the customer's last one by default); none posted: the sender's default
+            int? channelId = int.TryParse(form["channelId"], out var chosen) ? chosen : null;
+            var subject = form["subject"].ToString();
+            var outcome = await sender.SendTextAsync(id, channelId, text.Trim(), subject, ct);
             return await PanelAsync(http, id, compact == 1, outcome.Refused is { } refused
-                ? new PanelState(Refusal: refused.Message, Text: text)
+                ? new PanelState(Refusal: refused.Message, Text: text, Subject: subject)
                 : new PanelState(Notice: "Queued: it goes out in a moment."), ct);
         });
 
@@ -89,7 +91,8 @@ internal static class ConversationPageEndpoints
         });
     }
 
-    private sealed record PanelState(string? Notice = null, string? Refusal = null, string? Text = null, string? Template = null, IReadOnlyList<string>? Parameters = null);
+    private sealed record PanelState(
+        string? Notice = null, string? Refusal = null, string? Text = null, string? Template = null, IReadOnlyList<string>? Parameters = null, string? Subject = null);
 
     private static TemplateRequest? TemplateOf(IFormCollection form)
     {
@@ -116,6 +119,7 @@ internal static class ConversationPageEndpoints
             state.Notice,
             state.Refusal,
             state.Text,
+            state.Subject,
             ChosenTemplate = state.Template,
             state.Parameters,
         });

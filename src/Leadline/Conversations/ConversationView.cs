@@ -42,10 +42,16 @@ public sealed record ConversationPanel(
     WorkspaceClock Clock,
     WhatsappWindow Window,
     int? WhatsappChannelId,
-    bool Compact);
+    bool Compact,
+    Sending.ReplyOptions Reply)
+{
+    /// <summary>The channel the reply box has chosen: the default, else the first it offers.</summary>
+    public Sending.ReplyChannel? ReplyChannel =>
+        Reply.Channels.FirstOrDefault(c => c.Id == Reply.DefaultChannelId) ?? (Reply.Channels.Count > 0 ? Reply.Channels[0] : null);
+}
 
 /// <summary>Reads a lead's messages for the pages (the API has its own reader: helper code stays apart from the contract's).</summary>
-public sealed class ConversationViews(LeadlineDb db, LeadService leads)
+public sealed class ConversationViews(LeadlineDb db, LeadService leads, Sending.ConversationSender sender)
 {
     /// <summary>The panel of a lead the current user can see, or null.</summary>
     public async Task<ConversationPanel?> PanelAsync(int leadId, bool compact, CancellationToken ct)
@@ -56,7 +62,7 @@ public sealed class ConversationViews(LeadlineDb db, LeadService leads)
         var clock = await leads.ClockAsync(ct);
         var items = await ThreadAsync(leadId, ct);
         return new ConversationPanel(lead.Id, lead.Name, items, clock, WhatsappWindow.Of(lead.WhatsappInboundAt, clock.UtcNow),
-            await WhatsappChannelAsync(leadId, ct), compact);
+            await WhatsappChannelAsync(leadId, ct), compact, await sender.ReplyOptionsAsync(leadId, ct));
     }
 
     /// <summary>Every message of the lead, oldest first; reactions are folded onto the message they refer to when it is here.</summary>

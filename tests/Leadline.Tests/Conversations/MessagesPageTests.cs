@@ -74,8 +74,9 @@ public sealed partial class MessagesPageTests(AppFixture fixture) : IClassFixtur
         var app = await fixture.For(db);
         var ws = await TestWorkspace.CreateAsync(app);
         var now = app.Clock.GetUtcNow().UtcDateTime;
-        var open = (await ws.Admin.CreateLeadAsync(new { name = "Olga Open" })).GetProperty("id").GetInt32();
-        var closed = (await ws.Admin.CreateLeadAsync(new { name = "Carl Closed" })).GetProperty("id").GetInt32();
+        // customers who wrote on WhatsApp: the reply box offers their number
+        var open = (await ws.Admin.CreateLeadAsync(new { name = "Olga Open", phone = "+44 7700 900101" })).GetProperty("id").GetInt32();
+        var closed = (await ws.Admin.CreateLeadAsync(new { name = "Carl Closed", phone = "+44 7700 900102" })).GetProperty("id").GetInt32();
         await ws.Admin.CreateLeadAsync(new { name = "Nina Never" });
         await ws.WhatsappChannelAsync();
         await ws.SetWhatsappInboundAsync(open, now.AddHours(-21));

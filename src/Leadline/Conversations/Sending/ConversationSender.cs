@@ -123,6 +123,27 @@ public sealed class ConversationSender(
         return SendOutcome.Of(message);
     }
 
+    /// <summary>
+    /// What the reply box offers: the active channels that can answer and reach the lead (an e-mail channel when it has an
+    /// address...), and the one a send without a channel goes out on (API.md's rule, the same <see cref="ChooseAsync"/>).
+    /// </summary>
+    public async Task<ReplyOptions> ReplyOptionsAsync(int leadId, CancellationToken ct)
+    {
+        var lead = await db.Leads.AsNoTracking().FirstOrDefaultAsync(l => l.Id == leadId && l.ArchivedAt == null, ct);
+        if (lead is null)
+            return new ReplyOptions([], null);
+        var channels = await db.Channels.AsNoTracking().Where(c => c.Active).OrderBy(c => c.Id).ToListAsync(ct);
+        var reachable = new List<ReplyChannel>();
+        foreach (var kind in channels.Select(c => c.Kind).Distinct())
+        {
+            if (Transport(kind) is not { CanReply: true } transport || !await transport.CanReachAsync(lead, ct))
+                continue;
+            reachable.AddRange(channels.Where(c => c.Kind == kind).Select(c => new ReplyChannel(c.Id, c.Kind, c.Name)));
+        }
+        var chosen = await ChooseAsync(lead, null, template: false, ct);
+        return new ReplyOptions(reachable.OrderBy(c => c.Id).ToList(), chosen.Channel?.Id);
+    }
+
     private sealed record Choice(Channel? Channel, IChannelTransport? Transport, SendRefusal? Refused);
 
     /// <summary>The channel a send goes out on: the one asked for, or API.md's default (see the class summary).</summary>
@@ -171,3 +192,9 @@ public sealed class ConversationSender(
     /// <summary>Open while less than 24 hours passed since Meta's time of the customer's last WhatsApp message.</summary>
     public static bool WindowOpen(DateTime? whatsappInboundAt, DateTime now) => whatsappInboundAt is { } at && at + WhatsappWindow > now;
 }
+
+/// <summary>A channel the reply box offers.</summary>
+public sealed record ReplyChannel(int Id, ChannelKind Kind, string Name);
+
+/// <summary>The channels a reply can go out on, and the default one (null: none can reach the lead).</summary>
+public sealed record ReplyOptions(IReadOnlyList<ReplyChannel> Channels, int? DefaultChannelId);

@@ -40,3 +40,11 @@
   }, true);
   setInterval(tick, 30000);
 })();
+
+// the reply box's channel choice: the subject line is e-mail's, shown only while an e-mail channel is chosen
+document.addEventListener('change', function (e) {
+  const select = e.target.closest('select[data-reply-channel]');
+  if (!select) return;
+  const kind = select.selectedOptions[0] ? select.selectedOptions[0].dataset.kind : '';
+  select.form.querySelectorAll('[data-for-kind]').forEach(function (box) { box.hidden = box.dataset.forKind !== kind; });
+});
