@@ -38,7 +38,7 @@ internal static class ReviewPageEndpoints
             return result.Conflict is { } conflict ? Flash.Redirect($"/leads/{id}", conflict) : Results.Redirect($"/leads/{id}?saved=1");
         });
 
-        app.MapPost("/settings/reviews", async (HttpRequest request, ReviewSettingsService service, CancellationToken ct) =>
+        app.MapPost("/settings/reviews/save", async (HttpRequest request, ReviewSettingsService service, CancellationToken ct) =>
         {
             var form = await request.ReadFormAsync(ct);
             var result = await service.SaveAsync(new ReviewSettingsRequest
