@@ -19,6 +19,7 @@ using Leadline.Leads;
 using Leadline.Notes;
 using Leadline.Outbox;
 using Leadline.Queue;
+using Leadline.Reviews;
 using Leadline.Workspaces;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -41,6 +42,7 @@ builder.Services.AddConversationPages();
 builder.Services.AddSubmissionReview();
 builder.Services.AddOutbox(builder.Configuration);
 builder.Services.AddConversationSending();
+builder.Services.AddReviews();
 builder.Services.AddLiveEvents(builder.Configuration.GetValue<DatabaseProvider>("Leadline:Database:Provider"));
 
 var app = builder.Build();
@@ -69,6 +71,7 @@ pages.MapOutbox(api);
 pages.MapConversationSending(api);
 pages.MapConversationPages(api);
 pages.MapSubmissionReview(api);
+pages.MapReviews(api);
 pages.MapLiveEvents();
 app.MapRazorComponents<App>();
 await app.RunAsync();

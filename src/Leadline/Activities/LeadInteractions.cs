@@ -20,13 +20,17 @@ public sealed class LeadInteractions(LeadlineDb db, CurrentUser me, TimeProvider
 {
     private const int Attempts = 8;
 
-    public async Task<Result<NoteResponse>> AddNoteAsync(int leadId, NoteRequest request, CancellationToken ct)
+    public Task<Result<NoteResponse>> AddNoteAsync(int leadId, NoteRequest request, CancellationToken ct) => AddNoteAsync(leadId, request, [], ct);
+
+    /// <summary>A note with files already checked and stored (<see cref="NoteAttachments"/>): their rows are saved with the note.</summary>
+    public async Task<Result<NoteResponse>> AddNoteAsync(int leadId, NoteRequest request, IReadOnlyList<NoteAttachment> attachments, CancellationToken ct)
     {
-        var draft = await ValidateNoteAsync(leadId, request, required: true, ct);
+        var draft = await ValidateNoteAsync(leadId, request, required: attachments.Count == 0, ct);
         if (draft.Errors.Any)
             return Result<NoteResponse>.Invalid(draft.Errors);
-        var saved = await RecordAsync(leadId, null, draft, ct);
-        return saved is null ? Result<NoteResponse>.Missing() : Result<NoteResponse>.Ok(ToResponse(saved.Value.Note!));
+        var saved = await RecordAsync(leadId, null, draft with { Attachments = attachments }, ct);
+        return saved is null ? Result<NoteResponse>.Missing()
+            : Result<NoteResponse>.Ok(ToResponse(saved.Value.Note!, [.. saved.Value.Attachments.Select(a => NoteAttachments.ToResponse(a, NoteAttachments.ApiUrl(a)))]));
     }
 
     public async Task<Result<ActivityResponse>> AddActivityAsync(int leadId, ActivityRequest request, CancellationToken ct)
@@ -108,7 +112,8 @@ public sealed class LeadInteractions(LeadlineDb db, CurrentUser me, TimeProvider
         if (!await db.Leads.AnyAsync(l => l.Id == leadId, ct))
             return null;
         var notes = await db.Notes.AsNoTracking().Where(n => n.LeadId == leadId).OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id).ToListAsync(ct);
-        return notes.Select(ToResponse).ToList();
+        var files = (await db.NoteAttachments.AsNoTracking().Where(a => a.LeadId == leadId).OrderBy(a => a.Id).ToListAsync(ct)).ToLookup(a => a.NoteId);
+        return notes.Select(n => ToResponse(n, files.Contains(n.Id) ? [.. files[n.Id].Select(a => NoteAttachments.ToResponse(a, NoteAttachments.ApiUrl(a)))] : [])).ToList();
     }
 
     public async Task<List<ActivityResponse>?> ActivitiesAsync(int leadId, CancellationToken ct)
@@ -123,7 +128,10 @@ public sealed class LeadInteractions(LeadlineDb db, CurrentUser me, TimeProvider
         return activities.Select(a => ToResponse(a, noteOf.TryGetValue(a.Id, out var n) ? n : null)).ToList();
     }
 
-    private sealed record NoteDraft(Note Note, NoteTemplate? Template, Errors Errors);
+    private sealed record NoteDraft(Note Note, NoteTemplate? Template, Errors Errors)
+    {
+        public IReadOnlyList<NoteAttachment> Attachments { get; init; } = [];
+    }
 
     private async Task<NoteDraft> ValidateNoteAsync(int leadId, NoteRequest request, bool required, CancellationToken ct)
     {
@@ -162,7 +170,7 @@ public sealed class LeadInteractions(LeadlineDb db, CurrentUser me, TimeProvider
     }
 
     /// <summary>Saves the activity and/or note with their effects on the lead; null when the lead does not exist.</summary>
-    private async Task<(Activity? Activity, Note? Note)?> RecordAsync(int leadId, Activity? activityDraft, NoteDraft? noteDraft, CancellationToken ct)
+    private async Task<(Activity? Activity, Note? Note, List<NoteAttachment> Attachments)?> RecordAsync(int leadId, Activity? activityDraft, NoteDraft? noteDraft, CancellationToken ct)
     {
         var workspace = await leads.WorkspaceAsync(ct);
         var reserving = me.IsAuthenticated && workspace.ReservationRoles.Contains(me.Role, StringComparer.OrdinalIgnoreCase);
@@ -174,6 +182,7 @@ public sealed class LeadInteractions(LeadlineDb db, CurrentUser me, TimeProvider
             var now = Now;
             Activity? activity = null;
             Note? note = null;
+            var attachments = new List<NoteAttachment>();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             try
             {
@@ -197,6 +206,14 @@ public sealed class LeadInteractions(LeadlineDb db, CurrentUser me, TimeProvider
                     note.AuthorName = me.IsAuthenticated ? me.Name : "System";
                     note.CreatedAt = now;
                     db.Notes.Add(note);
+                    foreach (var file in noteDraft.Attachments)
+                    {
+                        var attachment = Copy(file);
+                        attachment.Note = note;
+                        attachment.LeadId = lead.Id;
+                        attachments.Add(attachment);
+                        db.NoteAttachments.Add(attachment);
+                    }
                     if (noteDraft.Template is { Tags.Count: > 0 } template)
                     {
                         var tags = lead.Tags.Union(template.Tags, StringComparer.OrdinalIgnoreCase).ToList();
@@ -211,7 +228,7 @@ public sealed class LeadInteractions(LeadlineDb db, CurrentUser me, TimeProvider
                     lead.Reserve(me.Id, now);
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
-                return (activity, note);
+                return (activity, note, attachments);
             }
             catch (DbUpdateConcurrencyException) when (attempt < Attempts)
             {
@@ -225,6 +242,11 @@ public sealed class LeadInteractions(LeadlineDb db, CurrentUser me, TimeProvider
     private static Activity Copy(Activity a) => new()
     {
         Type = a.Type, Subject = a.Subject, Outcome = a.Outcome, DurationSeconds = a.DurationSeconds, DueAt = a.DueAt, DoneAt = a.DoneAt,
+    };
+
+    private static NoteAttachment Copy(NoteAttachment a) => new()
+    {
+        WorkspaceId = a.WorkspaceId, FileName = a.FileName, ContentType = a.ContentType, Size = a.Size, StorageKey = a.StorageKey, CreatedAt = a.CreatedAt,
     };
 
     private static Note Copy(Note n) => new()
@@ -246,8 +268,10 @@ public sealed class LeadInteractions(LeadlineDb db, CurrentUser me, TimeProvider
     public static bool TryParseEnum<T>(string value, out T result) where T : struct, Enum =>
         Enum.TryParse(value.Trim(), ignoreCase: true, out result) && !value.Trim().All(char.IsAsciiDigit) && Enum.IsDefined(result);
 
-    public static NoteResponse ToResponse(Note n) =>
-        new(n.Id, n.LeadId, n.ParentId, n.AuthorId, n.AuthorName, n.Text, n.TemplateId, n.Outcome, n.ClosesLead, n.ActivityId, n.CreatedAt);
+    public static NoteResponse ToResponse(Note n) => ToResponse(n, null);
+
+    public static NoteResponse ToResponse(Note n, IReadOnlyList<NoteAttachmentResponse>? attachments) =>
+        new(n.Id, n.LeadId, n.ParentId, n.AuthorId, n.AuthorName, n.Text, n.TemplateId, n.Outcome, n.ClosesLead, n.ActivityId, n.CreatedAt, attachments);
 
     public static ActivityResponse ToResponse(Activity a, int? noteId) =>
         new(a.Id, a.LeadId, a.Type, a.Subject, a.Outcome, a.DurationSeconds, a.DueAt, a.DoneAt, a.UserId, a.UserName, a.CreatedAt, noteId);

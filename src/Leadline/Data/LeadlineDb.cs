@@ -78,6 +78,12 @@ public sealed class LeadlineDb(DbContextOptions<LeadlineDb> options, WorkspaceSc
 
     public DbSet<Submissions.SubmissionFlowMapping> SubmissionFlowMappings => Set<Submissions.SubmissionFlowMapping>();
 
+    public DbSet<Reviews.ReviewRequest> ReviewRequests => Set<Reviews.ReviewRequest>();
+
+    public DbSet<Reviews.ReviewSettings> ReviewSettings => Set<Reviews.ReviewSettings>();
+
+    public DbSet<Notes.NoteAttachment> NoteAttachments => Set<Notes.NoteAttachment>();
+
     /// <summary>Read by the query filters on every query (EF parameterises context members); 0 matches nothing.</summary>
     internal int CurrentWorkspaceId => scope?.Id ?? 0;
 

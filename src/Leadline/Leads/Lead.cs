@@ -48,6 +48,22 @@ public enum LeadFlowStatus
     Completed,
 }
 
+/// <summary>How the job went, marked by hand on the lead: done (won or completed), lost, or the customer did not show up.</summary>
+public enum JobOutcome
+{
+    Won,
+    Lost,
+    NoShow,
+}
+
+/// <summary>Where the lead's last review request is: sent, its tracked link clicked, the review written (set by hand). Forward only.</summary>
+public enum ReviewRequestStatus
+{
+    Sent,
+    Clicked,
+    Completed,
+}
+
 /// <summary>
 /// A person or company that enquired. Every change is saved through <see cref="LeadWritePath"/>, which turns it into typed
 /// <see cref="LeadChange"/>s for the reactions (history, lead flow, match keys, live pages); <see cref="Version"/> is the
@@ -204,6 +220,16 @@ public sealed class Lead : IWorkspaceOwned, ITimestamped
 
     public DateTime? ArchivedAt { get; set; }
 
+    /// <summary>How the job went (Reviews/): set by <see cref="RecordOutcome"/>, never typed into the lead's form.</summary>
+    public JobOutcome? JobOutcome { get; set; }
+
+    public DateTime? JobOutcomeAt { get; set; }
+
+    /// <summary>The last review request's status and when it got there (Reviews/ReviewRequests).</summary>
+    public ReviewRequestStatus? ReviewRequestStatus { get; set; }
+
+    public DateTime? ReviewRequestAt { get; set; }
+
     /// <summary>Set on a lead archived by a merge: the lead that survived it.</summary>
     public int? MergedIntoId { get; set; }
 
@@ -272,6 +298,32 @@ public sealed class Lead : IWorkspaceOwned, ITimestamped
         if (whatsapp && (WhatsappInboundAt is null || WhatsappInboundAt < at))
             WhatsappInboundAt = at;
         Intents.Add(new LeadWroteIn(this, at));
+    }
+
+    /// <summary>The job's outcome as marked now (the history records old → new).</summary>
+    public void RecordOutcome(JobOutcome outcome, DateTime now)
+    {
+        if (JobOutcome == outcome)
+            return;
+        JobOutcome = outcome;
+        JobOutcomeAt = now;
+    }
+
+    /// <summary>A new review request went out: its status starts again at sent.</summary>
+    public void StartReviewRequest(DateTime now)
+    {
+        ReviewRequestStatus = Leads.ReviewRequestStatus.Sent;
+        ReviewRequestAt = now;
+    }
+
+    /// <summary>The review request moves on to <paramref name="status"/>; false (nothing changes) for a step back or none at all.</summary>
+    public bool AdvanceReviewRequest(ReviewRequestStatus status, DateTime now)
+    {
+        if (ReviewRequestStatus is not { } current || status <= current)
+            return false;
+        ReviewRequestStatus = status;
+        ReviewRequestAt = now;
+        return true;
     }
 
     /// <summary>A note that closes the lead (a template with "closes the lead") ends its flow.</summary>

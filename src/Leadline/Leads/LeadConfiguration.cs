@@ -24,6 +24,8 @@ internal sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
         b.Property(l => l.ReferralSource).HasMaxLength(100);
         b.Property(l => l.ReferralAdId).HasMaxLength(100);
         b.Property(l => l.ReferralCtwaClid).HasMaxLength(500);
+        b.Property(l => l.JobOutcome).HasConversion<string>().HasMaxLength(20);
+        b.Property(l => l.ReviewRequestStatus).HasConversion<string>().HasMaxLength(20);
 
         b.HasOne<Pipeline.Stage>().WithMany().HasForeignKey(l => l.StageId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Pipeline.PipelineDefinition>().WithMany().HasForeignKey(l => l.PipelineId).OnDelete(DeleteBehavior.Restrict);

@@ -125,7 +125,14 @@ public sealed record LeadResponse(
     WhatsappWindowResponse? WhatsappWindow = null,
     string? Enquiry = null,
     LeadIntakeMode IntakeMode = LeadIntakeMode.Manual,
-    ReferralResponse? Referral = null);
+    ReferralResponse? Referral = null,
+    // how the job went (won|lost|noShow) and the last review request (Reviews/)
+    JobOutcome? JobOutcome = null,
+    DateTime? JobOutcomeAt = null,
+    ReviewRequestResponse? ReviewRequest = null);
+
+/// <summary>The lead's last review request: <c>sent → clicked → completed</c>, and when it got there.</summary>
+public sealed record ReviewRequestResponse(ReviewRequestStatus Status, DateTime At);
 
 public sealed record ChannelIdentityResponse(int? ChannelId, Channels.ChannelKind Kind, string ExternalId, string? Bsuid);
 

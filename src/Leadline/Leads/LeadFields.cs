@@ -330,6 +330,8 @@ public static class LeadFields
         // set by how the lead came in and by its conversation (Lead.RecordInbound), never typed into the lead's form
         nameof(Lead.IntakeMode), nameof(Lead.Enquiry), nameof(Lead.LastInboundAt), nameof(Lead.WhatsappInboundAt),
         nameof(Lead.ReferralSource), nameof(Lead.ReferralAdId), nameof(Lead.ReferralCtwaClid),
+        // marked with the job's outcome and moved by review requests (Reviews/), never typed into the lead's form
+        nameof(Lead.JobOutcome), nameof(Lead.JobOutcomeAt), nameof(Lead.ReviewRequestStatus), nameof(Lead.ReviewRequestAt),
     };
 
     /// <summary>

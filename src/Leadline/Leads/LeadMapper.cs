@@ -57,5 +57,6 @@ public sealed class LeadMapper(LeadlineDb db)
         null, null, null, l.HasContactInfo, l.CreatedAt, l.UpdatedAt, l.LastActivityAt, l.FirstResponseAt, l.NextFollowUpAt,
         FollowUp(l.NextFollowUpAt, clock), l.StageChangedAt, l.ArchivedAt is not null, l.LeadFlow, l.ClosedAt, l.ReservedAt, l.MergedIntoId,
         l.PhoneVerified, l.MobileVerified, null, l.LastInboundAt, WhatsappWindowResponse.For(l.WhatsappInboundAt, clock.UtcNow), l.Enquiry, l.IntakeMode,
-        (l.ReferralSource ?? l.ReferralAdId ?? l.ReferralCtwaClid) is null ? null : new ReferralResponse(l.ReferralSource, l.ReferralAdId, l.ReferralCtwaClid));
+        (l.ReferralSource ?? l.ReferralAdId ?? l.ReferralCtwaClid) is null ? null : new ReferralResponse(l.ReferralSource, l.ReferralAdId, l.ReferralCtwaClid),
+        l.JobOutcome, l.JobOutcomeAt, l.ReviewRequestStatus is { } review ? new ReviewRequestResponse(review, l.ReviewRequestAt ?? l.UpdatedAt) : null);
 }

@@ -13,12 +13,17 @@ internal static class NotePageEndpoints
     public static void MapNotePages(this IEndpointRouteBuilder app)
     {
         var leads = app.MapGroup("/leads/{id:int}").RequirePermission(Permission.LeadsWrite);
-        leads.MapPost("/notes", async (int id, HttpRequest request, LeadInteractions interactions, CancellationToken ct) =>
+        leads.MapPost("/notes", async (int id, HttpRequest request, NoteAttachments attachments, CancellationToken ct) =>
         {
             var form = await request.ReadFormAsync(ct);
-            var result = await interactions.AddNoteAsync(id, new NoteRequest(form["text"], FormValues.Number(form["templateId"]), FormValues.Text(form["outcome"]), FormValues.Number(form["parentId"])), ct);
+            var files = form.Files.GetFiles("files").Where(f => f.Length > 0 || f.FileName.Length > 0).ToList();
+            var result = await attachments.AddNoteAsync(id, new NoteRequest(form["text"], FormValues.Number(form["templateId"]), FormValues.Text(form["outcome"]), FormValues.Number(form["parentId"])), files, ct);
             return Back(id, "notes", result);
         });
+        // a note's photo or file, for the workspace's signed-in users only (another workspace's id is not found)
+        app.MapGet("/leads/{id:int}/attachments/{attachmentId:int}", async (int id, int attachmentId, NoteAttachments attachments, CancellationToken ct) =>
+            await attachments.OpenAsync(id, attachmentId, ct) is { } file ? NoteAttachments.Download(file) : Results.NotFound())
+            .RequirePermission(Permission.LeadsRead);
         leads.MapPost("/activities", async (int id, HttpRequest request, LeadInteractions interactions, LeadService service, CancellationToken ct) =>
         {
             var form = await request.ReadFormAsync(ct);

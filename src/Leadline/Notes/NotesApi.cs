@@ -16,6 +16,20 @@ internal static class NotesApi
                 return result.Succeeded ? Results.Created($"/api/v1/leads/{id}/notes", result.Value) : ApiResults.Problem(result);
             })
             .WithTags("Notes").WithName("CreateNote").RequirePermission(Permission.LeadsWrite);
+        // photos and files on a note: multipart "file" (one or more) → 201 with the stored attachments
+        api.MapPost("/leads/{id:int}/notes/{noteId:int}/attachments", async (int id, int noteId, HttpRequest request, NoteAttachments attachments, CancellationToken ct) =>
+            {
+                if (!request.HasFormContentType)
+                    return ApiResults.Problem(Result<object>.Invalid("file", "Send the files as multipart/form-data, in the field \"file\"."));
+                var form = await request.ReadFormAsync(ct);
+                var result = await attachments.AttachAsync(id, noteId, form.Files.GetFiles("file"), ct);
+                return result.Succeeded ? Results.Created($"/api/v1/leads/{id}/notes", result.Value) : ApiResults.Problem(result);
+            })
+            .Accepts<IFormFile>("multipart/form-data").DisableAntiforgery()
+            .WithTags("Notes").WithName("AttachToNote").RequirePermission(Permission.LeadsWrite);
+        api.MapGet("/leads/{id:int}/notes/attachments/{attachmentId:int}", async (int id, int attachmentId, NoteAttachments attachments, CancellationToken ct) =>
+                await attachments.OpenAsync(id, attachmentId, ct) is { } file ? NoteAttachments.Download(file) : ApiResults.NotFound("No such attachment."))
+            .WithTags("Notes").WithName("DownloadNoteAttachment").RequirePermission(Permission.LeadsRead);
 
         var templates = api.MapGroup("/note-templates").WithTags("Note templates");
         templates.MapGet("/", async (NoteTemplateService service, CancellationToken ct) =>

@@ -6,7 +6,7 @@ namespace Leadline.Notes;
 public static class NotesFeature
 {
     public static IServiceCollection AddNotes(this IServiceCollection services) =>
-        services.AddScoped<LeadInteractions>().AddScoped<NoteTemplateService>();
+        services.AddScoped<LeadInteractions>().AddScoped<NoteTemplateService>().AddScoped<NoteAttachments>();
 
     public static void MapNotes(this IEndpointRouteBuilder app, RouteGroupBuilder api)
     {

@@ -19,8 +19,8 @@ namespace Leadline.Tests.Identity;
 public sealed partial class PermissionWalkTests(AppFixture fixture) : IClassFixture<AppFixture>
 {
     // anonymous on purpose: sign-in, first-run setup, status pages, health, the API description, static files
-    // and the providers' webhooks, which a signature authenticates
-    private static readonly string[] PublicRoutes = ["/login", "/setup", "/not-found", "/error", "/status/{Code:int}", "/health", "/api/v1/auth/token", "/webhooks/meta/{channelId:int}"];
+    // and the providers' webhooks, which a signature authenticates, and a review request's tracked link (an unguessable token)
+    private static readonly string[] PublicRoutes = ["/login", "/setup", "/not-found", "/error", "/status/{Code:int}", "/health", "/api/v1/auth/token", "/webhooks/meta/{channelId:int}", "/r/{token}"];
 
     // and the offline API reference (Scalar's page and its files)
     private static bool IsPublic(string? route) => route is not null && (PublicRoutes.Contains(route) || route.StartsWith("/api/docs", StringComparison.Ordinal));
@@ -50,6 +50,9 @@ public sealed partial class PermissionWalkTests(AppFixture fixture) : IClassFixt
         ["POST /api/v1/users/"] = [Roles.Admin],
         ["POST /settings/users/{id:int}/role"] = [Roles.Admin],
         ["GET /settings/workspace"] = [Roles.Admin],
+        ["GET /settings/reviews"] = [Roles.Admin],
+        ["PUT /api/v1/settings/reviews/"] = [Roles.Admin],
+        ["POST /api/v1/leads/{id:int}/review-request"] = Roles.All.ToArray(),
         ["GET /api/v1/leads/"] = Roles.All.ToArray(),
         ["POST /api/v1/leads/"] = Roles.All.ToArray(),
         ["DELETE /api/v1/leads/{id:int}"] = Roles.All.ToArray(),   // their own lead; someone else's: LeadArchiveRules

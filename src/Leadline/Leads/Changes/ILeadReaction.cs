@@ -60,6 +60,7 @@ public sealed class LeadChangeSet(DbContext db, IReadOnlyList<LeadChange> change
         nameof(Lead.Status), nameof(Lead.PipelineId), nameof(Lead.StageChangedAt), nameof(Lead.WorkspaceId), nameof(Lead.Id),
         nameof(Lead.LeadFlow), nameof(Lead.LastActivityAt), nameof(Lead.FirstResponseAt),
         nameof(Lead.LastInboundAt), nameof(Lead.WhatsappInboundAt),   // each inbound message moves them: LeadWroteIn
+        nameof(Lead.JobOutcomeAt), nameof(Lead.ReviewRequestAt),   // the time of the outcome / review status beside it, recorded by that change
     };
 
     public DbContext Db { get; } = db;

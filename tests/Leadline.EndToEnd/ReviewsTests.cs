@@ -1,0 +1,115 @@
+using System.Text.Json.Nodes;
+using Leadline.EndToEnd.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Leadline.EndToEnd;
+
+/// <summary>Settings → Reviews, marking a job won (the review request reaches the fake Graph API), and a note with a photo.</summary>
+public sealed class ReviewsTests(ConversationServer server) : BrowserTest(server), IClassFixture<ConversationServer>
+{
+    // a 240×160 PNG (the same room picture as the conversation tests use), so the thumbnail shows something
+    private static readonly byte[] Png = Convert.FromBase64String(""
+        + "iVBORw0KGgoAAAANSUhEUgAAAPAAAACgCAIAAAC9uXYyAAADR0lEQVR42u3SyW0cVxhG0YrOQTgSReJIFIRFiux5bs6DLWqjEMTV2wso9P/w1Q"
+        + "FuBBdn+Pl+lmIaLBDQEtDSBUB/vJ+lmIaPt7MU0yfokxQT0MoC/ePtJMUEtMJAv56kmIBWFuj/X49STEALaKlf0C9HKabhv5ejFBPQSgN9kGIC"
+        + "Wlmg358PUkxAC2gJaOkSoN+e91JMw9vTXoqpEvTX3a+kYAIaaI0N+vVpX1UY6MKTagENdBjox11VaaDrTqoFNNBZoF8ed1WFgS48qRbQQAMNNN"
+        + "D9gn7YVZUGuu6kWsPzw7aqMNCFJ9UCGmiggQYaaKB1CdBP99uqwkAXnlQLaKDTQG+qigO9UXlAA50F+vF+U1UY6MKTag2Pd5uq0kDXnVQLaKCB"
+        + "BhrobkE/3K2rCgNdeFItoIEOA31eV5UGuu6kWkADnQX6/ryuKgx04Um1gAY6DfSqqjjQK5U33J9WVaWBrjup1nB3WlUVBrrwpFpAAw000EADDb"
+        + "QuAfp8XFYVBrrwpFpAAw000EADDbQuAfp0XFYVBrrwpFrD6bCsKg103Um1PkEvqooDvVB5QAOdBfp4WFQVBrrwpFpAAx0Ger+oKg103Um1gAY6"
+        + "C/RhP68qDHThSbWABhpooIHuF/RuXlUa6LqTag373byqMNCFJ9UCGug00LOq4kDPVB7QQGeB3m1nVYWBLjypFtBAAw000EADrUuA3m5vqwoDXX"
+        + "hSrWG7uZViAlpAS92C3mxupZiAVhjo9Y0UE9DKAr1e30gxAS2gpX5Br26kmIbV6rt66Mvff022ETcCDTTQAhpoAX0J0Mvld/XQlEGPuBFooNNA"
+        + "X6uHpg16tI1AA50FerG8Vg9NGfSIG4fF4lo9NGnQ420EGmigBXS3oOeLK/XQlEGPuBFooMNAz6/UQ5MGPd5GoIHOAj2bX6mHpgx6xI1AA50G+p"
+        + "t6aNqgR9s4zGbf1EOTBj3exuHfr/+oh6YMesSNQAMNtIAGWkADDTTQQAMNtIAGWkADLaCBBhpooIEGWkADLaCBFtBAAw000EADLaCBFtBAC2ig"
+        + "JaAFtAS0BLQEtAS0gJaAloCWgJaAFtAS0BLQEtAS0AJaAloCWgJaQLsgoCWgJaClP+g36pUBC157X7gAAAAASUVORK5CYII=");
+
+    private ConversationServer Conversations => (ConversationServer)Server;
+
+    private static async Task ShotsAsync(IPage page, string name)
+    {
+        foreach (var width in new[] { 1366, 390 })
+        {
+            await page.SetViewportSizeAsync(width, width > 800 ? 900 : 844);
+            await page.ScreenshotAsync(new() { Path = Artifacts.Screenshot($"{name}-{width}"), FullPage = true });
+        }
+        await page.SetViewportSizeAsync(1280, 800);
+    }
+
+    /// <summary>Waits (bounded) until the fake Graph API received a send matching <paramref name="match"/> (the outbox runs by itself).</summary>
+    private async Task<JsonObject> SentAsync(Func<JsonObject, bool> match)
+    {
+        for (var i = 0; i < 150; i++)
+        {
+            if (Conversations.Graph.SentMessages.FirstOrDefault(match) is { } sent)
+                return sent;
+            await Task.Delay(100);
+        }
+        throw new Xunit.Sdk.XunitException("The fake Graph API received no such message.");
+    }
+
+    [Fact]
+    public async Task Marking_a_job_won_sends_the_review_request_to_the_provider()
+    {
+        var name = $"Review Customer {Guid.NewGuid().ToString("N")[..5]}";
+        var lead = await CreateLeadAsync(name, "+972 50 765 4321");
+        var page = await OpenPageAsync();
+        await SignInAsAdminAsync(page);
+
+        // the workspace's review link, a template, and requests by themselves on a won job
+        await page.GotoAsync("/settings/reviews");
+        await page.FillAsync("#review-link", "https://reviews.example.com/acme");
+        await page.CheckAsync("#review-auto");
+        await page.FillAsync("#review-template", "review_request");
+        await page.FillAsync("#review-parameters", "{{lead.name}}\n{{review.link}}");
+        await page.ClickAsync("#review-settings-save");
+        await Expect(page.Locator("#reviews-saved")).ToBeVisibleAsync();
+        await ShotsAsync(page, "reviews-settings");
+
+        await page.GotoAsync($"/leads/{lead}");
+        await Expect(page.Locator("#review-status")).ToHaveTextAsync("not requested");
+        await page.ClickAsync("#outcome-won");
+        await Expect(page.Locator("#review-status")).ToHaveAttributeAsync("data-status", "sent");
+        await Expect(page.Locator("#outcome-won")).ToHaveAttributeAsync("aria-pressed", "true");
+
+        var sent = await SentAsync(m => (string?)m["template"]?["name"] == "review_request");
+        var parameters = sent["template"]!["components"]![0]!["parameters"]!.AsArray();
+        Assert.Equal(name, (string?)parameters[0]!["text"]);
+        var link = (string)parameters[1]!["text"]!;
+        Assert.StartsWith(Server.BaseUrl.TrimEnd('/') + "/r/", link);
+        await ShotsAsync(page, "reviews-lead-won");
+
+        // the customer opens the link (another browser, nobody signed in): sent on to the review page; the lead says clicked
+        var customer = await OpenPageAsync();
+        var click = await customer.APIRequest.GetAsync(link, new() { MaxRedirects = 0 });
+        Assert.Equal(302, click.Status);
+        Assert.Equal("https://reviews.example.com/acme", click.Headers["location"]);
+        await page.ReloadAsync();
+        await Expect(page.Locator("#review-status")).ToHaveAttributeAsync("data-status", "clicked");
+        await page.ClickAsync("#review-completed");
+        await Expect(page.Locator("#review-status")).ToHaveAttributeAsync("data-status", "completed");
+        await ShotsAsync(page, "reviews-lead-completed");
+        AssertNothingBroke();
+    }
+
+    [Fact]
+    public async Task A_note_with_a_photo_shows_its_thumbnail()
+    {
+        var lead = await CreateLeadAsync($"Photo Note {Guid.NewGuid().ToString("N")[..5]}");
+        var page = await OpenPageAsync();
+        await SignInAsAdminAsync(page);
+        await page.GotoAsync($"/leads/{lead}?tab=notes");
+        await page.FillAsync("#note-text", "The living room before the work");
+        await page.SetInputFilesAsync("#note-files", [
+            new FilePayload { Name = "living-room.png", MimeType = "image/png", Buffer = Png },
+            new FilePayload { Name = "quote.pdf", MimeType = "application/pdf", Buffer = "%PDF-1.4\n%%EOF\n"u8.ToArray() },
+        ]);
+        await page.ClickAsync("#save-note");
+
+        var thumb = page.Locator("#notes-list img.note-thumb");
+        await Expect(thumb).ToBeVisibleAsync();
+        await Expect(thumb).ToHaveAttributeAsync("alt", "living-room.png");
+        Assert.Equal(240, await thumb.EvaluateAsync<int>("img => img.complete ? img.naturalWidth : new Promise(r => img.onload = () => r(img.naturalWidth))"));
+        await Expect(page.Locator("#notes-list a.note-file")).ToContainTextAsync("quote.pdf");
+        await ShotsAsync(page, "notes-photo");
+        AssertNothingBroke();
+    }
+}
