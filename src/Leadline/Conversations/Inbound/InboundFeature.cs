@@ -14,6 +14,10 @@ public static class InboundFeature
         services.AddSingleton<WebhookInbox>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookInbox>());
         services.AddScoped<WhatsappInbound>();
+        services.AddScoped<MessageStatuses>();
+        services.Configure<WebhookRetentionOptions>(configuration.GetSection("Leadline:Webhooks"));
+        services.AddScoped<WebhookRetention>();
+        services.AddHostedService<WebhookRetentionWorker>();
         services.AddScoped<InboundLeadMatcher>();
         services.AddScoped<WhatsappMedia>();
         services.AddScoped<InboundAnnouncer>();

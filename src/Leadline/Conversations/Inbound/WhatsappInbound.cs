@@ -22,8 +22,8 @@ public sealed class InboundOutcome
 /// and the submission of a Flow reply. Statuses move outbound messages forward only. Idempotent: processing a delivery
 /// twice, or ten copies of it at once, stores each message once.
 /// </summary>
-public sealed class WhatsappInbound(LeadlineDb db, InboundLeadMatcher matcher, WhatsappMedia media, ConversationObservers observers, TimeProvider clock,
-    ILogger<WhatsappInbound> log)
+public sealed class WhatsappInbound(LeadlineDb db, InboundLeadMatcher matcher, WhatsappMedia media, ConversationObservers observers,
+    MessageStatuses statuses, ILogger<WhatsappInbound> log)
 {
     private const int MaxTries = 6;
 
@@ -170,27 +170,21 @@ public sealed class WhatsappInbound(LeadlineDb db, InboundLeadMatcher matcher, W
         }
     }
 
-    private static readonly MessageStatus[] Order = [MessageStatus.Queued, MessageStatus.Sent, MessageStatus.Delivered, MessageStatus.Read];
-
     /// <summary>
-    /// A delivery state for one of our messages, forward only (read beats delivered beats sent, whatever order the webhooks
-    /// come in); failed replaces only queued or sent. One conditional UPDATE, so two states applied at once cannot step back.
-    /// A status for a message we do not know (sent from elsewhere, or long deleted) is ignored.
+    /// A delivery state for one of our messages, forward only (<see cref="MessageStatuses.ApplyAsync"/>). A status for a
+    /// message not known yet is held: Meta may post it before its answer to our send gave the outbox the message's id.
     /// </summary>
     private async Task ApplyStatusAsync(Channel channel, InboundStatus status, InboundOutcome outcome, CancellationToken ct)
     {
-        var id = WhatsappPayload.Cut(status.ProviderMessageId, 200);
-        var before = status.Status == MessageStatus.Failed
-            ? new List<MessageStatus> { MessageStatus.Queued, MessageStatus.Sent }
-            : Order.TakeWhile(s => s != status.Status).ToList();
-        var now = clock.GetUtcNow().UtcDateTime;
-        var messages = db.Messages.Where(m => m.ChannelId == channel.Id && m.ProviderMessageId == id && m.Direction == MessageDirection.Outbound);
-        var changed = status.Error is { } error
-            ? await messages.Where(m => before.Contains(m.Status)).ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, status.Status).SetProperty(m => m.Error, error).SetProperty(m => m.UpdatedAt, now), ct)
-            : await messages.Where(m => before.Contains(m.Status)).ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, status.Status).SetProperty(m => m.UpdatedAt, now), ct);
-        if (changed > 0)
-            outcome.ChangedLeads.UnionWith(await messages.Select(m => m.LeadId).ToListAsync(ct));
-        else if (!await messages.AnyAsync(ct))
-            log.LogDebug("Status {Status} for unknown message {ProviderId} ignored", status.Status, id);
+        var id = WhatsappPayload.Cut(status.ProviderMessageId, 200)!;
+        var error = WhatsappPayload.Cut(status.Error, 2000);
+        var (known, changed) = await statuses.ApplyAsync(channel.Id, id, status.Status, error, ct);
+        if (!known)
+        {
+            log.LogDebug("Status {Status} for message {ProviderId} not known yet: held", status.Status, id);
+            changed = await statuses.HoldAsync(channel.WorkspaceId, channel.Id, id, status.Status, error, status.At, ct);
+        }
+        if (changed is { } lead)
+            outcome.ChangedLeads.Add(lead);
     }
 }
