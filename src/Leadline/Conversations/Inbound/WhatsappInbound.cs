@@ -134,7 +134,7 @@ public sealed class WhatsappInbound(LeadlineDb db, InboundLeadMatcher matcher, W
                 if (inbound && m.FromCustomer)
                 {
                     lead.RecordInbound(m.At, whatsapp: true);
-                    if (lead.Enquiry is null && m.Type == MessageType.Text && !string.IsNullOrWhiteSpace(m.Text))
+                    if (m.Type == MessageType.Text && !string.IsNullOrWhiteSpace(m.Text) && await IsFirstTextAsync(lead, m.At, ct))
                         lead.Enquiry = WhatsappPayload.Cut(m.Text, 4000);
                     if (m.Referral is { } referral && lead.ReferralCtwaClid is null && lead.ReferralAdId is null)
                         (lead.ReferralSource, lead.ReferralAdId, lead.ReferralCtwaClid) = (referral.Source, referral.AdId, referral.CtwaClid);
@@ -168,6 +168,21 @@ public sealed class WhatsappInbound(LeadlineDb db, InboundLeadMatcher matcher, W
                 log.LogDebug(ex, "Message {ProviderId}: try {Attempt} lost a race; trying again", providerId, attempt);
             }
         }
+    }
+
+    /// <summary>
+    /// Whether a customer's text sent at <paramref name="at"/> is the lead's enquiry: the first text by Meta's time.
+    /// Deliveries are processed in parallel, so a later text may have been stored first and made the enquiry; an earlier
+    /// one replaces it, but only while the enquiry is still that text (one given otherwise — a form, a person — stays).
+    /// </summary>
+    private async Task<bool> IsFirstTextAsync(Lead lead, DateTime at, CancellationToken ct)
+    {
+        if (lead.Enquiry is null)
+            return true;
+        var first = await db.Messages.AsNoTracking()
+            .Where(x => x.LeadId == lead.Id && x.Direction == MessageDirection.Inbound && x.Type == MessageType.Text && x.Text != null)
+            .OrderBy(x => x.At).ThenBy(x => x.Id).Select(x => new { x.At, x.Text }).FirstOrDefaultAsync(ct);
+        return first is not null && first.At > at && WhatsappPayload.Cut(first.Text, 4000) == lead.Enquiry;
     }
 
     /// <summary>
