@@ -226,6 +226,66 @@ public sealed class ConversationsTests(ConversationServer server) : BrowserTest(
         AssertNothingBroke();
     }
 
+    /// <summary>Posts a customer's text as Meta would: signed with the channel's app secret, to the channel's webhook URL.</summary>
+    private async Task PostWebhookAsync(string waId, string profileName, string text, string messageId)
+    {
+        var body = new JsonObject
+        {
+            ["object"] = "whatsapp_business_account",
+            ["entry"] = new JsonArray(new JsonObject
+            {
+                ["id"] = "1234567890987654321",
+                ["changes"] = new JsonArray(new JsonObject
+                {
+                    ["field"] = "messages",
+                    ["value"] = new JsonObject
+                    {
+                        ["messaging_product"] = "whatsapp",
+                        ["metadata"] = new JsonObject { ["display_phone_number"] = "972123456789", ["phone_number_id"] = "1122334455667" },
+                        ["contacts"] = new JsonArray(new JsonObject { ["profile"] = new JsonObject { ["name"] = profileName }, ["wa_id"] = waId }),
+                        ["messages"] = new JsonArray(new JsonObject
+                        {
+                            ["from"] = waId, ["id"] = messageId, ["type"] = "text", ["text"] = new JsonObject { ["body"] = text },
+                            ["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        }),
+                    },
+                }),
+            }),
+        };
+        var bytes = System.Text.Encoding.UTF8.GetBytes(body.ToJsonString());
+        using var client = new HttpClient { BaseAddress = new Uri(Server.BaseUrl) };
+        using var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/meta/{Conversations.ChannelId}") { Content = content };
+        request.Headers.Add(MetaSignature.Header, MetaSignature.Sign("app-secret", bytes));
+        using var response = await client.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, $"the webhook answered {(int)response.StatusCode}");
+    }
+
+    [Fact]
+    public async Task A_simulated_inbound_message_creates_a_lead_that_appears_live_on_the_board()
+    {
+        var page = await OpenPageAsync();
+        await SignInAsAdminAsync(page);
+        await page.GotoAsync("/pipeline");
+        await Expect(page.Locator("#board")).ToBeVisibleAsync();
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-live", "on");
+
+        // a number the workspace has never seen writes in: the webhook makes a lead, and the open board shows its card
+        var suffix = Random.Shared.Next(1000, 9999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var name = $"Lam Siu Fung {suffix}";
+        await PostWebhookAsync($"8529876{suffix}", name, "Hi! Is the 2-bedroom flat in Tai Koo still available?", $"wamid.e2e.live.{suffix}");
+        var card = page.Locator("#board .board-card", new() { HasText = name });
+        await Expect(card).ToBeVisibleAsync();
+        await Expect(card.Locator(".window-badge")).ToContainTextAsync("left");   // the customer wrote just now: the window is open
+        await ShotsAsync(page, "conversations-board-live-lead");
+
+        // it is a WhatsApp lead with the customer's first text as its enquiry, and the message is in its thread
+        await card.ClickAsync();
+        await Expect(page.Locator("#board-modal-body .message-row.inbound")).ToContainTextAsync("2-bedroom flat in Tai Koo");
+        AssertNothingBroke();
+    }
+
     [Fact]
     public async Task The_board_card_shows_the_window_and_the_list_filters_by_it()
     {
