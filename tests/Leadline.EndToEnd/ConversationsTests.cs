@@ -287,6 +287,57 @@ public sealed class ConversationsTests(ConversationServer server) : BrowserTest(
     }
 
     [Fact]
+    public async Task The_quick_edit_schedules_whatsapp_template_follow_ups_by_date_and_by_birthday()
+    {
+        var (lead, name) = await LeadAsync("Birgit", TimeSpan.FromHours(2));
+        await InWorkspaceAsync(async (_, db) =>
+        {
+            var entity = await db.Leads.FirstAsync(l => l.Id == lead);
+            entity.DateOfBirth = new DateOnly(1990, 5, 17);
+            return await db.SaveChangesAsync();
+        });
+        var page = await OpenPageAsync();
+        await SignInAsAdminAsync(page);
+        await page.GotoAsync("/pipeline?q=" + Uri.EscapeDataString(name));
+        await page.Locator("#board .board-card", new() { HasText = name }).ClickAsync();
+        var modal = page.Locator("#board-modal-body");
+        await Expect(modal.Locator("#quick-edit")).ToBeVisibleAsync();
+
+        // "Happy birthday" each year on the date of birth: the template's parameter is filled for the lead when it is sent
+        await modal.Locator("#template-reminder summary").ClickAsync();
+        await modal.Locator("#reminder-template").SelectOptionAsync("follow_up|en_US");
+        await Expect(modal.Locator("#reminder-param-1")).ToHaveValueAsync("{{lead.name}}");
+        await Expect(modal.Locator(".reminder-template-body")).ToContainTextAsync("any questions about the flat?");
+        await modal.Locator("#reminder-param-2").FillAsync("Happy birthday!");
+        await modal.Locator("#reminder-when-birthday").CheckAsync();
+        await modal.Locator("#template-reminder-add").ClickAsync();
+        var yearly = modal.Locator(".reminder-item", new() { HasText = "follow_up" });
+        await Expect(yearly).ToContainTextAsync("every year");
+        await Expect(yearly).ToContainTextAsync("17 May 09:00");
+
+        // and one on a date
+        await modal.Locator("#template-reminder summary").ClickAsync();
+        await modal.Locator("#reminder-template").SelectOptionAsync("follow_up|en_US");
+        await Expect(modal.Locator("#reminder-param-1")).ToBeVisibleAsync();
+        var due = DateTime.UtcNow.AddDays(3).Date.AddHours(15);
+        await modal.Locator("#reminder-template-due").FillAsync(due.ToString("yyyy-MM-dd'T'HH:mm", System.Globalization.CultureInfo.InvariantCulture));
+        await modal.Locator("#template-reminder-add").ClickAsync();
+        await Expect(modal.Locator(".reminder-item", new() { HasText = "follow_up" })).ToHaveCountAsync(2);
+        await Expect(modal.Locator(".reminder-item", new() { HasText = due.ToString("d MMM 15:00", System.Globalization.CultureInfo.InvariantCulture) })).ToContainTextAsync("follow_up");
+        await modal.Locator("#template-reminder summary").ClickAsync();
+        await modal.Locator("#reminder-when-birthday").ScrollIntoViewIfNeededAsync();
+        await ShotsAsync(page, "conversations-quick-edit-template-reminders");
+
+        var stored = await InWorkspaceAsync((_, db) => db.Reminders.Where(r => r.LeadId == lead).OrderBy(r => r.Id).ToListAsync());
+        Assert.Equal(2, stored.Count);
+        Assert.All(stored, r => Assert.Equal((Leadline.Reminders.ReminderKind.WhatsappTemplate, "follow_up", "en_US"), (r.Kind, r.TemplateName, r.Language)));
+        Assert.Equal(["{{lead.name}}", "Happy birthday!"], stored[0].Parameters);
+        Assert.Contains("dateOfBirth", stored[0].DueRule, StringComparison.Ordinal);
+        Assert.Null(stored[1].DueRule);
+        AssertNothingBroke();
+    }
+
+    [Fact]
     public async Task The_board_card_shows_the_window_and_the_list_filters_by_it()
     {
         var (open, openName) = await LeadAsync("Olga", TimeSpan.FromHours(21));
