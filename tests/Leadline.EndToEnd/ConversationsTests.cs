@@ -226,6 +226,117 @@ public sealed class ConversationsTests(ConversationServer server) : BrowserTest(
         AssertNothingBroke();
     }
 
+    /// <summary>Posts a customer's text as Meta would: signed with the channel's app secret, to the channel's webhook URL.</summary>
+    private async Task PostWebhookAsync(string waId, string profileName, string text, string messageId)
+    {
+        var body = new JsonObject
+        {
+            ["object"] = "whatsapp_business_account",
+            ["entry"] = new JsonArray(new JsonObject
+            {
+                ["id"] = "1234567890987654321",
+                ["changes"] = new JsonArray(new JsonObject
+                {
+                    ["field"] = "messages",
+                    ["value"] = new JsonObject
+                    {
+                        ["messaging_product"] = "whatsapp",
+                        ["metadata"] = new JsonObject { ["display_phone_number"] = "972123456789", ["phone_number_id"] = "1122334455667" },
+                        ["contacts"] = new JsonArray(new JsonObject { ["profile"] = new JsonObject { ["name"] = profileName }, ["wa_id"] = waId }),
+                        ["messages"] = new JsonArray(new JsonObject
+                        {
+                            ["from"] = waId, ["id"] = messageId, ["type"] = "text", ["text"] = new JsonObject { ["body"] = text },
+                            ["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        }),
+                    },
+                }),
+            }),
+        };
+        var bytes = System.Text.Encoding.UTF8.GetBytes(body.ToJsonString());
+        using var client = new HttpClient { BaseAddress = new Uri(Server.BaseUrl) };
+        using var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/meta/{Conversations.ChannelId}") { Content = content };
+        request.Headers.Add(MetaSignature.Header, MetaSignature.Sign("app-secret", bytes));
+        using var response = await client.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, $"the webhook answered {(int)response.StatusCode}");
+    }
+
+    [Fact]
+    public async Task A_simulated_inbound_message_creates_a_lead_that_appears_live_on_the_board()
+    {
+        var page = await OpenPageAsync();
+        await SignInAsAdminAsync(page);
+        await page.GotoAsync("/pipeline");
+        await Expect(page.Locator("#board")).ToBeVisibleAsync();
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-live", "on");
+
+        // a number the workspace has never seen writes in: the webhook makes a lead, and the open board shows its card
+        var suffix = Random.Shared.Next(1000, 9999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var name = $"Lam Siu Fung {suffix}";
+        await PostWebhookAsync($"8529876{suffix}", name, "Hi! Is the 2-bedroom flat in Tai Koo still available?", $"wamid.e2e.live.{suffix}");
+        var card = page.Locator("#board .board-card", new() { HasText = name });
+        await Expect(card).ToBeVisibleAsync();
+        await Expect(card.Locator(".window-badge")).ToContainTextAsync("left");   // the customer wrote just now: the window is open
+        await ShotsAsync(page, "conversations-board-live-lead");
+
+        // it is a WhatsApp lead with the customer's first text as its enquiry, and the message is in its thread
+        await card.ClickAsync();
+        await Expect(page.Locator("#board-modal-body .message-row.inbound")).ToContainTextAsync("2-bedroom flat in Tai Koo");
+        AssertNothingBroke();
+    }
+
+    [Fact]
+    public async Task The_quick_edit_schedules_whatsapp_template_follow_ups_by_date_and_by_birthday()
+    {
+        var (lead, name) = await LeadAsync("Birgit", TimeSpan.FromHours(2));
+        await InWorkspaceAsync(async (_, db) =>
+        {
+            var entity = await db.Leads.FirstAsync(l => l.Id == lead);
+            entity.DateOfBirth = new DateOnly(1990, 5, 17);
+            return await db.SaveChangesAsync();
+        });
+        var page = await OpenPageAsync();
+        await SignInAsAdminAsync(page);
+        await page.GotoAsync("/pipeline?q=" + Uri.EscapeDataString(name));
+        await page.Locator("#board .board-card", new() { HasText = name }).ClickAsync();
+        var modal = page.Locator("#board-modal-body");
+        await Expect(modal.Locator("#quick-edit")).ToBeVisibleAsync();
+
+        // "Happy birthday" each year on the date of birth: the template's parameter is filled for the lead when it is sent
+        await modal.Locator("#template-reminder summary").ClickAsync();
+        await modal.Locator("#reminder-template").SelectOptionAsync("follow_up|en_US");
+        await Expect(modal.Locator("#reminder-param-1")).ToHaveValueAsync("{{lead.name}}");
+        await Expect(modal.Locator(".reminder-template-body")).ToContainTextAsync("any questions about the flat?");
+        await modal.Locator("#reminder-param-2").FillAsync("Happy birthday!");
+        await modal.Locator("#reminder-when-birthday").CheckAsync();
+        await modal.Locator("#template-reminder-add").ClickAsync();
+        var yearly = modal.Locator(".reminder-item", new() { HasText = "follow_up" });
+        await Expect(yearly).ToContainTextAsync("every year");
+        await Expect(yearly).ToContainTextAsync("17 May 09:00");
+
+        // and one on a date
+        await modal.Locator("#template-reminder summary").ClickAsync();
+        await modal.Locator("#reminder-template").SelectOptionAsync("follow_up|en_US");
+        await Expect(modal.Locator("#reminder-param-1")).ToBeVisibleAsync();
+        var due = DateTime.UtcNow.AddDays(3).Date.AddHours(15);
+        await modal.Locator("#reminder-template-due").FillAsync(due.ToString("yyyy-MM-dd'T'HH:mm", System.Globalization.CultureInfo.InvariantCulture));
+        await modal.Locator("#template-reminder-add").ClickAsync();
+        await Expect(modal.Locator(".reminder-item", new() { HasText = "follow_up" })).ToHaveCountAsync(2);
+        await Expect(modal.Locator(".reminder-item", new() { HasText = due.ToString("d MMM 15:00", System.Globalization.CultureInfo.InvariantCulture) })).ToContainTextAsync("follow_up");
+        await modal.Locator("#template-reminder summary").ClickAsync();
+        await modal.Locator("#reminder-when-birthday").ScrollIntoViewIfNeededAsync();
+        await ShotsAsync(page, "conversations-quick-edit-template-reminders");
+
+        var stored = await InWorkspaceAsync((_, db) => db.Reminders.Where(r => r.LeadId == lead).OrderBy(r => r.Id).ToListAsync());
+        Assert.Equal(2, stored.Count);
+        Assert.All(stored, r => Assert.Equal((Leadline.Reminders.ReminderKind.WhatsappTemplate, "follow_up", "en_US"), (r.Kind, r.TemplateName, r.Language)));
+        Assert.Equal(["{{lead.name}}", "Happy birthday!"], stored[0].Parameters);
+        Assert.Contains("dateOfBirth", stored[0].DueRule, StringComparison.Ordinal);
+        Assert.Null(stored[1].DueRule);
+        AssertNothingBroke();
+    }
+
     [Fact]
     public async Task The_board_card_shows_the_window_and_the_list_filters_by_it()
     {

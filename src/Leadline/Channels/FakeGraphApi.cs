@@ -31,6 +31,12 @@ public sealed class FakeGraphApi : IAsyncDisposable
     /// <summary>Templates the WABA has, as Meta lists them (name, language, status, category, components).</summary>
     public List<JsonObject> Templates { get; } = [];
 
+    /// <summary>
+    /// Templates per page of the template list (0: all on one page); with more, each page's <c>paging.next</c> is the
+    /// absolute URL of the next one (an <c>after</c> cursor), as Meta pages.
+    /// </summary>
+    public int TemplatePageSize { get; set; }
+
     /// <summary>Media by id: its MIME type and bytes.</summary>
     public ConcurrentDictionary<string, (string MimeType, byte[] Bytes)> Media { get; } = new();
 
@@ -88,7 +94,7 @@ public sealed class FakeGraphApi : IAsyncDisposable
         }
         if (http.Request.Method == "GET" && segments is [_, _, "message_templates"])
         {
-            await WriteAsync(http, 200, new { data = Templates, paging = new { } });
+            await WriteAsync(http, 200, TemplatePage(http.Request));
             return;
         }
         if (http.Request.Method == "GET" && segments is ["media-bytes", var id] && Media.TryGetValue(id, out var bytes))
@@ -105,6 +111,19 @@ public sealed class FakeGraphApi : IAsyncDisposable
             return;
         }
         await WriteAsync(http, 404, new { error = new { message = $"Unsupported request {http.Request.Method} {path}", type = "GraphMethodException", code = 100 } });
+    }
+
+    private object TemplatePage(HttpRequest request)
+    {
+        if (TemplatePageSize <= 0)
+            return new { data = Templates, paging = new { } };
+        var from = int.TryParse(request.Query["after"], System.Globalization.CultureInfo.InvariantCulture, out var after) ? after : 0;
+        var page = Templates.Skip(from).Take(TemplatePageSize).ToList();
+        var end = from + page.Count;
+        if (end >= Templates.Count)
+            return new { data = page, paging = new { cursors = new { before = $"{from}", after = $"{end}" } } };
+        var next = $"{request.Scheme}://{request.Host}{request.Path}?limit={TemplatePageSize}&after={end}";
+        return new { data = page, paging = new { cursors = new { before = $"{from}", after = $"{end}" }, next } };
     }
 
     private static async Task WriteAsync(HttpContext http, int status, object body)

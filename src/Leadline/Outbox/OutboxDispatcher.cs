@@ -20,7 +20,7 @@ namespace Leadline.Outbox;
 /// </summary>
 public sealed class OutboxDispatcher(
     LeadlineDb db, DatabaseOptions database, IEnumerable<IOutboxSender> senders, TimeProvider clock, IOptions<OutboxOptions> options,
-    OutboxInstance instance, Common.Live.ILiveEventBus live, ILogger<OutboxDispatcher> log)
+    OutboxInstance instance, Common.Live.ILiveEventBus live, MessageStatuses statuses, ILogger<OutboxDispatcher> log)
 {
     private readonly OutboxOptions _options = options.Value;
 
@@ -155,10 +155,29 @@ public sealed class OutboxDispatcher(
                 break;
         }
         await tx.CommitAsync(ct);
+        if (updated > 0 && result is { Outcome: OutboxSendOutcome.Sent, ProviderId: not null } && message.MessageId is { } recorded)
+            await ApplyHeldStatusesAsync(recorded, ct);
         if (updated == 0)
             log.LogWarning("Outbox message {Id} was taken over by another instance before its outcome ({Outcome}) was recorded", message.Id, result.Outcome);
         else if (message.MessageId is { } messageId && result.Outcome != OutboxSendOutcome.Retry)
             await AnnounceAsync(messageId, ct);
+    }
+
+    /// <summary>
+    /// Statuses Meta posted before it answered the send (held, <see cref="MessageStatuses"/>) apply now that the message
+    /// has its provider id; looked for after the commit, so a status held at the same moment is never missed by both.
+    /// </summary>
+    private async Task ApplyHeldStatusesAsync(long messageId, CancellationToken ct)
+    {
+        try
+        {
+            await statuses.ApplyHeldAsync(messageId, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // the send is recorded; the periodic purge applies what is held for known messages
+            log.LogWarning(ex, "Could not apply the statuses held for message {Id}", messageId);
+        }
     }
 
     /// <summary>Open pages of the message's lead re-read its thread: the tick moves from queued to sent (or failed) live.</summary>

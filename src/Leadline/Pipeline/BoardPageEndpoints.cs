@@ -90,13 +90,78 @@ internal static class BoardPageEndpoints
             }
             return await QuickEditAsync(http, id, new QuickState(ReminderError: error, Refresh: error is null), ct);
         });
+        // an automated WhatsApp follow-up: an approved template, due on a date or by a rule on the lead (API.md dueRule)
+        board.MapGet("/cards/{id:int}/reminders/template-fields", async (int id, string? template, HttpContext http, CancellationToken ct) =>
+        {
+            var chosen = (await TemplatesAsync(http, ct)).FirstOrDefault(t => $"{t.Name}|{t.Language}" == template);
+            return new RazorComponentResult<ReminderTemplateFields>(new { Template = chosen });
+        });
+        board.MapPost("/cards/{id:int}/reminders/template", async (int id, [FromForm] string? template, [FromForm] string? when, [FromForm] string? due,
+            LeadService leads, ReminderService reminders, HttpContext http, CancellationToken ct) =>
+        {
+            var clock = await leads.ClockAsync(ct);
+            var chosen = (await TemplatesAsync(http, ct)).FirstOrDefault(t => $"{t.Name}|{t.Language}" == template);
+            var lead = await leads.FindAsync(id, ct);
+            if (lead is null)
+                return Results.NotFound();
+            string? error = null;
+            DateTime? dueUtc = null;
+            DueRule? rule = null;
+            if (chosen is null)
+                error = "Choose an approved template.";
+            else if (when == "birthday")
+                rule = new DueRule("dateOfBirth", true, "09:00", null, null);
+            else if (when == "enquiry")
+            {
+                rule = new DueRule(null, null, null, "createdAt", 24);
+                // an old lead's "24 hours after" has passed: scheduling it would send at once, which nobody asked for
+                if (Common.Time.ScheduledTime.IsPast(DateTime.SpecifyKind(lead.CreatedAt, DateTimeKind.Utc).AddHours(24), clock.UtcNow))
+                    error = "24 hours after this lead's enquiry have already passed: choose a date instead.";
+            }
+            else if (!DateTime.TryParse(due, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var local))
+                error = "Choose when the template is sent.";
+            else
+            {
+                dueUtc = TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), clock.Zone);
+                if (Common.Time.ScheduledTime.IsPast(dueUtc.Value, clock.UtcNow))
+                    error = Common.Time.ScheduledTime.PastMessage;
+            }
+            if (error is null)
+            {
+                var form = await http.Request.ReadFormAsync(ct);
+                var values = form["parameters"].Take(chosen!.ParameterCount).Select(p => (p ?? "").Trim()).ToList();
+                var result = await reminders.CreateAsync(id, new ReminderRequest(dueUtc, "whatsappTemplate", null, chosen.Name, chosen.Language, values, null, rule), ct);
+                if (!result.Succeeded)
+                    error = string.Join(" ", result.Errors.All);
+            }
+            return await QuickEditAsync(http, id, new QuickState(ReminderError: error, Refresh: error is null, TemplateFormOpen: error is not null), ct);
+        });
         board.MapPost("/cards/{id:int}/reminders/{reminderId:int}/cancel", (int id, int reminderId, ReminderService reminders, HttpContext http, CancellationToken ct) =>
             ChangeReminderAsync(http, id, () => reminders.CancelAsync(reminderId, ct), ct));
         board.MapPost("/cards/{id:int}/reminders/{reminderId:int}/done", (int id, int reminderId, ReminderService reminders, HttpContext http, CancellationToken ct) =>
             ChangeReminderAsync(http, id, () => reminders.CompleteAsync(reminderId, ct), ct));
     }
 
-    private sealed record QuickState(string? Message = null, bool Saved = false, Dictionary<string, string[]>? Errors = null, string? ReminderError = null, bool Refresh = false);
+    private sealed record QuickState(string? Message = null, bool Saved = false, Dictionary<string, string[]>? Errors = null, string? ReminderError = null, bool Refresh = false,
+        bool TemplateFormOpen = false);
+
+    /// <summary>The approved templates of the workspace's first active WhatsApp number (the one template follow-ups are sent from).</summary>
+    private static async Task<IReadOnlyList<Conversations.MessageTemplate>> TemplatesAsync(HttpContext http, CancellationToken ct)
+    {
+        var db = http.RequestServices.GetRequiredService<Data.LeadlineDb>();
+        var channelId = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstOrDefaultAsync(
+            db.Channels.Where(c => c.Kind == Channels.ChannelKind.Whatsapp && c.Active).OrderBy(c => c.Id).Select(c => (int?)c.Id), ct);
+        if (channelId is null || http.RequestServices.GetService<Conversations.IMessageTemplates>() is not { } templates)
+            return [];
+        try
+        {
+            return await templates.ListAsync(channelId.Value, ct);
+        }
+        catch (HttpRequestException)
+        {
+            return [];   // Meta unreachable for a first sync: the quick edit still opens, without WhatsApp follow-ups
+        }
+    }
 
     private static async Task<IResult> ChangeReminderAsync(HttpContext http, int id, Func<Task<Common.Api.Result<ReminderResponse>>> change, CancellationToken ct)
     {
@@ -127,6 +192,8 @@ internal static class BoardPageEndpoints
             Reminders = await reminders.ListAsync(id, ct) ?? [],
             TimeZone = (await leads.WorkspaceAsync(ct)).TimeZone,
             ReminderError = state.ReminderError,
+            Templates = await TemplatesAsync(http, ct),
+            TemplateFormOpen = state.TemplateFormOpen,
         });
     }
 }

@@ -327,6 +327,37 @@ public sealed class WhatsappInboundTests(WhatsappFixture fixture) : IClassFixtur
         var other = await TestWorkspace.CreateAsync(kit.Workspace.App);
         Assert.Equal(HttpStatusCode.NotFound, (await other.Admin.GetAsync($"/api/v1/leads/{lead.GetProperty("id").GetInt32()}/messages")).StatusCode);
     }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task The_enquiry_is_the_earliest_text_by_metas_time_whatever_order_they_are_processed_in(Db db)
+    {
+        var kit = await KitAsync(db);
+        var at = kit.Workspace.App.Clock.GetUtcNow().AddMinutes(-30);
+        // the second text is processed first (deliveries are processed in parallel) and makes the lead
+        await kit.PostOkAsync(kit.Text("85264440000", "Lam", "Also, is parking included?", "wamid.enq.2", at.AddSeconds(20)));
+        await kit.ProcessAsync();
+        var leadId = await LeadIdOfAsync(kit, "85264440000");
+        Assert.Equal("Also, is parking included?", (await LeadAsync(kit, leadId)).GetProperty("enquiry").GetString());
+        // the first one, processed later, replaces it; a still later text and an earlier image do not
+        await kit.PostOkAsync(kit.Text("85264440000", "Lam", "Is the flat in Tai Koo still for rent?", "wamid.enq.1", at));
+        await kit.ProcessAsync();
+        await kit.PostOkAsync(kit.Text("85264440000", "Lam", "Hello?", "wamid.enq.3", at.AddMinutes(5)));
+        await kit.PostOkAsync(kit.Message("85264440000", "Lam", "wamid.enq.0", at.AddSeconds(-30),
+            new JsonObject { ["type"] = "location", ["location"] = new JsonObject { ["latitude"] = 22.28, ["longitude"] = 114.22 } }));
+        await kit.ProcessAsync();
+        Assert.Equal("Is the flat in Tai Koo still for rent?", (await LeadAsync(kit, leadId)).GetProperty("enquiry").GetString());
+
+        // an enquiry that is not the thread's first text (given another way) is never replaced by an earlier message
+        await using (var scope = kit.Workspace.Scope(out var data))
+        {
+            var lead = await data.Leads.SingleAsync(l => l.Id == leadId);
+            lead.Enquiry = "Wants a 2-bedroom flat near the MTR (from the open day)";
+            await data.SaveChangesAsync();
+        }
+        await kit.PostOkAsync(kit.Text("85264440000", "Lam", "Earliest of all", "wamid.enq.-1", at.AddMinutes(-1)));
+        await kit.ProcessAsync();
+        Assert.Equal("Wants a 2-bedroom flat near the MTR (from the open day)", (await LeadAsync(kit, leadId)).GetProperty("enquiry").GetString());
+    }
 }
 
 public sealed class WhatsappSimulatorTests(WhatsappFixture fixture) : IClassFixture<WhatsappFixture>

@@ -112,10 +112,8 @@ public sealed class MigrationTests
         Assert.Empty(await db.Database.SqlQueryRaw<string>("SELECT tbl AS \"Value\" FROM sqlite_stat1 WHERE tbl = 'leads'").ToListAsync());   // never analysed: left alone
     }
 
-    // the last script (0034) undone, so that it can be applied again
-    private const string UndoLastScript = "DROP TABLE note_attachments; DROP TABLE review_settings; DROP TABLE review_requests; "
-        + "ALTER TABLE leads DROP COLUMN job_outcome; ALTER TABLE leads DROP COLUMN job_outcome_at; "
-        + "ALTER TABLE leads DROP COLUMN review_request_status; ALTER TABLE leads DROP COLUMN review_request_at;";
+    // the last script (0038) undone, so that it can be applied again
+    private const string UndoLastScript = "DROP TABLE pending_message_statuses;";
 
     [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
     public async Task A_step_runs_after_its_script_in_the_script_s_transaction(Db kind)

@@ -38,10 +38,13 @@ public sealed class SendingHarness : IAsyncDisposable
         ["Leadline:Outbox:MaxAttempts"] = maxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
-    public static async Task<SendingHarness> StartAsync(Db db, int maxAttempts = 8)
+    public static async Task<SendingHarness> StartAsync(Db db, int maxAttempts = 8, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var graph = await FakeGraphApi.StartAsync();
-        var app = await LeadlineApp.StartAsync(db, Settings(graph, maxAttempts));
+        var all = Settings(graph, maxAttempts);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            all[key] = value;
+        var app = await LeadlineApp.StartAsync(db, all);
         var ws = await TestWorkspace.CreateAsync(app);
         var response = await ws.Admin.PostAsJsonAsync("/api/v1/channels", new
         {

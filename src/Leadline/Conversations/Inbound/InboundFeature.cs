@@ -18,6 +18,9 @@ public static class InboundFeature
         services.AddScoped<WebhookDeliveryHandlers>();
         services.AddScoped<InboundRecorder>();
         services.AddScoped<MessageStatuses>();
+        services.Configure<WebhookRetentionOptions>(configuration.GetSection("Leadline:Webhooks"));
+        services.AddScoped<WebhookRetention>();
+        services.AddHostedService<WebhookRetentionWorker>();
         services.AddScoped<InboundLeadMatcher>();
         services.AddScoped<WhatsappMedia>();
         services.AddScoped<InboundAnnouncer>();

@@ -59,7 +59,7 @@ public sealed class WhatsappInbound(
                 foreach (var echo in WhatsappPayload.Messages(value, echoes: true))
                     await StoreAsync(target, echo, MessageDirection.Outbound, delivery.Attempts > 1, outcome, ct);
                 foreach (var status in WhatsappPayload.Statuses(value))
-                    await statuses.ApplyAsync(target.Id, status.ProviderMessageId, status.Status, status.Error, outcome, ct);
+                    await ApplyStatusAsync(target, status, outcome, ct);
             }
         }
         return outcome;
@@ -137,7 +137,7 @@ public sealed class WhatsappInbound(
                 if (inbound && m.FromCustomer)
                 {
                     lead.RecordInbound(m.At, whatsapp: true);
-                    if (lead.Enquiry is null && m.Type == MessageType.Text && !string.IsNullOrWhiteSpace(m.Text))
+                    if (m.Type == MessageType.Text && !string.IsNullOrWhiteSpace(m.Text) && await IsFirstTextAsync(lead, m.At, ct))
                         lead.Enquiry = WhatsappPayload.Cut(m.Text, 4000);
                     if (m.Referral is { } referral && lead.ReferralCtwaClid is null && lead.ReferralAdId is null)
                         (lead.ReferralSource, lead.ReferralAdId, lead.ReferralCtwaClid) = (referral.Source, referral.AdId, referral.CtwaClid);
@@ -183,4 +183,28 @@ public sealed class WhatsappInbound(
         Enquiry = m.Type == MessageType.Text ? m.Text : null,
         Referral = m.Referral,
     };
+
+    /// <summary>
+    /// Whether a customer's text sent at <paramref name="at"/> is the lead's enquiry: the first text by Meta's time.
+    /// Deliveries are processed in parallel, so a later text may have been stored first and made the enquiry; an earlier
+    /// one replaces it, but only while the enquiry is still that text (one given otherwise — a form, a person — stays).
+    /// </summary>
+    private async Task<bool> IsFirstTextAsync(Lead lead, DateTime at, CancellationToken ct)
+    {
+        if (lead.Enquiry is null)
+            return true;
+        var first = await db.Messages.AsNoTracking()
+            .Where(x => x.LeadId == lead.Id && x.Direction == MessageDirection.Inbound && x.Type == MessageType.Text && x.Text != null)
+            .OrderBy(x => x.At).ThenBy(x => x.Id).Select(x => new { x.At, x.Text }).FirstOrDefaultAsync(ct);
+        return first is not null && first.At > at && WhatsappPayload.Cut(first.Text, 4000) == lead.Enquiry;
+    }
+
+    /// <summary>
+    /// A delivery state for one of our messages, forward only (<see cref="MessageStatuses.ApplyAsync"/>). A status for a
+    /// message not known yet is held: Meta may post it before its answer to our send gave the outbox the message's id.
+    /// </summary>
+    private async Task ApplyStatusAsync(Channel channel, InboundStatus status, InboundOutcome outcome, CancellationToken ct)
+    {
+        await statuses.ApplyOrHoldAsync(channel, status.ProviderMessageId, status.Status, status.Error, status.At, outcome, ct);
+    }
 }

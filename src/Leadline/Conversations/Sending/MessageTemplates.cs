@@ -15,6 +15,9 @@ namespace Leadline.Conversations.Sending;
 public sealed class MessageTemplates(LeadlineDb db, IHttpClientFactory http, ChannelSecrets secrets, TimeProvider clock, ILogger<MessageTemplates> log)
     : IMessageTemplates
 {
+    /// <summary>The safety cap on Graph pages followed in one sync (Meta's pages hold up to 100 templates; a WABA has at most a few thousand).</summary>
+    internal const int MaxPages = 500;
+
     public async Task<IReadOnlyList<MessageTemplate>> ListAsync(int channelId, CancellationToken ct)
     {
         var rows = await Query(channelId).ToListAsync(ct);
@@ -78,8 +81,15 @@ public sealed class MessageTemplates(LeadlineDb db, IHttpClientFactory http, Cha
         var listed = new List<JsonObject>();
         string? next = $"{Uri.EscapeDataString(settings.WabaId)}/message_templates?fields=name,language,status,category,components&limit=100";
         var client = http.CreateClient(ChannelsFeature.MetaGraph);
-        for (var page = 0; next is not null && page < 20; page++)
+        var pages = 0;
+        for (; next is not null; pages++)
         {
+            if (pages == MaxPages)
+            {
+                // a WABA has at most a few thousand templates: this many pages means a paging loop, not a big account
+                log.LogWarning("Template sync of channel {Channel} stopped after {Pages} pages ({Count} templates); templates not listed are kept", channelId, pages, listed.Count);
+                break;
+            }
             using var request = new HttpRequestMessage(HttpMethod.Get, next);
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             using var response = await client.SendAsync(request, ct);
@@ -130,7 +140,8 @@ public sealed class MessageTemplates(LeadlineDb db, IHttpClientFactory http, Cha
             if (row.Id != 0)
                 kept.Add(row.Id);
         }
-        db.RemoveRange(existing.Where(e => e.Id != 0 && !kept.Contains(e.Id)));
+        if (next is null)   // only a complete list says which templates are gone
+            db.RemoveRange(existing.Where(e => e.Id != 0 && !kept.Contains(e.Id)));
         await db.SaveChangesAsync(ct);
         return Result<int>.Ok(existing.Count(e => e.Id != 0 && db.Entry(e).State != EntityState.Detached));
     }
