@@ -15,6 +15,8 @@ public static class SendingFeature
         services.AddScoped<IMessageTemplates>(sp => sp.GetRequiredService<MessageTemplates>());
         services.AddScoped<IOutboxSender, WhatsappMessageSender>();
         services.AddScoped<IChannelTransport, WhatsappTransport>();
+        services.AddScoped<IOutboxSender, SmsMessageSender>();
+        services.AddScoped<IChannelTransport, SmsTransport>();
         return services;
     }
 
