@@ -17,6 +17,8 @@ public static class InboundFeature
         services.AddScoped<IWebhookDeliveryHandler>(sp => sp.GetRequiredService<WhatsappInbound>());
         services.AddScoped<IWebhookDeliveryHandler, SmsInbound>();
         services.AddScoped<LinkedMedia>();
+        services.AddScoped<IWebhookDeliveryHandler, MetaMessagingInbound>();
+        services.AddScoped<MetaProfiles>();
         services.AddScoped<WebhookDeliveryHandlers>();
         services.AddScoped<InboundRecorder>();
         services.AddScoped<MessageStatuses>();

@@ -17,6 +17,9 @@ public static class SendingFeature
         services.AddScoped<IChannelTransport, WhatsappTransport>();
         services.AddScoped<IOutboxSender, SmsMessageSender>();
         services.AddScoped<IChannelTransport, SmsTransport>();
+        services.AddScoped<IOutboxSender, MetaMessageSender>();
+        foreach (var kind in new[] { Channels.ChannelKind.Messenger, Channels.ChannelKind.Instagram })
+            services.AddScoped<IChannelTransport>(sp => new MetaMessagingTransport(kind, sp.GetRequiredService<Data.LeadlineDb>()));
         return services;
     }
 
