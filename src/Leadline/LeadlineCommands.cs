@@ -64,6 +64,12 @@ internal static class LeadlineCommands
             case "simulate-whatsapp":
                 Environment.ExitCode = await Conversations.Inbound.WhatsappSimulator.RunAsync(options, Console.Out, CancellationToken.None);
                 return true;
+            case "simulate-sms":
+                Environment.ExitCode = await Conversations.Inbound.SmsSimulator.RunAsync(options, Console.Out, CancellationToken.None);
+                return true;
+            case "fake-twilio":
+                await RunFakeTwilioAsync(options);
+                return true;
             case "help":
                 Console.WriteLine("""
                     Leadline commands (run after migrations, then exit):
@@ -72,6 +78,9 @@ internal static class LeadlineCommands
                       seed-demo --leads N [--workspace ID]   realistic demo leads (default: the first workspace)
                       simulate-whatsapp --channel ID --secret APP_SECRET [--url URL] [--from NUMBER] [--name NAME] [--text TEXT]
                                         [--image] [--status read --message-id WAMID]   signed WhatsApp webhooks to a running Leadline
+                      simulate-sms --channel ID --token AUTH_TOKEN [--url URL] [--from +14155550199] [--text TEXT]
+                                   [--status delivered --message-id SID]   signed Twilio webhooks to a running Leadline
+                      fake-meta [--port 5090] / fake-twilio [--port 5091]   local provider APIs to send to without an account
                     Without a command, Leadline serves the web app.
                     """);
                 return true;
@@ -104,6 +113,31 @@ internal static class LeadlineCommands
         while (!stop.IsCancellationRequested)
         {
             foreach (var request in graph.Requests.Skip(shown))
+            {
+                Console.WriteLine($"{request.Method} {request.Path} {request.Body}");
+                shown++;
+            }
+            try { await Task.Delay(500, stop.Token); }
+            catch (OperationCanceledException) { break; }
+        }
+    }
+
+    /// <summary>
+    /// <c>fake-twilio [--port 5091]</c>: a local Twilio Messages API for trying SMS without an account; start Leadline with
+    /// <c>Leadline__Channels__Twilio__BaseUrl</c> set to the address it prints. Runs until Ctrl+C.
+    /// </summary>
+    private static async Task RunFakeTwilioAsync(Dictionary<string, string> options)
+    {
+        var port = int.TryParse(options.GetValueOrDefault("port", "5091"), out var p) ? p : 5091;
+        await using var twilio = await Channels.FakeTwilioApi.StartAsync(port);
+        Console.WriteLine($"A fake Twilio API listens at {twilio.BaseUrl}: start Leadline with Leadline__Channels__Twilio__BaseUrl={twilio.BaseUrl}");
+        Console.WriteLine("Every SMS Leadline sends is printed here. Ctrl+C stops it.");
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+        var shown = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            foreach (var request in twilio.Requests.Skip(shown))
             {
                 Console.WriteLine($"{request.Method} {request.Path} {request.Body}");
                 shown++;

@@ -40,6 +40,14 @@ public sealed class FakeGraphApi : IAsyncDisposable
     /// <summary>Media by id: its MIME type and bytes.</summary>
     public ConcurrentDictionary<string, (string MimeType, byte[] Bytes)> Media { get; } = new();
 
+    /// <summary>Messenger and Instagram user profiles by PSID/IGSID, answered to <c>GET /{id}?fields=...</c>.</summary>
+    public ConcurrentDictionary<string, JsonObject> Profiles { get; } = new();
+
+    /// <summary>Send API calls (Messenger, Instagram) received so far, as parsed JSON bodies, with the id in their path.</summary>
+    public IReadOnlyList<(string Sender, JsonObject Body)> SendApiMessages =>
+        Requests.Where(r => r.Method == "POST" && r.Path.EndsWith("/messages", StringComparison.Ordinal) && r.Body.Contains("\"recipient\"", StringComparison.Ordinal))
+            .Select(r => (r.Path.Split('/', StringSplitOptions.RemoveEmptyEntries)[^2], JsonNode.Parse(r.Body)!.AsObject())).ToList();
+
     /// <summary>The base URL to configure as <c>Leadline:Channels:Meta:GraphBaseUrl</c>.</summary>
     public string BaseUrl { get; private set; } = "";
 
@@ -87,6 +95,12 @@ public sealed class FakeGraphApi : IAsyncDisposable
                 return;
             }
             var n = Interlocked.Increment(ref _sent);
+            if (JsonNode.Parse(body)?["recipient"]?["id"]?.GetValue<string>() is { } recipient)
+            {
+                // Messenger's and Instagram's Send API
+                await WriteAsync(http, 200, new { recipient_id = recipient, message_id = $"m_fake.{n}" });
+                return;
+            }
             var to = JsonNode.Parse(body)?["to"]?.GetValue<string>() ?? "";
             await WriteAsync(http, 200, new { messaging_product = "whatsapp", contacts = new[] { new { input = to, wa_id = to.TrimStart('+') } },
                 messages = new[] { new { id = $"wamid.fake.{n}" } } });
@@ -108,6 +122,11 @@ public sealed class FakeGraphApi : IAsyncDisposable
             var baseUrl = BaseUrl[..BaseUrl.LastIndexOf('/')];
             await WriteAsync(http, 200, new { url = $"{baseUrl}/media-bytes/{mediaId}", mime_type = media.MimeType, sha256 = "", file_size = media.Bytes.Length,
                 id = mediaId, messaging_product = "whatsapp" });
+            return;
+        }
+        if (http.Request.Method == "GET" && segments is [_, var userId] && Profiles.TryGetValue(userId, out var profile))
+        {
+            await WriteAsync(http, 200, profile);
             return;
         }
         await WriteAsync(http, 404, new { error = new { message = $"Unsupported request {http.Request.Method} {path}", type = "GraphMethodException", code = 100 } });

@@ -15,6 +15,10 @@ public static class InboundFeature
         services.AddHostedService(sp => sp.GetRequiredService<WebhookInbox>());
         services.AddScoped<WhatsappInbound>();
         services.AddScoped<IWebhookDeliveryHandler>(sp => sp.GetRequiredService<WhatsappInbound>());
+        services.AddScoped<IWebhookDeliveryHandler, SmsInbound>();
+        services.AddScoped<LinkedMedia>();
+        services.AddScoped<IWebhookDeliveryHandler, MetaMessagingInbound>();
+        services.AddScoped<MetaProfiles>();
         services.AddScoped<WebhookDeliveryHandlers>();
         services.AddScoped<InboundRecorder>();
         services.AddScoped<MessageStatuses>();
@@ -31,6 +35,7 @@ public static class InboundFeature
     public static void MapInboundConversations(this IEndpointRouteBuilder app, RouteGroupBuilder api)
     {
         app.MapMetaWebhooks();
+        app.MapTwilioWebhooks();
         app.MapMessageTimeline(api);
     }
 }

@@ -15,6 +15,11 @@ public static class SendingFeature
         services.AddScoped<IMessageTemplates>(sp => sp.GetRequiredService<MessageTemplates>());
         services.AddScoped<IOutboxSender, WhatsappMessageSender>();
         services.AddScoped<IChannelTransport, WhatsappTransport>();
+        services.AddScoped<IOutboxSender, SmsMessageSender>();
+        services.AddScoped<IChannelTransport, SmsTransport>();
+        services.AddScoped<IOutboxSender, MetaMessageSender>();
+        foreach (var kind in new[] { Channels.ChannelKind.Messenger, Channels.ChannelKind.Instagram })
+            services.AddScoped<IChannelTransport>(sp => new MetaMessagingTransport(kind, sp.GetRequiredService<Data.LeadlineDb>()));
         return services;
     }
 
