@@ -96,6 +96,14 @@ public sealed class MessageStatuses(LeadlineDb db, TimeProvider clock, ILogger<M
             outcome.ChangedLeads.Add(lead);
     }
 
+    /// <summary>The status applied without holding (a watermark's messages, known already); the lead whose timeline changed goes into <paramref name="outcome"/>.</summary>
+    public async Task ApplyAsync(int channelId, string providerMessageId, MessageStatus status, string? error, Inbound.InboundOutcome outcome, CancellationToken ct)
+    {
+        var (_, changed) = await ApplyAsync(channelId, Inbound.InboundLeadMatcher.Cut(providerMessageId, 200)!, status, Inbound.InboundLeadMatcher.Cut(error, 2000), ct);
+        if (changed is { } lead)
+            outcome.ChangedLeads.Add(lead);
+    }
+
     /// <summary>
     /// Holds a status whose message is not known (yet), then applies it at once if the outbox recorded the id meanwhile.
     /// Returns the lead whose message changed, if one did.

@@ -42,7 +42,8 @@ public sealed class SmsInbound(LeadlineDb db, InboundRecorder recorder, MessageS
         if (Status(state) is { } status)
         {
             var error = status == MessageStatus.Failed ? Error(state, First(p, "ErrorCode"), First(p, "ErrorMessage")) : null;
-            await statuses.ApplyAsync(channel.Id, sid, status, error, outcome, ct);
+            // a callback can beat the Messages API's answer that gave the outbox the sid: held until then
+            await statuses.ApplyOrHoldAsync(channel, sid, status, error, delivery.ReceivedAt, outcome, ct);
         }
         return outcome;
     }
