@@ -330,6 +330,8 @@ public static class LeadFields
         // set by how the lead came in and by its conversation (Lead.RecordInbound), never typed into the lead's form
         nameof(Lead.IntakeMode), nameof(Lead.Enquiry), nameof(Lead.LastInboundAt), nameof(Lead.WhatsappInboundAt),
         nameof(Lead.ReferralSource), nameof(Lead.ReferralAdId), nameof(Lead.ReferralCtwaClid),
+        // the response discipline (Inbox/): set by messages, the sweeper, and by hand through its own request shape (nextAction)
+        nameof(Lead.SlaState), nameof(Lead.SlaDueAt), nameof(Lead.AwaitingReplySince), nameof(Lead.NextActionType), nameof(Lead.NextActionDueAt),
     };
 
     /// <summary>

@@ -57,5 +57,7 @@ public sealed class LeadMapper(LeadlineDb db)
         null, null, null, l.HasContactInfo, l.CreatedAt, l.UpdatedAt, l.LastActivityAt, l.FirstResponseAt, l.NextFollowUpAt,
         FollowUp(l.NextFollowUpAt, clock), l.StageChangedAt, l.ArchivedAt is not null, l.LeadFlow, l.ClosedAt, l.ReservedAt, l.MergedIntoId,
         l.PhoneVerified, l.MobileVerified, null, l.LastInboundAt, WhatsappWindowResponse.For(l.WhatsappInboundAt, clock.UtcNow), l.Enquiry, l.IntakeMode,
-        (l.ReferralSource ?? l.ReferralAdId ?? l.ReferralCtwaClid) is null ? null : new ReferralResponse(l.ReferralSource, l.ReferralAdId, l.ReferralCtwaClid));
+        (l.ReferralSource ?? l.ReferralAdId ?? l.ReferralCtwaClid) is null ? null : new ReferralResponse(l.ReferralSource, l.ReferralAdId, l.ReferralCtwaClid),
+        new SlaResponse(l.SlaDueAt, l.SlaStateAt(clock.UtcNow)),
+        l.NextActionType is { } next ? new NextActionResponse(next, l.NextActionDueAt) : null);
 }

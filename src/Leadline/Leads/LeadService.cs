@@ -122,7 +122,7 @@ public sealed class LeadService(LeadlineDb db, LeadWriter writer, CurrentUser me
             : field == "owner" ? users.GetValueOrDefault(value, value)
             : field == "photo" ? "image"   // the storage key means nothing to a person
             : value;
-        return rows.Select(h => new LeadHistoryResponse(h.At, h.UserId, h.UserName, h.Field, LeadFieldLabels.For(h.Field), Name(h.Field, h.From), Name(h.Field, h.To))).ToList();
+        return rows.Select(h => new LeadHistoryResponse(h.At, h.UserId, h.UserName, h.Field, LeadFieldLabels.For(h.Field), Name(h.Field, h.From), Name(h.Field, h.To), h.Reason)).ToList();
     }
 
     private async Task<Result<Lead>> SaveAsync(Lead lead, CancellationToken ct)

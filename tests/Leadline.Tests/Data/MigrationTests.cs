@@ -112,8 +112,11 @@ public sealed class MigrationTests
         Assert.Empty(await db.Database.SqlQueryRaw<string>("SELECT tbl AS \"Value\" FROM sqlite_stat1 WHERE tbl = 'leads'").ToListAsync());   // never analysed: left alone
     }
 
-    // the last script (0032) undone, so that it can be applied again
-    private const string UndoLastScript = "DROP TABLE submission_flow_mappings; DROP INDEX ix_leads_workspace_id_whatsapp_inbound_at_archived_at;";
+    // the last script (0033) undone, so that it can be applied again
+    private const string UndoLastScript = "DROP INDEX ix_leads_inbox_action; DROP INDEX ix_leads_inbox_waiting; DROP INDEX ix_leads_sla_due; "
+        + "ALTER TABLE leads DROP COLUMN next_action_type; ALTER TABLE leads DROP COLUMN next_action_due_at; ALTER TABLE leads DROP COLUMN sla_state; "
+        + "ALTER TABLE leads DROP COLUMN sla_due_at; ALTER TABLE leads DROP COLUMN awaiting_reply_since; ALTER TABLE lead_history DROP COLUMN reason; "
+        + "ALTER TABLE workspaces DROP COLUMN first_response_minutes; ALTER TABLE workspaces DROP COLUMN business_hours;";
 
     [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
     public async Task A_step_runs_after_its_script_in_the_script_s_transaction(Db kind)

@@ -60,6 +60,7 @@ public sealed class LeadChangeSet(DbContext db, IReadOnlyList<LeadChange> change
         nameof(Lead.Status), nameof(Lead.PipelineId), nameof(Lead.StageChangedAt), nameof(Lead.WorkspaceId), nameof(Lead.Id),
         nameof(Lead.LeadFlow), nameof(Lead.LastActivityAt), nameof(Lead.FirstResponseAt),
         nameof(Lead.LastInboundAt), nameof(Lead.WhatsappInboundAt),   // each inbound message moves them: LeadWroteIn
+        nameof(Lead.SlaState), nameof(Lead.SlaDueAt), nameof(Lead.AwaitingReplySince),   // each message moves them: LeadWroteIn, LeadRepliedTo
     };
 
     public DbContext Db { get; } = db;
