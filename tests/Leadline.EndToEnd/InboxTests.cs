@@ -46,7 +46,7 @@ public sealed class InboxTests(AdminServer server) : BrowserTest(server), IClass
         await Expect(page.Locator("#queue-recovery .queue-count")).Not.ToHaveTextAsync("0");
 
         // keyboard: the first row (the longest due) is chosen; j / arrow down move on, k / arrow up back, Enter opens the lead
-        await Expect(rows.Nth(0)).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bactive\b"));
+        await Expect(rows.Nth(0)).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\binbox-chosen\b"));
         await page.Keyboard.PressAsync("j");
         await Expect(rows.Nth(1)).ToHaveAttributeAsync("aria-selected", "true");
         await Expect(rows.Nth(0)).ToHaveAttributeAsync("aria-selected", "false");

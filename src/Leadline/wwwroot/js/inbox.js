@@ -12,7 +12,7 @@
     chosenIndex = Math.max(0, Math.min(index, all.length - 1));
     all.forEach(function (row, i) {
       const on = i === chosenIndex;
-      row.classList.toggle('active', on);
+      row.classList.toggle('inbox-chosen', on);
       row.setAttribute('aria-selected', on ? 'true' : 'false');
     });
     const row = all[chosenIndex];
