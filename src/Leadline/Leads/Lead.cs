@@ -40,6 +40,26 @@ public enum LeadIntakeMode
     Api,
 }
 
+/// <summary>What should happen next on a lead (the Inbox's queues order by its due time).</summary>
+public enum NextActionType
+{
+    Reply,
+    FollowUp,
+    ReviewRequest,
+}
+
+/// <summary>
+/// The first-response SLA of the customer's latest message: none (nobody is waiting), due (a reply is owed by
+/// <see cref="Lead.SlaDueAt"/>), met (answered in time) or breached (the due time passed first).
+/// </summary>
+public enum SlaState
+{
+    None,
+    Due,
+    Met,
+    Breached,
+}
+
 /// <summary>Where a lead is in the operators' flow: nobody has recorded anything, someone has, or it is closed.</summary>
 public enum LeadFlowStatus
 {
@@ -209,6 +229,24 @@ public sealed class Lead : IWorkspaceOwned, ITimestamped
 
     public string? ReferralCtwaClid { get; set; }
 
+    /// <summary>What should happen next and when: set by hand, or "reply now" by a customer's message (<see cref="AwaitReply"/>).</summary>
+    public NextActionType? NextActionType { get; set; }
+
+    public DateTime? NextActionDueAt { get; set; }
+
+    /// <summary>As stored: <see cref="SlaState.Due"/> stays stored until a reply or the sweeper (reads use <see cref="SlaStateAt"/>).</summary>
+    public SlaState SlaState { get; set; }
+
+    /// <summary>When the reply to the waiting customer is due: the workspace's first-response minutes in its business hours.</summary>
+    public DateTime? SlaDueAt { get; set; }
+
+    /// <summary>The customer's message nobody has answered yet (the oldest of them); null when no reply is pending.</summary>
+    public DateTime? AwaitingReplySince { get; set; }
+
+    /// <summary>The SLA as of <paramref name="now"/>: a due time that has passed is breached even before the sweeper marks it.</summary>
+    public SlaState SlaStateAt(DateTime now) =>
+        SlaState == SlaState.Due && SlaDueAt is { } due && due < now ? SlaState.Breached : SlaState;
+
     /// <summary>Derived on every write by <see cref="LeadFlowRule"/> from activity, closing notes and the stage.</summary>
     public LeadFlowStatus LeadFlow { get; set; }
 
@@ -326,6 +364,46 @@ public sealed class Lead : IWorkspaceOwned, ITimestamped
         return true;
     }
 
+    /// <summary>
+    /// The customer wrote at <paramref name="at"/>: unless a reply is already pending, the SLA clock starts (due at
+    /// <paramref name="slaDueAt"/>) and the next action becomes "reply", due now.
+    /// </summary>
+    public void AwaitReply(DateTime at, DateTime slaDueAt)
+    {
+        if (AwaitingReplySince is not null)
+            return;
+        AwaitingReplySince = at;
+        SlaDueAt = slaDueAt;
+        SlaState = SlaState.Due;
+        NextActionType = Leads.NextActionType.Reply;
+        NextActionDueAt = at;
+    }
+
+    /// <summary>
+    /// A reply went out at <paramref name="at"/> (<paramref name="why"/>: what the history says did it): the first response,
+    /// the SLA met or breached, a pending "reply" action done.
+    /// </summary>
+    public void RecordReply(DateTime at, string why)
+    {
+        if (FirstResponseAt is null || FirstResponseAt > at)
+            FirstResponseAt = at;
+        if (AwaitingReplySince is not null)
+        {
+            SlaState = SlaStateAt(at) == SlaState.Breached ? SlaState.Breached : SlaState.Met;
+            AwaitingReplySince = null;
+            if (NextActionType == Leads.NextActionType.Reply)
+                (NextActionType, NextActionDueAt) = (null, null);
+        }
+        Intents.Add(new LeadRepliedTo(this, at, why));
+    }
+
+    /// <summary>The sweeper found the reply overdue.</summary>
+    public void MarkSlaBreached()
+    {
+        SlaState = SlaState.Breached;
+        Intents.Add(new LeadSlaBreached(this));
+    }
+
     /// <summary>A note that closes the lead (a template with "closes the lead") ends its flow.</summary>
     public void CloseByNote(DateTime now) => ClosedAt ??= now;
 
@@ -368,4 +446,7 @@ public sealed class LeadHistory : IWorkspaceOwned
     public string? From { get; set; }
 
     public string? To { get; set; }
+
+    /// <summary>What did it when it was no person's own edit ("first reply by e-mail"); null otherwise.</summary>
+    public string? Reason { get; set; }
 }

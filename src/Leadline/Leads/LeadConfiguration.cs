@@ -26,6 +26,8 @@ internal sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
         b.Property(l => l.ReferralCtwaClid).HasMaxLength(500);
         b.Property(l => l.JobOutcome).HasConversion<string>().HasMaxLength(20);
         b.Property(l => l.ReviewRequestStatus).HasConversion<string>().HasMaxLength(20);
+        b.Property(l => l.NextActionType).HasConversion<string>().HasMaxLength(20);
+        b.Property(l => l.SlaState).HasConversion<string>().HasMaxLength(20);
 
         b.HasOne<Pipeline.Stage>().WithMany().HasForeignKey(l => l.StageId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Pipeline.PipelineDefinition>().WithMany().HasForeignKey(l => l.PipelineId).OnDelete(DeleteBehavior.Restrict);
@@ -38,7 +40,12 @@ internal sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
         // alone, 10,001 entries in about a millisecond, where looking each lead up for its archive date took 30-40 ms on
         // SQLite at a million leads (migration 0016)
         b.HasIndex(l => new { l.WorkspaceId, l.ClosedAt });   // the lead-flow report's "leads closed" (0028)
-        b.HasIndex(l => new { l.WorkspaceId, l.WhatsappInboundAt, l.ArchivedAt });   // the list's whatsappWindow filter and its count (0032)
+        b.HasIndex(l => new { l.WorkspaceId, l.WhatsappInboundAt, l.ArchivedAt });
+        // the Inbox's queues (0033): actions by due time, waiting customers by how long they have waited, and the sweeper's
+        // due SLAs across workspaces; partial, so the leads nobody has to act on (most of a million) are not in them
+        b.HasIndex(l => new { l.WorkspaceId, l.NextActionDueAt, l.Id }, "ix_leads_inbox_action").HasFilter("\"next_action_due_at\" IS NOT NULL AND \"archived_at\" IS NULL");
+        b.HasIndex(l => new { l.WorkspaceId, l.AwaitingReplySince, l.Id }, "ix_leads_inbox_waiting").HasFilter("\"awaiting_reply_since\" IS NOT NULL AND \"archived_at\" IS NULL");
+        b.HasIndex(l => l.SlaDueAt, "ix_leads_sla_due").HasFilter("\"sla_state\" = 'Due'");   // the list's whatsappWindow filter and its count (0032)
         b.HasIndex(l => new { l.WorkspaceId, l.CreatedAt, l.Id, l.ArchivedAt });
         b.HasIndex(l => new { l.WorkspaceId, l.Status, l.CreatedAt, l.Id, l.ArchivedAt });
         b.HasIndex(l => new { l.WorkspaceId, l.OwnerId, l.CreatedAt, l.Id, l.ArchivedAt });
@@ -100,6 +107,7 @@ internal sealed class LeadHistoryConfiguration : IEntityTypeConfiguration<LeadHi
         b.ToTable("lead_history");
         b.Property(h => h.UserName).HasMaxLength(200).IsRequired();
         b.Property(h => h.Field).HasMaxLength(50).IsRequired();
+        b.Property(h => h.Reason).HasMaxLength(200);
         b.HasIndex(h => new { h.WorkspaceId, h.LeadId, h.At });
         b.HasOne(h => h.Lead).WithMany().HasForeignKey(h => h.LeadId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -129,10 +129,19 @@ public sealed record LeadResponse(
     // how the job went (won|lost|noShow) and the last review request (Reviews/)
     JobOutcome? JobOutcome = null,
     DateTime? JobOutcomeAt = null,
-    ReviewRequestResponse? ReviewRequest = null);
+    ReviewRequestResponse? ReviewRequest = null,
+
+    // the response discipline: the first-response SLA of the customer's latest unanswered message, and what to do next
+    SlaResponse? Sla = null,
+    NextActionResponse? NextAction = null);
 
 /// <summary>The lead's last review request: <c>sent → clicked → completed</c>, and when it got there.</summary>
 public sealed record ReviewRequestResponse(ReviewRequestStatus Status, DateTime At);
+
+/// <summary>The first-response SLA: <paramref name="DueAt"/> is when the reply is (or was) due; null with state none.</summary>
+public sealed record SlaResponse(DateTime? DueAt, SlaState State);
+
+public sealed record NextActionResponse(NextActionType Type, DateTime? DueAt);
 
 public sealed record ChannelIdentityResponse(int? ChannelId, Channels.ChannelKind Kind, string ExternalId, string? Bsuid);
 
@@ -156,5 +165,6 @@ public enum FollowUpState
     Later,
 }
 
-/// <summary>One field change; <paramref name="Field"/> is the API name ("nextFollowUpAt"), <paramref name="Label"/> what people read.</summary>
-public sealed record LeadHistoryResponse(DateTime At, int? UserId, string UserName, string Field, string Label, string? From, string? To);
+/// <summary>One field change; <paramref name="Field"/> is the API name ("nextFollowUpAt"), <paramref name="Label"/> what people read;
+/// <paramref name="Reason"/>: what did it when it was no one's own edit ("first reply by e-mail"), else null.</summary>
+public sealed record LeadHistoryResponse(DateTime At, int? UserId, string UserName, string Field, string Label, string? From, string? To, string? Reason = null);

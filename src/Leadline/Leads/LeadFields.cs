@@ -332,6 +332,8 @@ public static class LeadFields
         nameof(Lead.ReferralSource), nameof(Lead.ReferralAdId), nameof(Lead.ReferralCtwaClid),
         // marked with the job's outcome and moved by review requests (Reviews/), never typed into the lead's form
         nameof(Lead.JobOutcome), nameof(Lead.JobOutcomeAt), nameof(Lead.ReviewRequestStatus), nameof(Lead.ReviewRequestAt),
+        // the response discipline (Inbox/): set by messages, the sweeper, and by hand through its own request shape (nextAction)
+        nameof(Lead.SlaState), nameof(Lead.SlaDueAt), nameof(Lead.AwaitingReplySince), nameof(Lead.NextActionType), nameof(Lead.NextActionDueAt),
     };
 
     /// <summary>

@@ -14,6 +14,8 @@ public enum LeadSort
     NameDesc,
     LastActivity,
     LastActivityDesc,
+    /// <summary>The first-response SLA's due time, soonest first (leads without one last).</summary>
+    SlaDue,
 }
 
 /// <summary>
@@ -49,6 +51,8 @@ public sealed record LeadFilter
     public string? FollowUp { get; init; }
     /// <summary>open | closed: the WhatsApp 24-hour customer-service window (closed includes never opened).</summary>
     public string? WhatsappWindow { get; init; }
+    /// <summary>none | due | met | breached: the first-response SLA's state now (a passed due time is breached).</summary>
+    public SlaState? Sla { get; init; }
     public LeadFlowStatus? LeadFlow { get; init; }
     public int? ListId { get; init; }
     public string? Q { get; init; }
@@ -106,11 +110,12 @@ public sealed record LeadFilter
         For(LeadFields.City),
         new("followUp", JsonSchemaType.String, "Leads whose next follow-up is due today, or is overdue.", ["today", "overdue"]),
         new("whatsappWindow", JsonSchemaType.String, "Leads whose WhatsApp 24-hour window is open, or closed (or never opened).", ["open", "closed"]),
+        QueryParameter.OneOf<SlaState>("sla", "The first-response SLA: none, due (a reply is owed, not late yet), met or breached."),
         QueryParameter.OneOf<LeadFlowStatus>("leadFlow", "Where the lead is in its flow: not started, in progress or completed."),
         new("listId", JsonSchemaType.Integer, "Members of this marketing list."),
         new("q", JsonSchemaType.String, "Search in name, company, e-mail and phone."),
         new("sort", JsonSchemaType.String, "Order of the results; a leading - sorts descending. Default -created.",
-            ["created", "-created", "score", "-score", "name", "-name", "lastActivity", "-lastActivity"]),
+            ["created", "-created", "score", "-score", "name", "-name", "lastActivity", "-lastActivity", "slaDue"]),
         new("archived", JsonSchemaType.Boolean, "true: archived leads instead of the current ones."),
     ];
 
@@ -195,11 +200,12 @@ public sealed record LeadFilter
             "-name" => LeadSort.NameDesc,
             "lastActivity" => LeadSort.LastActivity,
             "-lastActivity" => LeadSort.LastActivityDesc,
+            "slaDue" => LeadSort.SlaDue,
             var other => Invalid(other),
         };
         LeadSort Invalid(string other)
         {
-            errors.Add("sort", $"Unknown sort '{other}'. Use created, -created, score, -score, name, -name, lastActivity or -lastActivity.");
+            errors.Add("sort", $"Unknown sort '{other}'. Use created, -created, score, -score, name, -name, lastActivity, -lastActivity or slaDue.");
             return LeadSort.CreatedDesc;
         }
 
@@ -231,6 +237,7 @@ public sealed record LeadFilter
             City = S("city"),
             FollowUp = OneOf("followUp", "today", "overdue"),
             WhatsappWindow = OneOf("whatsappWindow", "open", "closed"),
+            Sla = E<SlaState>("sla"),
             LeadFlow = E<LeadFlowStatus>("leadFlow"),
             ListId = I("listId"),
             Q = S("q"),
@@ -273,6 +280,7 @@ public sealed record LeadFilter
             ["city"] = City,
             ["followUp"] = FollowUp,
             ["whatsappWindow"] = WhatsappWindow,
+            ["sla"] = Sla is { } sla ? Camel(sla.ToString()) : null,
             ["leadFlow"] = LeadFlow is { } flow ? Camel(flow.ToString()) : null,
             ["listId"] = ListId?.ToString(),
             ["q"] = Q,
@@ -286,6 +294,7 @@ public sealed record LeadFilter
                 LeadSort.NameDesc => "-name",
                 LeadSort.LastActivity => "lastActivity",
                 LeadSort.LastActivityDesc => "-lastActivity",
+                LeadSort.SlaDue => "slaDue",
                 _ => null,
             },
             ["archived"] = Archived ? "true" : null,

@@ -58,5 +58,7 @@ public sealed class LeadMapper(LeadlineDb db)
         FollowUp(l.NextFollowUpAt, clock), l.StageChangedAt, l.ArchivedAt is not null, l.LeadFlow, l.ClosedAt, l.ReservedAt, l.MergedIntoId,
         l.PhoneVerified, l.MobileVerified, null, l.LastInboundAt, WhatsappWindowResponse.For(l.WhatsappInboundAt, clock.UtcNow), l.Enquiry, l.IntakeMode,
         (l.ReferralSource ?? l.ReferralAdId ?? l.ReferralCtwaClid) is null ? null : new ReferralResponse(l.ReferralSource, l.ReferralAdId, l.ReferralCtwaClid),
-        l.JobOutcome, l.JobOutcomeAt, l.ReviewRequestStatus is { } review ? new ReviewRequestResponse(review, l.ReviewRequestAt ?? l.UpdatedAt) : null);
+        l.JobOutcome, l.JobOutcomeAt, l.ReviewRequestStatus is { } review ? new ReviewRequestResponse(review, l.ReviewRequestAt ?? l.UpdatedAt) : null,
+        new SlaResponse(l.SlaDueAt, l.SlaStateAt(clock.UtcNow)),
+        l.NextActionType is { } next ? new NextActionResponse(next, l.NextActionDueAt) : null);
 }

@@ -87,6 +87,17 @@ public sealed class LeadQueries(LeadlineDb db, CurrentUser me)
             var opened = clock.UtcNow - Conversations.WhatsappWindow.Length;
             q = window == "open" ? q.Where(l => l.WhatsappInboundAt > opened) : q.Where(l => l.WhatsappInboundAt == null || l.WhatsappInboundAt <= opened);
         }
+        if (f.Sla is { } sla)
+        {
+            // as the lead shows it: a due time that has passed is breached before the sweeper marks it
+            var now = clock.UtcNow;
+            q = sla switch
+            {
+                SlaState.Due => q.Where(l => l.SlaState == SlaState.Due && l.SlaDueAt >= now),
+                SlaState.Breached => q.Where(l => l.SlaState == SlaState.Breached || (l.SlaState == SlaState.Due && l.SlaDueAt < now)),
+                _ => q.Where(l => l.SlaState == sla),
+            };
+        }
         if (f.LeadFlow is { } flow) q = q.Where(l => l.LeadFlow == flow);
         if (f.ListId is { } listId) q = q.Where(l => db.MarketingListMembers.Any(m => m.ListId == listId && m.LeadId == l.Id));
         if (f.Q is { } text && searched is null) q = Search(q, text);
@@ -267,6 +278,7 @@ public sealed class LeadQueries(LeadlineDb db, CurrentUser me)
         LeadSort.NameDesc => q.OrderByDescending(l => l.Name).ThenByDescending(l => l.Id),
         LeadSort.LastActivity => q.OrderBy(l => l.LastActivityAt ?? DateTime.MinValue).ThenBy(l => l.Id),
         LeadSort.LastActivityDesc => q.OrderByDescending(l => l.LastActivityAt ?? DateTime.MinValue).ThenByDescending(l => l.Id),
+        LeadSort.SlaDue => q.OrderBy(l => l.SlaDueAt ?? DateTime.MaxValue).ThenBy(l => l.Id),
         _ => q.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id),
     };
 
@@ -275,6 +287,7 @@ public sealed class LeadQueries(LeadlineDb db, CurrentUser me)
         LeadSort.Created or LeadSort.CreatedDesc => $"{l.CreatedAt.Ticks}|{l.Id}",
         LeadSort.Score or LeadSort.ScoreDesc => $"{l.Score}|{l.Id}",
         LeadSort.Name or LeadSort.NameDesc => $"{l.Id}|{l.Name}",
+        LeadSort.SlaDue => $"{(l.SlaDueAt ?? DateTime.MaxValue).Ticks}|{l.Id}",
         _ => $"{(l.LastActivityAt ?? DateTime.MinValue).Ticks}|{l.Id}",
     };
 
@@ -326,6 +339,9 @@ public sealed class LeadQueries(LeadlineDb db, CurrentUser me)
                 return sort == LeadSort.LastActivity
                     ? q.Where(l => (l.LastActivityAt ?? DateTime.MinValue) >= last).Where(l => (l.LastActivityAt ?? DateTime.MinValue) > last || ((l.LastActivityAt ?? DateTime.MinValue) == last && l.Id > id))
                     : q.Where(l => (l.LastActivityAt ?? DateTime.MinValue) <= last).Where(l => (l.LastActivityAt ?? DateTime.MinValue) < last || ((l.LastActivityAt ?? DateTime.MinValue) == last && l.Id < id));
+            case LeadSort.SlaDue when long.TryParse(a.Key, out var ticks) && ticks <= DateTime.MaxValue.Ticks && ticks >= 0:
+                var slaDue = new DateTime(ticks, DateTimeKind.Utc);
+                return q.Where(l => (l.SlaDueAt ?? DateTime.MaxValue) >= slaDue).Where(l => (l.SlaDueAt ?? DateTime.MaxValue) > slaDue || ((l.SlaDueAt ?? DateTime.MaxValue) == slaDue && l.Id > id));
             default:
                 return q;
         }

@@ -36,7 +36,11 @@ public sealed class LeadService(LeadlineDb db, LeadWriter writer, CurrentUser me
     public Task<Lead?> FindAsync(int id, CancellationToken ct) => db.Leads.FirstOrDefaultAsync(l => l.Id == id, ct);
 
     /// <summary>Applies the present fields; <paramref name="expectedVersion"/> (If-Match) must match or nothing changes (412).</summary>
-    public async Task<Result<Lead>> UpdateAsync(int id, LeadInput input, IReadOnlySet<string> present, int? expectedVersion, CancellationToken ct)
+    public Task<Result<Lead>> UpdateAsync(int id, LeadInput input, IReadOnlySet<string> present, int? expectedVersion, CancellationToken ct) =>
+        UpdateAsync(id, input, present, expectedVersion, null, ct);
+
+    /// <summary>As above; <paramref name="prepare"/> sets what the field catalog does not carry (the next action) in the same save.</summary>
+    public async Task<Result<Lead>> UpdateAsync(int id, LeadInput input, IReadOnlySet<string> present, int? expectedVersion, Action<Lead>? prepare, CancellationToken ct)
     {
         var lead = await FindAsync(id, ct);
         if (lead is null)
@@ -46,6 +50,7 @@ public sealed class LeadService(LeadlineDb db, LeadWriter writer, CurrentUser me
         var errors = await writer.ApplyAsync(lead, input, present, await WorkspaceAsync(ct), ct);
         if (errors.Any)
             return Result<Lead>.Invalid(errors);
+        prepare?.Invoke(lead);
         return await SaveAsync(lead, ct);
     }
 
@@ -122,7 +127,7 @@ public sealed class LeadService(LeadlineDb db, LeadWriter writer, CurrentUser me
             : field == "owner" ? users.GetValueOrDefault(value, value)
             : field == "photo" ? "image"   // the storage key means nothing to a person
             : value;
-        return rows.Select(h => new LeadHistoryResponse(h.At, h.UserId, h.UserName, h.Field, LeadFieldLabels.For(h.Field), Name(h.Field, h.From), Name(h.Field, h.To))).ToList();
+        return rows.Select(h => new LeadHistoryResponse(h.At, h.UserId, h.UserName, h.Field, LeadFieldLabels.For(h.Field), Name(h.Field, h.From), Name(h.Field, h.To), h.Reason)).ToList();
     }
 
     private async Task<Result<Lead>> SaveAsync(Lead lead, CancellationToken ct)

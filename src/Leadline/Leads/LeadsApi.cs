@@ -75,7 +75,8 @@ internal static class LeadsApi
         return TypedResults.Ok(await mapper.MapAsync(lead, await leads.ClockAsync(ct), ct));
     }
 
-    private static async Task<IResult> UpdateAsync(int id, JsonObject body, LeadService leads, LeadMapper mapper, IOptions<JsonOptions> json, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> UpdateAsync(int id, JsonObject body, LeadService leads, LeadMapper mapper, IOptions<JsonOptions> json, HttpContext http,
+        TimeProvider clock, CancellationToken ct)
     {
         if (!TryRead(body, json.Value.SerializerOptions, out var input, out var present, out var problem))
             return problem!;
@@ -87,7 +88,15 @@ internal static class LeadsApi
                 return TypedResults.Problem("If-Match must be an ETag returned by this API.", statusCode: StatusCodes.Status412PreconditionFailed);
             expected = version;
         }
-        var result = await leads.UpdateAsync(id, input!, present!, expected, ct);
+        // the next action is no catalog field: { type, dueAt } or null, set in the same save (Inbox/NextActions)
+        Action<Lead>? nextAction = null;
+        if (body.ContainsKey("nextAction"))
+        {
+            var errors = Inbox.NextActions.Read(body["nextAction"], clock.GetUtcNow().UtcDateTime, out nextAction);
+            if (errors.Any)
+                return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+        var result = await leads.UpdateAsync(id, input!, present!, expected, nextAction, ct);
         if (!result.Succeeded)
             return ApiResults.Problem(result);
         SetETag(http, result.Value!);

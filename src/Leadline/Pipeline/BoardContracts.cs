@@ -17,7 +17,8 @@ public sealed record BoardCard(
     Leads.FollowUpState FollowUpState,
     DateTime? NextFollowUpAt,
     int Version,
-    [property: System.Text.Json.Serialization.JsonIgnore] Conversations.WhatsappWindow? Whatsapp = null);
+    [property: System.Text.Json.Serialization.JsonIgnore] Conversations.WhatsappWindow? Whatsapp = null,
+    Leads.SlaResponse? Sla = null);
 
 public sealed record BoardColumn(int StageId, string Name, StageCategory Category, string Color, int Count, IReadOnlyList<BoardCard> Leads);
 

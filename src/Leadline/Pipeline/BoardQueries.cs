@@ -52,7 +52,7 @@ public sealed class BoardQueries(LeadlineDb db)
         var rows = await leads.Where(l => l.StageId == stage.Id).OrderBy(l => l.Position).ThenBy(l => l.Id).Skip(skip).Take(take)
             .Select(l => new
             {
-                l.Id, l.Name, l.Company, l.Score, l.OwnerId, l.StageChangedAt, l.NextFollowUpAt, l.Version, l.WhatsappInboundAt,
+                l.Id, l.Name, l.Company, l.Score, l.OwnerId, l.StageChangedAt, l.NextFollowUpAt, l.Version, l.WhatsappInboundAt, l.SlaState, l.SlaDueAt,
                 OwnerName = db.Users.Where(u => u.Id == l.OwnerId).Select(u => u.Name).FirstOrDefault(),
             })
             .ToListAsync(ct);
@@ -61,7 +61,8 @@ public sealed class BoardQueries(LeadlineDb db)
             var days = Math.Max(0, (int)(clock.UtcNow - r.StageChangedAt).TotalDays);
             return new BoardCard(r.Id, r.Name, r.Company, r.Score, r.OwnerId, r.OwnerId is null ? null : r.OwnerName, days,
                 stage.RottingDays is { } limit && days >= limit, LeadMapper.FollowUp(r.NextFollowUpAt, clock), r.NextFollowUpAt, r.Version,
-                r.WhatsappInboundAt is null ? null : Conversations.WhatsappWindow.Of(r.WhatsappInboundAt, clock.UtcNow));
+                r.WhatsappInboundAt is null ? null : Conversations.WhatsappWindow.Of(r.WhatsappInboundAt, clock.UtcNow),
+                new SlaResponse(r.SlaDueAt, r.SlaState == SlaState.Due && r.SlaDueAt < clock.UtcNow ? SlaState.Breached : r.SlaState));
         }).ToList();
     }
 }

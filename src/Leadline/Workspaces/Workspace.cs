@@ -30,6 +30,12 @@ public sealed class Workspace : ITimestamped
     /// <summary>Extra lead fields the work queue shows as columns (names from <c>Queue.QueueFields</c>).</summary>
     public List<string> QueueFields { get; set; } = [];
 
+    /// <summary>The first-response SLA: a customer's message is answered within this many minutes of business hours.</summary>
+    public int FirstResponseMinutes { get; set; } = 60;
+
+    /// <summary>Opening hours as JSON (<see cref="Inbox.BusinessHours"/>); null: around the clock.</summary>
+    public string? BusinessHours { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime UpdatedAt { get; set; }

@@ -11,5 +11,6 @@ internal sealed class WorkspaceConfiguration : IEntityTypeConfiguration<Workspac
         b.Property(w => w.Name).HasMaxLength(200).IsRequired();
         b.Property(w => w.TimeZone).HasMaxLength(64).IsRequired();
         b.Property(w => w.DefaultCountry).HasMaxLength(2).IsRequired();
+        b.Property(w => w.BusinessHours).HasMaxLength(2000);
     }
 }

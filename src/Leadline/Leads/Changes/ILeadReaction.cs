@@ -61,6 +61,7 @@ public sealed class LeadChangeSet(DbContext db, IReadOnlyList<LeadChange> change
         nameof(Lead.LeadFlow), nameof(Lead.LastActivityAt), nameof(Lead.FirstResponseAt),
         nameof(Lead.LastInboundAt), nameof(Lead.WhatsappInboundAt),   // each inbound message moves them: LeadWroteIn
         nameof(Lead.JobOutcomeAt), nameof(Lead.ReviewRequestAt),   // the time of the outcome / review status beside it, recorded by that change
+        nameof(Lead.SlaState), nameof(Lead.SlaDueAt), nameof(Lead.AwaitingReplySince),   // each message moves them: LeadWroteIn, LeadRepliedTo
     };
 
     public DbContext Db { get; } = db;

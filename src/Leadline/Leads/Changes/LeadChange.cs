@@ -37,6 +37,15 @@ public sealed record LeadInteracted(Lead Lead, DateTime At) : SingleLeadChange(L
 /// <summary>The customer wrote to us at <paramref name="At"/> (raised by <see cref="Lead.RecordInbound"/>).</summary>
 public sealed record LeadWroteIn(Lead Lead, DateTime At) : SingleLeadChange(Lead);
 
+/// <summary>
+/// A reply to the customer was queued at <paramref name="At"/> (raised by <see cref="Lead.RecordReply"/>); what else the
+/// same save changes on the lead (its stage, its next action) the history records as done by <paramref name="Why"/>.
+/// </summary>
+public sealed record LeadRepliedTo(Lead Lead, DateTime At, string Why) : SingleLeadChange(Lead);
+
+/// <summary>The first-response SLA passed without a reply (raised by <see cref="Lead.MarkSlaBreached"/>).</summary>
+public sealed record LeadSlaBreached(Lead Lead) : SingleLeadChange(Lead);
+
 /// <summary><paramref name="Duplicates"/> were merged into <see cref="SingleLeadChange.Lead"/> (raised by <see cref="Lead.AbsorbDuplicates"/>).</summary>
 public sealed record LeadMerged(Lead Lead, IReadOnlyList<Lead> Duplicates) : SingleLeadChange(Lead);
 

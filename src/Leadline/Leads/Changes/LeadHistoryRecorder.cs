@@ -12,6 +12,8 @@ internal sealed class LeadHistoryRecorder : ILeadReaction
 
     public ValueTask OnSavingAsync(LeadChangeSet changes, CancellationToken ct)
     {
+        // a reply that changed more of its lead (a stage move, a done "reply" action): those rows say the reply did it
+        var reasons = changes.OfType<LeadRepliedTo>().GroupBy(r => r.Lead).ToDictionary(g => g.Key, g => g.Last().Why);
         foreach (var change in changes.Changes)
         {
             var rows = change switch
@@ -34,6 +36,7 @@ internal sealed class LeadHistoryRecorder : ILeadReaction
                     Field = field,
                     From = Truncate(from),
                     To = Truncate(to),
+                    Reason = reasons.GetValueOrDefault(lead),
                 });
         }
         return ValueTask.CompletedTask;

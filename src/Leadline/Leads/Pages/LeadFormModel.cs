@@ -6,6 +6,9 @@ namespace Leadline.Leads.Pages;
 /// <summary>The lead form's fields as typed (strings), turned into a <see cref="LeadInput"/> for <see cref="LeadWriter"/>.</summary>
 public sealed class LeadFormModel
 {
+    /// <summary>New leads only: manual, phone or walkIn (how the enquiry reached us).</summary>
+    public string? IntakeMode { get; set; } = "manual";
+
     public string? Name { get; set; }
     public string? Company { get; set; }
     public string? Title { get; set; }
