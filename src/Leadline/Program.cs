@@ -8,6 +8,7 @@ using Leadline.Conversations.Inbound;
 using Leadline.Conversations;
 using Leadline.Submissions;
 using Leadline.Conversations.Sending;
+using Leadline.Conversations.Email;
 using Leadline.CustomFields;
 using Leadline.Pipeline;
 using Leadline.Reminders;
@@ -41,6 +42,7 @@ builder.Services.AddConversationPages();
 builder.Services.AddSubmissionReview();
 builder.Services.AddOutbox(builder.Configuration);
 builder.Services.AddConversationSending();
+builder.Services.AddEmailChannel(builder.Configuration);
 builder.Services.AddLiveEvents(builder.Configuration.GetValue<DatabaseProvider>("Leadline:Database:Provider"));
 
 var app = builder.Build();
