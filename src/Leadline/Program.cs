@@ -69,6 +69,7 @@ pages.MapChannels(api);
 pages.MapInboundConversations(api);
 pages.MapOutbox(api);
 pages.MapConversationSending(api);
+pages.MapEmailChannel();
 pages.MapConversationPages(api);
 pages.MapSubmissionReview(api);
 pages.MapLiveEvents();

@@ -12,8 +12,11 @@ public static class EmailFeature
         services.AddScoped<IChannelTransport, EmailTransport>();
         services.AddScoped<IOutboxSender, EmailMessageSender>();
         services.AddScoped<EmailInbound>();
+        services.AddScoped<EmailComposer>();
         services.AddSingleton<EmailPoller>();
         services.AddHostedService<EmailPollWorker>();
         return services;
     }
+
+    public static void MapEmailChannel(this IEndpointRouteBuilder app) => app.MapEmailPages();
 }
