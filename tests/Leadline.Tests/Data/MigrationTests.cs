@@ -112,8 +112,8 @@ public sealed class MigrationTests
         Assert.Empty(await db.Database.SqlQueryRaw<string>("SELECT tbl AS \"Value\" FROM sqlite_stat1 WHERE tbl = 'leads'").ToListAsync());   // never analysed: left alone
     }
 
-    // the last script (0032) undone, so that it can be applied again
-    private const string UndoLastScript = "DROP TABLE submission_flow_mappings; DROP INDEX ix_leads_workspace_id_whatsapp_inbound_at_archived_at;";
+    // the last script (0036) undone, so that it can be applied again
+    private const string UndoLastScript = "DROP TABLE email_mailboxes;";
 
     [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
     public async Task A_step_runs_after_its_script_in_the_script_s_transaction(Db kind)
