@@ -57,7 +57,7 @@ public static partial class EmailText
     [GeneratedRegex(@"^(On|Am|Le|El|Il|Op|Em)\s.{4,}", RegexOptions.IgnoreCase)]
     private static partial Regex Attribution();
 
-    [GeneratedRegex(@"(wrote|schrieb|a écrit|escribió|ha scritto|schreef|escreveu)\s*:\s*$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(wrote|schrieb|a écrit|escribió|ha scritto|schreef|escreveu)\b[^\n]{0,200}:\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex Wrote();
 
     [GeneratedRegex(@"^-{2,}\s*(Original Message|Forwarded message|Ursprüngliche Nachricht|Message d'origine)\s*-{2,}$", RegexOptions.IgnoreCase)]
