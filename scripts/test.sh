@@ -16,6 +16,7 @@ find_missing() {
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
   [[ -x /usr/bin/chromium ]] || missing+=(chromium)
   command -v python3 >/dev/null || missing+=(python3)   # summarizer + free-port probe
+  [[ -x /usr/sbin/dovecot ]] || missing+=(dovecot-imapd)   # the e-mail tests' real IMAP server (a throwaway instance per test)
   ((${#missing[@]})); }
 if find_missing; then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then

@@ -84,6 +84,8 @@ public sealed class LeadlineDb(DbContextOptions<LeadlineDb> options, WorkspaceSc
 
     public DbSet<Notes.NoteAttachment> NoteAttachments => Set<Notes.NoteAttachment>();
 
+    public DbSet<Conversations.Email.EmailMailbox> EmailMailboxes => Set<Conversations.Email.EmailMailbox>();
+
     /// <summary>Read by the query filters on every query (EF parameterises context members); 0 matches nothing.</summary>
     internal int CurrentWorkspaceId => scope?.Id ?? 0;
 
