@@ -22,6 +22,8 @@ public static class ChannelsFeature
         services.Configure<MetaOptions>(configuration.GetSection("Leadline:Channels:Meta"));
         services.Configure<TwilioOptions>(configuration.GetSection("Leadline:Channels:Twilio"));
         services.AddSingleton<ChannelSecrets>();
+        services.AddMemoryCache();
+        services.AddSingleton<WebhookChannels>();
         services.AddHttpClient(MetaGraph, (sp, client) =>
         {
             var baseUrl = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<MetaOptions>>().Value.GraphBaseUrl.TrimEnd('/');
