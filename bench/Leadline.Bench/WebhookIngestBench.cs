@@ -129,7 +129,7 @@ internal sealed class WebhookIngestBench(BenchDatabase database, int workspaceId
         var visible = processDuring ? await VisibleLatencyAsync(http, url, key, channelId, 30, ct) : [];
         var live = processDuring && liveSamples > 0 ? await LiveLatencyAsync(baseUrl, url, key, liveSamples, log, ct) : null;
         return new IngestFigures(elapsed, posted, acknowledged, refused, acknowledgedIds.Count, stored.Count, lost, stored.Count - storedSet.Count, leads,
-            Math.Min(senders, acknowledgedIds.Count), processDuring, drained, pending, rates, ackMs.SelectMany(t => t).ToList(),
+            acknowledgedIds.Keys.Select(id => long.Parse(id["wamid.bench.".Length..], CultureInfo.InvariantCulture) % senders).Distinct().Count(), processDuring, drained, pending, rates, ackMs.SelectMany(t => t).ToList(),
             cpuUsed.TotalMilliseconds / Math.Max(1, acknowledged), busy, visible, live);
     }
 

@@ -14,7 +14,7 @@ namespace Leadline.Data;
 /// before), so two transactions nested in one flow cannot hang. Another process on the file (a command) still meets
 /// this one in SQLite's busy handler (<see cref="SqliteBusyTimeout"/>). Not used on PostgreSQL, which has many writers.
 /// </summary>
-public sealed class SqliteWriteTurns : IDisposable
+public sealed class SqliteWriteTurns(ILogger<SqliteWriteTurns> log) : IDisposable
 {
     private readonly SemaphoreSlim _turn = new(1, 1);
     private readonly ConditionalWeakTable<object, Held> _held = [];
@@ -26,13 +26,20 @@ public sealed class SqliteWriteTurns : IDisposable
     {
         if (await _turn.WaitAsync(Patience(connection), ct))
             _held.AddOrUpdate(connection, new Held());
+        else
+            TookTooLong();
     }
 
     internal void Enter(DbConnection connection)
     {
         if (_turn.Wait(Patience(connection)))
             _held.AddOrUpdate(connection, new Held());
+        else
+            TookTooLong();
     }
+
+    // a transaction begun while another of the same flow is open waits for itself: SQLite's busy handler then decides, as before
+    private void TookTooLong() => log.LogWarning("A SQLite transaction waited a command timeout for its turn to write; it goes on without one");
 
     /// <summary>The transaction begun on <paramref name="connection"/> holds its turn (the connection is gone from it once it commits).</summary>
     internal void Begun(DbConnection connection, DbTransaction transaction)
