@@ -192,6 +192,8 @@ internal sealed class BenchDatabase : IAsyncDisposable
             builder.UseSetting("Leadline:Outbox:Enabled", "false");   // the outbox bench runs app processes of its own
             // nor the import jobs' worker: the import bench runs the jobs itself, one at a time
             builder.UseSetting("Leadline:Imports:JobsEnabled", "false");
+            // nor the webhook worker: the WhatsApp bench's app on a loopback port processes its own deliveries
+            builder.UseSetting("Leadline:Webhooks:Enabled", "false");
             foreach (var (key, value) in settings ?? new Dictionary<string, string>())
                 builder.UseSetting(key, value);
             builder.ConfigureLogging(logging => logging.ClearProviders()

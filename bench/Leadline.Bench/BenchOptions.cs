@@ -61,6 +61,12 @@ internal sealed record BenchOptions
     /// <summary>Concurrent senders of the WhatsApp suite.</summary>
     public int IngestConcurrency { get; init; } = 32;
 
+    /// <summary>The WhatsApp suite's deliveries are processed while they arrive (the app's worker), or only after the load.</summary>
+    public bool IngestProcessDuring { get; init; } = true;
+
+    /// <summary>Messages of the WhatsApp suite's live-page measurement (webhook → SSE event → thread); 0 leaves it out.</summary>
+    public int LiveSamples { get; init; } = 200;
+
     public static BenchOptions Parse(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -105,6 +111,13 @@ internal sealed record BenchOptions
                 : throw new ArgumentException("--suite must be leads, pipeline, dedup, whatsapp or all."),
             IngestDuration = TimeSpan.FromSeconds(Int("ingest-seconds", 60, 1, 3600)),
             IngestConcurrency = Int("ingest-concurrency", 32, 1, 512),
+            IngestProcessDuring = values.GetValueOrDefault("ingest-processing", "during").ToLowerInvariant() switch
+            {
+                "during" => true,
+                "after" => false,
+                _ => throw new ArgumentException("--ingest-processing must be during or after."),
+            },
+            LiveSamples = Int("live-samples", 200, 0, 100_000),
             Reminders = Int("reminders", 10_000, 0, 1_000_000),
             Cases = values.GetValueOrDefault("cases"),
             Skip = values.GetValueOrDefault("skip", "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase),
@@ -117,7 +130,7 @@ internal sealed record BenchOptions
               [--pg "Host=127.0.0.1;Port=5432;Username=postgres"] (or LEADLINE_BENCH_PG)
               [--runs 30] [--warmup 3] [--import 100000] [--import-jobs 3 (alternated synchronous/job imports)] [--budget 20] [--import-timeout 600] [--explain] [--keep] [--reuse NAME (a kept database: a PostgreSQL database's name, or a SQLite file with --db sqlite)] [--skip list,home,export,import] (home: the start page and the work queue) [--cases TEXT (only list cases whose name holds it)]
               [--suite leads|pipeline|dedup|whatsapp|all] [--reminders 10000]   (pipeline: board, moves, reminder dispatch; dedup: the real-time duplicate check)
-              [--ingest-seconds 60] [--ingest-concurrency 32]   (whatsapp: signed webhook deliveries over loopback, then lost/duplicated; use --leads 1 to skip most seeding)
+              [--ingest-seconds 60] [--ingest-concurrency 32] [--ingest-processing during|after] [--live-samples 200]   (whatsapp: signed webhook deliveries over loopback, then lost/duplicated, then webhook → open page's live stream; use --leads 1 to skip most seeding)
         Prints one Markdown table per database on standard output; progress goes to standard error.
         """;
 }

@@ -118,7 +118,8 @@ internal static class BenchProgram
             if (options.Suite is "whatsapp" or "all")
             {
                 await log.WriteLineAsync($"{database.Name}: WhatsApp webhook ingest for {options.IngestDuration.TotalSeconds:F0} s, {options.IngestConcurrency} senders");
-                var ingest = await new WebhookIngestBench(database, workspaceId).RunAsync(options.IngestDuration, options.IngestConcurrency, 2_000, ct);
+                var ingest = await new WebhookIngestBench(database, workspaceId)
+                    .RunAsync(options.IngestDuration, options.IngestConcurrency, 2_000, options.IngestProcessDuring, options.LiveSamples, log, ct);
                 WebhookIngestBench.Print(Console.Out, database.Name, ingest);
             }
             report.Load("at the end");

@@ -16,7 +16,7 @@ public sealed record ChannelResponse(
     DateTime CreatedAt, DateTime UpdatedAt);
 
 /// <summary>The workspace's channels: validated settings per kind, secrets protected by <see cref="ChannelSecrets"/>.</summary>
-public sealed class ChannelService(LeadlineDb db, ChannelSecrets secrets)
+public sealed class ChannelService(LeadlineDb db, ChannelSecrets secrets, WebhookChannels webhookChannels)
 {
     private static readonly Dictionary<ChannelKind, (string[] Required, string[] Secrets)> Rules = new()
     {
@@ -72,6 +72,7 @@ public sealed class ChannelService(LeadlineDb db, ChannelSecrets secrets)
         if (errors.Any || !Apply(channel, request, isNew: false, errors))
             return Result<Channel>.Invalid(errors);
         await db.SaveChangesAsync(ct);
+        webhookChannels.Forget(id);
         return Result<Channel>.Ok(channel);
     }
 
@@ -86,6 +87,7 @@ public sealed class ChannelService(LeadlineDb db, ChannelSecrets secrets)
         else
             db.Channels.Remove(channel);
         await db.SaveChangesAsync(ct);
+        webhookChannels.Forget(id);
         return true;
     }
 

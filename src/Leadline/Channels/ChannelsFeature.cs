@@ -37,6 +37,8 @@ public static class ChannelsFeature
             client.Timeout = TimeSpan.FromSeconds(30);
         });
         services.AddHttpClient(ChannelMedia, client => client.Timeout = TimeSpan.FromSeconds(60));
+        services.AddMemoryCache();
+        services.AddSingleton<WebhookChannels>();
         services.AddHttpClient(MetaGraph, (sp, client) =>
         {
             var baseUrl = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<MetaOptions>>().Value.GraphBaseUrl.TrimEnd('/');

@@ -1,10 +1,8 @@
 using Leadline.Common.Security;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Leadline.Conversations.Inbound;
 using Leadline.Data;
-using Microsoft.EntityFrameworkCore;
 
 namespace Leadline.Channels;
 
@@ -35,12 +33,12 @@ internal static class MetaWebhookEndpoints
         hooks.MapPost("/{channelId:int}", ReceiveAsync);
     }
 
-    private static async Task<IResult> VerifyAsync(int channelId, HttpRequest request, LeadlineDb db, CancellationToken ct)
+    private static async Task<IResult> VerifyAsync(int channelId, HttpRequest request, LeadlineDb db, WebhookChannels channels, CancellationToken ct)
     {
-        var channel = await FindAsync(db, channelId, ct);
+        var channel = await channels.FindAsync(db, channelId, MetaKinds, ct);
         if (channel is null)
             return Results.NotFound();
-        var expected = Setting(channel, "verifyToken");
+        var expected = channel.VerifyToken;
         var given = request.Query["hub.verify_token"].ToString();
         if (request.Query["hub.mode"] != "subscribe" || string.IsNullOrEmpty(expected)
             || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected)))
@@ -48,41 +46,22 @@ internal static class MetaWebhookEndpoints
         return Results.Text(request.Query["hub.challenge"].ToString(), "text/plain");
     }
 
-    private static async Task<IResult> ReceiveAsync(int channelId, HttpRequest request, LeadlineDb db, ChannelSecrets secrets, WebhookInbox inbox,
+    private static async Task<IResult> ReceiveAsync(int channelId, HttpRequest request, LeadlineDb db, WebhookChannels channels, WebhookInbox inbox,
         TimeProvider clock, CancellationToken ct)
     {
         var body = await ReadAsync(request, ct);
         if (body is null)
             return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
-        var channel = await FindAsync(db, channelId, ct);
+        var channel = await channels.FindAsync(db, channelId, MetaKinds, ct);
         if (channel is null)
             return Results.NotFound();
-        if (!MetaSignature.Verify(secrets.Read(channel, "appSecret"), body, request.Headers[MetaSignature.Header].ToString()))
+        if (!MetaSignature.Verify(channel.AppSecret, body, request.Headers[MetaSignature.Header].ToString()))
             return Results.Unauthorized();
         await inbox.StoreAsync(new WebhookDelivery
         {
             WorkspaceId = channel.WorkspaceId, ChannelId = channel.Id, Body = Encoding.UTF8.GetString(body), ReceivedAt = clock.GetUtcNow().UtcDateTime,
         }, ct);
         return Results.Ok();
-    }
-
-    private static Task<Channel?> FindAsync(LeadlineDb db, int channelId, CancellationToken ct) =>
-        // no workspace is in scope yet: the channel names it
-        db.Channels.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(c => c.Id == channelId && c.Active && MetaKinds.Contains(c.Kind), ct);
-
-    /// <summary>A plain setting of the channel (its Settings JSON), or null.</summary>
-    internal static string? Setting(Channel channel, string name)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(channel.Settings);
-            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
-                ? v.GetString() : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 
     /// <summary>The raw body, or null when it is larger than <see cref="MaxBodyBytes"/>.</summary>

@@ -27,8 +27,11 @@ public static class DataFeature
         {
             o.UseLeadlineDatabase(options.Provider, options.ConnectionString);
             o.AddInterceptors(sp.GetServices<IInterceptor>());
+            if (options.Provider == DatabaseProvider.Sqlite)
+                o.AddInterceptors(new SqliteWriteTurnInterceptor(sp.GetRequiredService<SqliteWriteTurns>()));
         });
         builder.Services.AddScoped<DatabaseMigrator>();
+        builder.Services.AddSingleton<SqliteWriteTurns>();
 
         builder.Services.AddDataProtection().SetApplicationName("Leadline");
         builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
@@ -43,7 +46,8 @@ public static class DataFeature
             DatabaseProvider.Postgres => o.UseNpgsql(connectionString),
             // a list in a query goes as one JSON parameter (json_each), as PostgreSQL's goes as one array: EF 10's default
             // of a parameter per value made the import's duplicate lookup (15,000 keys a batch) three to four times slower
-            DatabaseProvider.Sqlite => o.UseSqlite(connectionString, s => s.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter)),
+            DatabaseProvider.Sqlite => o.UseSqlite(connectionString, s => s.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
+                .AddInterceptors(SqliteBusyTimeout.Instance),
             _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, null),
         };
 

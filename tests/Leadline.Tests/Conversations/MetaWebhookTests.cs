@@ -88,6 +88,25 @@ public sealed class MetaWebhookTests(WhatsappFixture fixture) : IClassFixture<Wh
         Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync($"/webhooks/meta/{kit.ChannelId + 100000}", content)).StatusCode);
     }
 
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task A_channel_saved_with_a_new_app_secret_or_turned_off_is_honoured_at_once_despite_the_kept_channel(Db db)
+    {
+        var app = await fixture.For(db);
+        var kit = await WhatsappKit.CreateAsync(await TestWorkspace.CreateAsync(app));
+        var body = WhatsappKit.Bytes(kit.Text("85291230000", "Chan", "Hi", "wamid.cache.1", app.Clock.GetUtcNow()));
+        Assert.Equal(HttpStatusCode.OK, (await kit.PostAsync(body)).StatusCode);   // the channel is kept from here on
+
+        var patched = await kit.Workspace.Admin.PatchAsync($"/api/v1/channels/{kit.ChannelId}",
+            new StringContent("""{"secrets":{"appSecret":"the-new-secret"}}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await kit.PostAsync(body)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await kit.PostAsync(body, MetaSignature.Sign("the-new-secret", body))).StatusCode);
+
+        var off = await kit.Workspace.Admin.PatchAsync($"/api/v1/channels/{kit.ChannelId}", new StringContent("""{"active":false}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, off.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await kit.PostAsync(body, MetaSignature.Sign("the-new-secret", body))).StatusCode);
+    }
+
     /// <summary>The type each pywa body's message is stored as (file, example → type); echoes of replies are outbound.</summary>
     private static readonly Dictionary<string, MessageType> Expected = new()
     {

@@ -45,8 +45,17 @@ public sealed class WebhookDeliveryProcessor(IServiceScopeFactory scopes, Databa
         var claimed = await ClaimAsync(o, ct);
         if (claimed.Count == 0)
             return 0;
-        await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, o.Parallelism), CancellationToken = ct },
-            async (delivery, token) => await ProcessAsync(delivery, o, token));
+        // SQLite writes one transaction at a time (and each delivery's processing is one): a second in parallel would
+        // only queue before the webhook inbox's next batch of acknowledgements
+        var parallelism = database.Provider == DatabaseProvider.Sqlite ? 1 : Math.Max(1, o.Parallelism);
+        var processed = new System.Collections.Concurrent.ConcurrentBag<long>();
+        await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct },
+            async (delivery, token) =>
+            {
+                if (await ProcessAsync(delivery, o, token))
+                    processed.Add(delivery.Id);
+            });
+        await MarkProcessedAsync(processed.ToList());
         return claimed.Count;
     }
 
@@ -86,7 +95,8 @@ public sealed class WebhookDeliveryProcessor(IServiceScopeFactory scopes, Databa
         return deliveries;
     }
 
-    private async Task ProcessAsync(WebhookDelivery delivery, WebhookOptions o, CancellationToken ct)
+    /// <summary>True when the delivery was processed (marked with the batch); a failure is marked here, for a retry or for good.</summary>
+    private async Task<bool> ProcessAsync(WebhookDelivery delivery, WebhookOptions o, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<WorkspaceScope>().Enter(delivery.WorkspaceId);
@@ -94,9 +104,8 @@ public sealed class WebhookDeliveryProcessor(IServiceScopeFactory scopes, Databa
         try
         {
             var outcome = await scope.ServiceProvider.GetRequiredService<WebhookDeliveryHandlers>().ProcessAsync(delivery, ct);
-            await MarkAsync(db, delivery.Id, d => d.SetProperty(x => x.ProcessedAt, clock.GetUtcNow().UtcDateTime).SetProperty(x => x.LeaseUntil, (DateTime?)null)
-                .SetProperty(x => x.Error, (string?)null));
             await scope.ServiceProvider.GetRequiredService<InboundAnnouncer>().AnnounceAsync(outcome, ct);
+            return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -116,7 +125,27 @@ public sealed class WebhookDeliveryProcessor(IServiceScopeFactory scopes, Databa
                 log.LogWarning(ex, "Webhook delivery {Delivery} failed (try {Attempt}); trying again in {Backoff}", delivery.Id, delivery.Attempts, backoff);
                 await MarkAsync(db, delivery.Id, d => d.SetProperty(x => x.LeaseUntil, now + backoff).SetProperty(x => x.Error, error));
             }
+            return false;
         }
+    }
+
+    /// <summary>
+    /// The batch's processed deliveries, in one statement rather than one each (on SQLite each was a commit of its own).
+    /// Should the app stop before it, they are processed again when their lease runs out: processing is idempotent.
+    /// </summary>
+    private async Task MarkProcessedAsync(List<long> ids)
+    {
+        if (ids.Count == 0)
+            return;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LeadlineDb>();
+        var now = clock.GetUtcNow().UtcDateTime;
+        // in a transaction: on SQLite it takes its turn among the instance's writers (SqliteWriteTurns)
+        await using var tx = await db.Database.BeginTransactionAsync(CancellationToken.None);
+        await db.WebhookDeliveries.IgnoreQueryFilters().Where(d => ids.Contains(d.Id))
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.ProcessedAt, now).SetProperty(x => x.LeaseUntil, (DateTime?)null).SetProperty(x => x.Error, (string?)null),
+                CancellationToken.None);
+        await tx.CommitAsync(CancellationToken.None);
     }
 
     private static Task<int> MarkAsync(LeadlineDb db, long id,

@@ -126,19 +126,3 @@ public sealed class WhatsappMessageSender(IHttpClientFactory http, LeadlineDb db
         }
     }
 }
-
-/// <summary>A WhatsApp channel's plain settings (API.md): phone number id, WABA id, display number, verify token.</summary>
-public sealed record WhatsappSettings(string? PhoneNumberId, string? WabaId, string? DisplayPhone, string? VerifyToken)
-{
-    public static WhatsappSettings Read(string json)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<WhatsappSettings>(json, WhatsappPayload.Json) ?? new(null, null, null, null);
-        }
-        catch (JsonException)
-        {
-            return new(null, null, null, null);
-        }
-    }
-}
