@@ -72,6 +72,7 @@ public static class WebformEndpoints
         forms.MapGet("", ShowAsync);
         forms.MapPost("", SubmitAsync).RequireCors(CorsPolicy).RequireRateLimiting(RateLimitPolicy);
         forms.MapGet("/widget.js", WidgetAsync);
+        app.MapWebformPages();
     }
 
     private static async Task<IResult> ShowAsync(string key, HttpContext http, LeadlineDb db, CancellationToken ct)
