@@ -61,7 +61,7 @@ public static class WebformEndpoints
 
     public static void MapWebform(this IEndpointRouteBuilder app)
     {
-        var forms = app.MapGroup("/f/{key}").AllowAnonymous().AllowCrossSitePost().ExcludeFromDescription()
+        var forms = app.MapGroup("/f").AllowAnonymous().AllowCrossSitePost().ExcludeFromDescription()
             .AddEndpointFilter(async (context, next) =>
             {
                 // a fetch reads the status code, a visitor reads this page's own words: not the app's status pages
@@ -69,9 +69,9 @@ public static class WebformEndpoints
                     pages.Enabled = false;
                 return await next(context);
             });
-        forms.MapGet("", ShowAsync);
-        forms.MapPost("", SubmitAsync).RequireCors(CorsPolicy).RequireRateLimiting(RateLimitPolicy);
-        forms.MapGet("/widget.js", WidgetAsync);
+        forms.MapGet("/{key}", ShowAsync);
+        forms.MapPost("/{key}", SubmitAsync).RequireCors(CorsPolicy).RequireRateLimiting(RateLimitPolicy);
+        forms.MapGet("/{key}/widget.js", WidgetAsync);
         app.MapWebformPages();
     }
 

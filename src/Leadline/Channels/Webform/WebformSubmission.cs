@@ -206,7 +206,8 @@ public sealed partial record WebformSubmission
             if (rune.Value is '\n' or '\t' || (!Rune.IsControl(rune) && rune != Rune.ReplacementChar))
                 clean.Append(rune.ToString());
         }
-        var result = BlankLines().Replace(clean.ToString().Trim(), "\n\n");
+        var lines = clean.ToString().Split('\n').Select(line => Spaces().Replace(line, " ").Trim());
+        var result = BlankLines().Replace(string.Join('\n', lines).Trim(), "\n\n");
         return result.Length == 0 ? null : result;
     }
 
@@ -221,6 +222,9 @@ public sealed partial record WebformSubmission
 
     [GeneratedRegex(@"</?[a-zA-Z!/][^<>]*>")]
     private static partial Regex Tag();
+
+    [GeneratedRegex(@"[ \t]+")]
+    private static partial Regex Spaces();
 
     [GeneratedRegex(@"\n{3,}")]
     private static partial Regex BlankLines();
