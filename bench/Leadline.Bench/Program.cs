@@ -122,6 +122,12 @@ internal static class BenchProgram
                     .RunAsync(options.IngestDuration, options.IngestConcurrency, 2_000, options.IngestProcessDuring, options.LiveSamples, log, ct);
                 WebhookIngestBench.Print(Console.Out, database.Name, ingest);
             }
+            if (options.Suite is "webform" or "all")
+            {
+                await log.WriteLineAsync($"{database.Name}: web form intake for {options.IngestDuration.TotalSeconds:F0} s, {options.IngestConcurrency} visitors at once");
+                var intake = await new WebformIngestBench(database, workspaceId).RunAsync(options.IngestDuration, options.IngestConcurrency, 2_000, ct);
+                WebformIngestBench.Print(Console.Out, database.Name, intake);
+            }
             report.Load("at the end");
             if (options.Suite is "leads" or "all")
                 report.Print(Console.Out, options.Explain);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Leadline.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -41,6 +42,21 @@ public sealed class Channel : IWorkspaceOwned, ITimestamped
     public DateTime CreatedAt { get; set; }
 
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>A plain setting of the channel as text (a Twilio account SID, a Page id); null when absent or not a string.</summary>
+    public string? Setting(string name)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(Settings);
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
+                ? v.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 }
 
 internal sealed class ChannelConfiguration : IEntityTypeConfiguration<Channel>

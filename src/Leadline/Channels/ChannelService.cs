@@ -107,6 +107,8 @@ public sealed class ChannelService(LeadlineDb db, ChannelSecrets secrets, Webhoo
         if (channel.Kind is ChannelKind.Whatsapp or ChannelKind.Messenger or ChannelKind.Instagram
             && (settings["verifyToken"] is null || string.IsNullOrWhiteSpace(settings["verifyToken"]!.ToString())))
             settings["verifyToken"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        if (channel.Kind == ChannelKind.Webform)
+            Webform.WebformSettings.Read(settings, errors);   // origins, fields and thank-you text checked
         if (settings.ToJsonString().Length > 8000)
             errors.Add("settings", "The settings are too long.");
 

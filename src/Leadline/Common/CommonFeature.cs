@@ -61,6 +61,8 @@ public static class CommonFeature
         }));
         // routing again after the status-code branch, so a re-executed /not-found request finds its page
         app.UseRouting();
+        // only endpoints that name a CORS policy answer other origins (the public web form: its allowed origins)
+        app.UseCors();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();

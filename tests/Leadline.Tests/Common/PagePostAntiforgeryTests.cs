@@ -22,7 +22,7 @@ public sealed partial class PagePostAntiforgeryTests
     // explicitly outside the check (AllowCrossSitePost), each with its reason: none yet; channel webhooks and /f/{key}
     // form intake will be (other origins post to them, and they authenticate by signature or form key, never the cookie)
     // Meta posts its webhooks from outside: the signature authenticates them, never a cookie
-    private static readonly string[] OutsideTheCheck = ["/webhooks/meta/{channelId:int}", "/webhooks/twilio/{channelId:int}"];
+    private static readonly string[] OutsideTheCheck = ["/webhooks/meta/{channelId:int}", "/webhooks/twilio/{channelId:int}", "/f/{key}"];
 
     private static readonly string[] UnsafeMethods = ["POST", "PUT", "PATCH", "DELETE"];
 

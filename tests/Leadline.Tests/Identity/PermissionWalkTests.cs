@@ -20,7 +20,7 @@ public sealed partial class PermissionWalkTests(AppFixture fixture) : IClassFixt
 {
     // anonymous on purpose: sign-in, first-run setup, status pages, health, the API description, static files
     // and the providers' webhooks, which a signature authenticates, and a review request's tracked link (an unguessable token)
-    private static readonly string[] PublicRoutes = ["/login", "/setup", "/not-found", "/error", "/status/{Code:int}", "/health", "/api/v1/auth/token", "/webhooks/meta/{channelId:int}", "/r/{token}", "/webhooks/twilio/{channelId:int}"];
+    private static readonly string[] PublicRoutes = ["/login", "/setup", "/not-found", "/error", "/status/{Code:int}", "/health", "/api/v1/auth/token", "/webhooks/meta/{channelId:int}", "/r/{token}", "/webhooks/twilio/{channelId:int}", "/f/{key}", "/f/{key}/widget.js"];
 
     // and the offline API reference (Scalar's page and its files)
     private static bool IsPublic(string? route) => route is not null && (PublicRoutes.Contains(route) || route.StartsWith("/api/docs", StringComparison.Ordinal));

@@ -244,10 +244,10 @@ public sealed class MetaMessagingInbound(
     private async Task<Channel?> ChannelOfAsync(ChannelKind kind, string? entryId, Channel fallback, CancellationToken ct)
     {
         var setting = kind == ChannelKind.Instagram ? "accountId" : "pageId";
-        if (entryId is null || (fallback.Kind == kind && MetaWebhookEndpoints.Setting(fallback, setting) == entryId))
+        if (entryId is null || (fallback.Kind == kind && fallback.Setting(setting) == entryId))
             return fallback.Kind == kind ? fallback : null;
         var candidates = await db.Channels.AsNoTracking().Where(c => c.Kind == kind && c.Active && c.Settings.Contains(entryId)).ToListAsync(ct);
-        return candidates.FirstOrDefault(c => MetaWebhookEndpoints.Setting(c, setting) == entryId) ?? (fallback.Kind == kind ? fallback : null);
+        return candidates.FirstOrDefault(c => c.Setting(setting) == entryId) ?? (fallback.Kind == kind ? fallback : null);
     }
 
     internal static string Label(ChannelKind kind) => kind == ChannelKind.Instagram ? "Instagram" : "Messenger";

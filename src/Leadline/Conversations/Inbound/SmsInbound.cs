@@ -91,7 +91,7 @@ public sealed class SmsInbound(LeadlineDb db, InboundRecorder recorder, MessageS
     /// <summary>Twilio's media may require HTTP basic auth with the account's SID and auth token.</summary>
     private AuthenticationHeaderValue? Credentials(Channel channel)
     {
-        var account = MetaWebhookEndpoints.Setting(channel, "accountSid");
+        var account = channel.Setting("accountSid");
         var token = secrets.Read(channel, "authToken");
         return account is null || token is null ? null
             : new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{account}:{token}")));

@@ -100,7 +100,7 @@ public sealed class MetaMessageSender(IHttpClientFactory http, LeadlineDb db, Ch
         var token = secrets.Read(channel, "accessToken");
         if (string.IsNullOrEmpty(token))
             return OutboxSendResult.Refused("The channel has no access token.");
-        var sender = MetaWebhookEndpoints.Setting(channel, channel.Kind == ChannelKind.Instagram ? "accountId" : "pageId") is { Length: > 0 } id ? id : "me";
+        var sender = channel.Setting(channel.Kind == ChannelKind.Instagram ? "accountId" : "pageId") is { Length: > 0 } id ? id : "me";
         var body = new JsonObject
         {
             ["recipient"] = new JsonObject { ["id"] = payload.RecipientId },

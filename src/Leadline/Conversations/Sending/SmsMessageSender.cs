@@ -30,8 +30,8 @@ public sealed class SmsMessageSender(IHttpClientFactory http, LeadlineDb db, Cha
             .FirstOrDefaultAsync(c => c.Id == payload.ChannelId && c.WorkspaceId == message.WorkspaceId, ct);
         if (channel is null || channel.Kind != ChannelKind.Sms)
             return OutboxSendResult.Refused("The SMS channel no longer exists.");
-        var account = MetaWebhookEndpoints.Setting(channel, "accountSid");
-        var from = MetaWebhookEndpoints.Setting(channel, "fromNumber");
+        var account = channel.Setting("accountSid");
+        var from = channel.Setting("fromNumber");
         var token = secrets.Read(channel, "authToken");
         if (string.IsNullOrEmpty(account) || string.IsNullOrEmpty(from) || string.IsNullOrEmpty(token))
             return OutboxSendResult.Refused("The SMS channel has no account SID, sender number or auth token.");
