@@ -15,6 +15,19 @@ public enum ChannelKind
     Webform,
 }
 
+/// <summary>How people name a channel kind in a sentence ("a WhatsApp message", "by e-mail").</summary>
+public static class ChannelKinds
+{
+    public static string Label(ChannelKind kind) => kind switch
+    {
+        ChannelKind.Whatsapp => "WhatsApp",
+        ChannelKind.Sms => "SMS",
+        ChannelKind.Email => "e-mail",
+        ChannelKind.Webform => "web form",
+        _ => kind.ToString(),
+    };
+}
+
 /// <summary>
 /// A way leads reach the workspace and are answered: a WhatsApp number, a Twilio number, a mailbox, a web form.
 /// <see cref="Settings"/> is the kind's plain JSON (phone number id, verify token...); <see cref="Secrets"/> is JSON

@@ -20,10 +20,19 @@ public sealed class LeadService(LeadlineDb db, LeadWriter writer, CurrentUser me
     public Task<Result<Lead>> CreateAsync(LeadInput input, IReadOnlySet<string> present, CancellationToken ct) => CreateAsync(input, present, null, ct);
 
     /// <summary>As above; <paramref name="prepare"/> sets what no input carries (intake mode, the enquiry of a channel) before it is saved.</summary>
-    public async Task<Result<Lead>> CreateAsync(LeadInput input, IReadOnlySet<string> present, Action<Lead>? prepare, CancellationToken ct)
+    public Task<Result<Lead>> CreateAsync(LeadInput input, IReadOnlySet<string> present, Action<Lead>? prepare, CancellationToken ct) =>
+        CreateAsync(input, present, prepare, requireCustomFields: true, ct);
+
+    /// <summary>
+    /// As above; a lead that arrives on a channel is never refused for a required custom field nobody asked the customer
+    /// (<paramref name="requireCustomFields"/> false): the team fills it in later.
+    /// </summary>
+    public async Task<Result<Lead>> CreateAsync(LeadInput input, IReadOnlySet<string> present, Action<Lead>? prepare, bool requireCustomFields, CancellationToken ct)
     {
         var lead = new Lead();
         var errors = await writer.ApplyAsync(lead, input, present, await WorkspaceAsync(ct), ct);
+        if (!requireCustomFields)
+            errors = errors.Without((field, message) => field.StartsWith("customFields.", StringComparison.Ordinal) && message.EndsWith(" is required.", StringComparison.Ordinal));
         if (errors.Any)
             return Result<Lead>.Invalid(errors);
         if (!present.Contains("source"))

@@ -23,7 +23,8 @@ public sealed record ReviewOutcome(ReviewRequest? Request, SendRefusal? Refused)
 /// The message goes through <see cref="IConversationSender"/> (a WhatsApp template, or a text that the sender routes) and
 /// carries a tracked link <c>/r/{token}</c>; the request row, the message and the lead's new status commit together.
 /// </summary>
-public sealed class ReviewRequests(LeadlineDb db, IConversationSender sender, CurrentUser me, TimeProvider time, ReviewSettingsService settingsService, IHttpContextAccessor http)
+public sealed class ReviewRequests(LeadlineDb db, IConversationSender sender, CurrentUser me, TimeProvider time, ReviewSettingsService settingsService, IHttpContextAccessor http,
+    Channels.PublicUrls publicUrls)
 {
     public const string LinkPath = "/r/";
 
@@ -153,7 +154,11 @@ public sealed class ReviewRequests(LeadlineDb db, IConversationSender sender, Cu
 
     private static string NewToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    /// <summary>The absolute link when a request is at hand (the customer opens it from their phone), else the path.</summary>
+    /// <summary>
+    /// The absolute link the customer opens from their phone: under <c>Leadline:PublicBaseUrl</c> when set (behind a proxy,
+    /// and from background sends), else the request's own address, else the path.
+    /// </summary>
     private string LinkFor(string token) =>
-        http.HttpContext?.Request is { } r ? $"{r.Scheme}://{r.Host}{r.PathBase}{LinkPath}{token}" : LinkPath + token;
+        publicUrls.Absolute(LinkPath + token)
+        ?? (http.HttpContext?.Request is { } r ? $"{r.Scheme}://{r.Host}{r.PathBase}{LinkPath}{token}" : LinkPath + token);
 }

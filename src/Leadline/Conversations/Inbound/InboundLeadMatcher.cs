@@ -160,12 +160,14 @@ public sealed class InboundLeadMatcher(LeadlineDb db, LeadService leads, Duplica
         }
         for (var attempt = 0; ; attempt++)
         {
-            var result = await leads.CreateAsync(input, present, Prepare, ct);
+            var result = await leads.CreateAsync(input, present, Prepare, requireCustomFields: false, ct);
             if (result.Succeeded)
                 return result.Value!;
             // a name, number or address the lead rules refuse (control characters, too short, not an address): the lead
             // is not lost for it; what was refused is dropped from the new lead (the message keeps what was sent)
             var refused = present.Where(f => f != "name" && result.Errors.For(f).Count > 0).ToList();
+            if (present.Contains("customFields") && result.Errors.ToDictionary().Keys.Any(k => k.StartsWith("customFields", StringComparison.Ordinal)))
+                refused.Add("customFields");
             if (attempt < 3 && result.Errors.For("name").Count > 0)
                 input.Name = Cut(fallbackName, 200);
             else if (attempt < 3 && refused.Count > 0)

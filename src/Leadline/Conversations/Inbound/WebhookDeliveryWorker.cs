@@ -203,7 +203,15 @@ public sealed class InboundAnnouncer(LeadlineDb db, ILiveEventBus bus, TimeProvi
         var now = clock.GetUtcNow().UtcDateTime;
         var since = now - NotifyAtMostEvery;
         var ids = outcome.WroteIn.ToList();
-        var leads = await db.Leads.AsNoTracking().Where(l => ids.Contains(l.Id) && l.OwnerId != null).Select(l => new { l.Id, l.Name, l.OwnerId }).ToListAsync(ct);
+        // the bell names the channel the customer wrote on last ("New SMS message from ...")
+        var leads = await db.Leads.AsNoTracking().Where(l => ids.Contains(l.Id) && l.OwnerId != null)
+            .Select(l => new
+            {
+                l.Id, l.Name, l.OwnerId,
+                Kind = db.Messages.Where(m => m.LeadId == l.Id && m.Direction == MessageDirection.Inbound).OrderByDescending(m => m.At).ThenByDescending(m => m.Id)
+                    .Select(m => db.Channels.Where(c => c.Id == m.ChannelId).Select(c => (ChannelKind?)c.Kind).FirstOrDefault()).FirstOrDefault(),
+            })
+            .ToListAsync(ct);
         if (leads.Count == 0)
             return;
         var notified = new HashSet<int>();
@@ -216,7 +224,8 @@ public sealed class InboundAnnouncer(LeadlineDb db, ILiveEventBus bus, TimeProvi
                 var owner = lead.OwnerId!.Value;
                 if (await db.Notifications.AnyAsync(n => n.LeadId == lead.Id && n.UserId == owner && n.ReminderId == null && n.CreatedAt >= since, ct))
                     continue;
-                db.Notifications.Add(new Notification { WorkspaceId = workspaceId, UserId = owner, LeadId = lead.Id, Text = $"New WhatsApp message from {lead.Name}", CreatedAt = now });
+                db.Notifications.Add(new Notification { WorkspaceId = workspaceId, UserId = owner, LeadId = lead.Id, Text = lead.Kind == ChannelKind.Webform ? $"New web form enquiry from {lead.Name}"
+                    : $"New {ChannelKinds.Label(lead.Kind ?? ChannelKind.Whatsapp)} message from {lead.Name}", CreatedAt = now });
                 notified.Add(owner);
             }
             if (notified.Count == 0)

@@ -180,14 +180,7 @@ public sealed class ConversationSender(
 
     private IChannelTransport? Transport(ChannelKind kind) => transports.FirstOrDefault(t => t.Kind == kind);
 
-    private static string Label(ChannelKind kind) => kind switch
-    {
-        ChannelKind.Webform => "web form",
-        ChannelKind.Sms => "SMS",
-        ChannelKind.Email => "e-mail",
-        ChannelKind.Whatsapp => "WhatsApp",
-        _ => kind.ToString(),
-    };
+    private static string Label(ChannelKind kind) => ChannelKinds.Label(kind);
 
     /// <summary>Open while less than 24 hours passed since Meta's time of the customer's last WhatsApp message.</summary>
     public static bool WindowOpen(DateTime? whatsappInboundAt, DateTime now) => whatsappInboundAt is { } at && at + WhatsappWindow > now;
