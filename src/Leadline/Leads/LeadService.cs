@@ -30,9 +30,7 @@ public sealed class LeadService(LeadlineDb db, LeadWriter writer, CurrentUser me
     public async Task<Result<Lead>> CreateAsync(LeadInput input, IReadOnlySet<string> present, Action<Lead>? prepare, bool requireCustomFields, CancellationToken ct)
     {
         var lead = new Lead();
-        var errors = await writer.ApplyAsync(lead, input, present, await WorkspaceAsync(ct), ct);
-        if (!requireCustomFields)
-            errors = errors.Without((field, message) => field.StartsWith("customFields.", StringComparison.Ordinal) && message.EndsWith(" is required.", StringComparison.Ordinal));
+        var errors = await writer.ApplyAsync(lead, input, present, await WorkspaceAsync(ct), null, appendOnStageChange: true, requireCustomFields, ct);
         if (errors.Any)
             return Result<Lead>.Invalid(errors);
         if (!present.Contains("source"))

@@ -28,7 +28,16 @@ public sealed class LeadWriter(LeadlineDb db, TimeProvider clock)
     /// board's move places the lead itself, so looking up the new column's end would be a wasted round trip).
     /// </summary>
     public async Task<Errors> ApplyAsync(
-        Lead lead, LeadInput input, IReadOnlySet<string> present, Workspace workspace, LeadWriteLookups? lookups, bool appendOnStageChange, CancellationToken ct)
+        Lead lead, LeadInput input, IReadOnlySet<string> present, Workspace workspace, LeadWriteLookups? lookups, bool appendOnStageChange, CancellationToken ct) =>
+        await ApplyAsync(lead, input, present, workspace, lookups, appendOnStageChange, requireCustomFields: true, ct);
+
+    /// <summary>
+    /// As above; <paramref name="requireCustomFields"/> false lets a new lead without the workspace's required custom fields
+    /// through when it gives none (a lead arriving on a channel: nobody asked the customer; the team fills them in).
+    /// </summary>
+    public async Task<Errors> ApplyAsync(
+        Lead lead, LeadInput input, IReadOnlySet<string> present, Workspace workspace, LeadWriteLookups? lookups, bool appendOnStageChange,
+        bool requireCustomFields, CancellationToken ct)
     {
         var errors = new Errors();
         var isNew = lead.Id == 0;
@@ -177,7 +186,7 @@ public sealed class LeadWriter(LeadlineDb db, TimeProvider clock)
         {
             // validated and normalised against the workspace's definitions; a new lead needs its required fields even unnamed
             var fields = lookups?.CustomFields ?? await db.CustomFields.AsNoTracking().OrderBy(f => f.Order).ThenBy(f => f.Id).ToListAsync(ct);
-            if (Has("customFields") || fields.Any(f => f.Required))
+            if (Has("customFields") || (requireCustomFields && fields.Any(f => f.Required)))
             {
                 var given = Has("customFields");
                 var json = CustomFields.CustomFieldValues.Apply(lead.CustomFields, given ? input.CustomFields : null, given && input.CustomFields is null, fields, isNew, errors);

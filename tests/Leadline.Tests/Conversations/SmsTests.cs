@@ -191,6 +191,22 @@ public sealed class SmsTests(ChannelFixture fixture) : IClassFixture<ChannelFixt
     }
 
     [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task A_required_custom_field_nobody_asked_the_customer_does_not_refuse_the_enquiry(Db db)
+    {
+        var kit = await KitAsync(db);
+        var field = await kit.Workspace.Admin.PostAsJsonAsync("/api/v1/custom-fields", new { key = "budget_band", label = "Budget band", type = "text", required = true });
+        Assert.Equal(HttpStatusCode.Created, field.StatusCode);
+        // typed in, the field is required...
+        Assert.Equal(HttpStatusCode.BadRequest, (await kit.Workspace.Admin.PostAsJsonAsync("/api/v1/leads", new { name = "Typed Without Band" })).StatusCode);
+
+        // ...but a customer texting in becomes a lead all the same, the field left for the team
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(kit, Incoming("+14155550177", "Do you fit gutters?", Sid()))).StatusCode);
+        await kit.ProcessAsync();
+        var lead = await kit.LeadAsync(await LeadOfAsync(kit, "+14155550177"));
+        Assert.Equal("Do you fit gutters?", lead.GetProperty("enquiry").GetString());
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
     public async Task An_mms_keeps_its_picture_fetched_from_twilio_with_the_account_credentials(Db db)
     {
         var kit = await KitAsync(db);

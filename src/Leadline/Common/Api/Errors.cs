@@ -33,16 +33,6 @@ public sealed class Errors
 
     public IEnumerable<string> All => _byField.Values.SelectMany(v => v);
 
-    /// <summary>These errors but those <paramref name="drop"/> picks (by field and message).</summary>
-    public Errors Without(Func<string, string, bool> drop)
-    {
-        var kept = new Errors();
-        foreach (var (field, messages) in _byField)
-            foreach (var message in messages.Where(m => !drop(field, m)))
-                kept.Add(field, message);
-        return kept;
-    }
-
     public Dictionary<string, string[]> ToDictionary() => _byField.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
 }
 
