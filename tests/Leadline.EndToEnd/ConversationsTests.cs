@@ -400,7 +400,9 @@ public sealed class ConversationsTests(ConversationServer server) : BrowserTest(
         await Expect(card.Locator("dd[data-label='TransactionID']")).ToHaveTextAsync("TX-20931");
         await Expect(card.Locator("dd[data-label='Amount']")).ToHaveTextAsync("1250.00");
         await Expect(card.Locator(".submission-lead")).ToHaveTextAsync(name);
-        Assert.True(await card.Locator("img.submission-thumb").EvaluateAsync<bool>("i => i.complete && i.naturalWidth > 0"), "the thumbnail loaded");
+        // the thumbnail loads (waited for: the image may still be on its way when the card shows)
+        await page.WaitForFunctionAsync("id => { const i = document.querySelector(`.submission-card[data-submission-id='${id}'] img.submission-thumb`); return !!i && i.complete && i.naturalWidth > 0; }",
+            id, new() { Timeout = 10_000 });
         await ShotsAsync(page, "conversations-review-queue");
 
         await card.Locator(".review-note").FillAsync("Matches the bank statement");

@@ -30,6 +30,9 @@ public sealed class WebformServer : AdminServer, IDisposable
 
     public string OtherKey { get; private set; } = "";
 
+    /// <summary>The office mailbox's SMTP server: replies by e-mail arrive here.</summary>
+    public Leadline.Tests.Conversations.Email.TestSmtpServer Smtp { get; } = new();
+
     protected override async Task ArrangeAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -59,9 +62,17 @@ public sealed class WebformServer : AdminServer, IDisposable
             new JsonObject { ["allowedOrigins"] = new JsonArray("https://www.example.com") }, null, true), CancellationToken.None);
         Assert.True(allowed.Succeeded && other.Succeeded, string.Join(" ", allowed.Errors.All.Concat(other.Errors.All)));
         (AllowedKey, OtherKey) = (allowed.Value!.PublicKey!, other.Value!.PublicKey!);
+        var mail = await channels.CreateAsync(new ChannelRequest("email", "Office mail",
+            new JsonObject { ["smtpHost"] = "127.0.0.1", ["smtpPort"] = Smtp.Port, ["useTls"] = false, ["fromAddress"] = "office@plumbing.example" },
+            new Dictionary<string, string?> { ["username"] = "office", ["password"] = "pw" }, true), CancellationToken.None);
+        Assert.True(mail.Succeeded, string.Join(" ", mail.Errors.All));
     }
 
-    public void Dispose() => _site?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    public void Dispose()
+    {
+        _site?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        Smtp.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
 }
 
 public sealed class WebformWidgetTests(WebformServer server) : BrowserTest(server), IClassFixture<WebformServer>
@@ -121,6 +132,64 @@ public sealed class WebformWidgetTests(WebformServer server) : BrowserTest(serve
         Assert.True(width <= 390, $"the page is {width} px wide at 390 px");
         // the 400 of the first try is the widget's own inline error, not a fault
         Assert.All(BrowserProblems, p => Assert.Contains("400", p, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_enquiry_from_the_widget_waits_in_the_inbox_is_answered_by_email_and_meets_the_sla()
+    {
+        // the customer, on the plumber's own site
+        var site = await OpenPageAsync();
+        await site.GotoAsync($"{Forms.SiteUrl}/{Forms.AllowedKey}");
+        var widget = site.Locator("#leadline-widget");
+        await widget.GetByRole(AriaRole.Button, new() { Name = "Send us a message" }).ClickAsync();
+        var name = $"Ivy Inbox {Guid.NewGuid().ToString("N")[..6]}";
+        var email = NewEmail("ivy");
+        await widget.Locator("#leadline-name").FillAsync(name);
+        await widget.Locator("#leadline-email").FillAsync(email);
+        await widget.Locator("#leadline-message").FillAsync("The boiler is making a banging noise, can someone look at it?");
+        await widget.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();
+        await Expect(widget.GetByRole(AriaRole.Status)).ToHaveTextAsync("Thanks! A plumber will call you today.");
+
+        // the team: the enquiry waits in the Inbox's Now queue
+        var page = await OpenPageAsync();
+        await SignInAsAdminAsync(page);
+        await page.GotoAsync("/inbox?queue=now");
+        // the submission is stored first and read by the worker a moment later; the open Inbox refreshes itself when it lands
+        var row = page.Locator(".inbox-row", new() { HasText = name });
+        await Expect(row).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await ShotAsync(page, "inbox-now");
+        await row.ClickAsync();
+        await Expect(page.Locator("h1")).ToContainTextAsync(name);
+        await Expect(page.Locator(".sla-badge").First).ToHaveAttributeAsync("data-sla", "due");
+
+        // the reply box offers e-mail (a web form cannot be answered), with a subject
+        await page.ClickAsync("#messages-tab");
+        var reply = page.Locator(".reply-form");
+        await Expect(reply.Locator(".reply-channel-note, .reply-channel")).ToContainTextAsync("E-mail");
+        await Expect(reply.Locator(".reply-subject")).ToBeVisibleAsync();
+        await reply.Locator(".reply-subject").FillAsync("Your boiler");
+        await reply.Locator(".reply-text").FillAsync("We can come on Thursday at 10 to look at the boiler.");
+        await reply.Locator(".reply-send").ClickAsync();
+        await Expect(page.Locator(".reply-notice")).ToBeVisibleAsync();
+
+        // the office's SMTP server receives it, addressed to the customer
+        Leadline.Tests.Conversations.Email.TestSmtpServer.Mail? sent = null;
+        for (var i = 0; i < 60 && sent is null; i++)
+        {
+            sent = Forms.Smtp.Mails.FirstOrDefault(m => m.To.Contains(email));
+            if (sent is null)
+                await Task.Delay(250);
+        }
+        Assert.NotNull(sent);
+        Assert.Contains("Subject: Your boiler", sent.Data, StringComparison.Ordinal);
+        Assert.Contains("Thursday at 10", sent.Data, StringComparison.Ordinal);
+
+        // answered in time: the SLA shows met, and the lead left the Now queue
+        await page.ReloadAsync();
+        await Expect(page.Locator(".sla-badge").First).ToHaveAttributeAsync("data-sla", "met");
+        await ShotAsync(page, "sla-met");
+        await page.GotoAsync("/inbox?queue=now");
+        await Expect(page.Locator(".inbox-row", new() { HasText = name })).ToHaveCountAsync(0);
     }
 
     [Fact]
