@@ -49,7 +49,7 @@ internal static class MetaWebhookEndpoints
     private static async Task<IResult> ReceiveAsync(int channelId, HttpRequest request, LeadlineDb db, WebhookChannels channels, WebhookInbox inbox,
         TimeProvider clock, CancellationToken ct)
     {
-        var body = await ReadAsync(request, ct);
+        var body = await RawBody.ReadAsync(request, MaxBodyBytes, ct);
         if (body is null)
             return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
         var channel = await channels.FindAsync(db, channelId, MetaKinds, ct);
@@ -62,22 +62,5 @@ internal static class MetaWebhookEndpoints
             WorkspaceId = channel.WorkspaceId, ChannelId = channel.Id, Body = Encoding.UTF8.GetString(body), ReceivedAt = clock.GetUtcNow().UtcDateTime,
         }, ct);
         return Results.Ok();
-    }
-
-    /// <summary>The raw body, or null when it is larger than <see cref="MaxBodyBytes"/>.</summary>
-    private static async Task<byte[]?> ReadAsync(HttpRequest request, CancellationToken ct)
-    {
-        if (request.ContentLength > MaxBodyBytes)
-            return null;
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes)
-                return null;
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
     }
 }

@@ -34,7 +34,7 @@ internal static class TwilioWebhookEndpoints
     private static async Task<IResult> ReceiveAsync(int channelId, HttpRequest request, LeadlineDb db, ChannelSecrets secrets, PublicUrls urls,
         WebhookInbox inbox, TimeProvider clock, CancellationToken ct)
     {
-        var body = await ReadAsync(request, ct);
+        var body = await RawBody.ReadAsync(request, MaxBodyBytes, ct);
         if (body is null)
             return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
         // no workspace is in scope yet: the channel names it
@@ -58,21 +58,4 @@ internal static class TwilioWebhookEndpoints
     private static bool IsJson(string? contentType, string body) =>
         contentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true
         || (contentType is null && body.TrimStart().StartsWith('{'));
-
-    /// <summary>The raw body, or null when it is larger than <see cref="MaxBodyBytes"/>.</summary>
-    private static async Task<byte[]?> ReadAsync(HttpRequest request, CancellationToken ct)
-    {
-        if (request.ContentLength > MaxBodyBytes)
-            return null;
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes)
-                return null;
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
-    }
 }

@@ -99,7 +99,7 @@ public static class WebformEndpoints
         var isJson = request.HasJsonContentType();
         if (!isJson && !request.HasFormContentType)
             return Results.Problem("Send the fields as JSON or form-encoded.", statusCode: StatusCodes.Status415UnsupportedMediaType);
-        var body = await ReadAsync(request, ct);
+        var body = await RawBody.ReadAsync(request, WebformSubmission.MaxBodyBytes, ct);
         if (body is null)
             return Results.Problem($"A submission is at most {WebformSubmission.MaxBodyBytes / 1024} KB.", statusCode: StatusCodes.Status413PayloadTooLarge);
         var wantsJson = isJson || request.GetTypedHeaders().Accept.Any(a => a.MediaType.Value?.Contains("json", StringComparison.OrdinalIgnoreCase) == true);
@@ -174,23 +174,6 @@ public static class WebformEndpoints
 
     private static bool SameOrigin(string origin, HttpRequest request) =>
         Uri.TryCreate(origin, UriKind.Absolute, out var uri) && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>The raw body, or null when it is larger than <see cref="WebformSubmission.MaxBodyBytes"/>.</summary>
-    private static async Task<byte[]?> ReadAsync(HttpRequest request, CancellationToken ct)
-    {
-        if (request.ContentLength > WebformSubmission.MaxBodyBytes)
-            return null;
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > WebformSubmission.MaxBodyBytes)
-                return null;
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
-    }
 }
 
 /// <summary>CORS for <c>POST /f/{key}</c>: the origins the channel lists, nothing for any other (preflight included).</summary>
