@@ -80,11 +80,9 @@ internal sealed class BenchDatabase : IAsyncDisposable
     {
         await using var scope = App.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LeadlineDb>();
-        var admin = await db.Users.IgnoreQueryFilters().Where(u => u.Email == AdminEmail).Select(u => new { u.Id, u.WorkspaceId }).SingleAsync(ct);
+        var admin = await db.Users.IgnoreQueryFilters().Where(u => u.Email == BenchAdmin.Email).Select(u => new { u.Id, u.WorkspaceId }).SingleAsync(ct);
         return (admin.WorkspaceId, admin.Id);
     }
-
-    private const string AdminEmail = "bench-admin@example.com";
 
     /// <summary>Migrates with the app's migrator and creates a workspace with its admin; returns (workspace id, admin user id).</summary>
     public async Task<(int WorkspaceId, int AdminId)> PrepareAsync(CancellationToken ct)
@@ -97,13 +95,13 @@ internal sealed class BenchDatabase : IAsyncDisposable
             TimeZone = "UTC",
             DefaultCountry = "US",
             AdminName = "Bench Admin",
-            AdminEmail = AdminEmail,
-            AdminPassword = "Bench-Passw0rd-1",
+            AdminEmail = BenchAdmin.Email,
+            AdminPassword = BenchAdmin.Password,
         }, ct);
         if (!created.Succeeded)
             throw new InvalidOperationException("Could not create the bench workspace: " + string.Join(" ", created.Errors.All) + created.Conflict);
         var db = scope.ServiceProvider.GetRequiredService<LeadlineDb>();
-        var adminId = await db.Users.IgnoreQueryFilters().Where(u => u.Email == AdminEmail).Select(u => u.Id).SingleAsync(ct);
+        var adminId = await db.Users.IgnoreQueryFilters().Where(u => u.Email == BenchAdmin.Email).Select(u => u.Id).SingleAsync(ct);
         return (created.Value!.Id, adminId);
     }
 

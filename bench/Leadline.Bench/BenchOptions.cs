@@ -106,9 +106,9 @@ internal sealed record BenchOptions
             Reuse = values.GetValueOrDefault("reuse"),
             Explain = values.ContainsKey("explain"),
             Help = values.ContainsKey("help"),
-            Suite = values.GetValueOrDefault("suite", "leads").ToLowerInvariant() is var suite && suite is "leads" or "pipeline" or "dedup" or "whatsapp" or "webform" or "all"
+            Suite = values.GetValueOrDefault("suite", "leads").ToLowerInvariant() is var suite && suite is "leads" or "pipeline" or "dedup" or "whatsapp" or "webform" or "inbox" or "all"
                 ? suite
-                : throw new ArgumentException("--suite must be leads, pipeline, dedup, whatsapp, webform or all."),
+                : throw new ArgumentException("--suite must be leads, pipeline, dedup, whatsapp, webform, inbox or all."),
             IngestDuration = TimeSpan.FromSeconds(Int("ingest-seconds", 60, 1, 3600)),
             IngestConcurrency = Int("ingest-concurrency", 32, 1, 512),
             IngestProcessDuring = values.GetValueOrDefault("ingest-processing", "during").ToLowerInvariant() switch
@@ -129,7 +129,7 @@ internal sealed record BenchOptions
           dotnet run -c Release --project bench/Leadline.Bench -- --leads 1000000 --db sqlite|postgres|both
               [--pg "Host=127.0.0.1;Port=5432;Username=postgres"] (or LEADLINE_BENCH_PG)
               [--runs 30] [--warmup 3] [--import 100000] [--import-jobs 3 (alternated synchronous/job imports)] [--budget 20] [--import-timeout 600] [--explain] [--keep] [--reuse NAME (a kept database: a PostgreSQL database's name, or a SQLite file with --db sqlite)] [--skip list,home,export,import] (home: the start page and the work queue) [--cases TEXT (only list cases whose name holds it)]
-              [--suite leads|pipeline|dedup|whatsapp|webform|all] [--reminders 10000]   (pipeline: board, moves, reminder dispatch; dedup: the real-time duplicate check)
+              [--suite leads|pipeline|dedup|whatsapp|webform|inbox|all] [--reminders 10000]   (pipeline: board, moves, reminder dispatch; dedup: the real-time duplicate check; inbox: the Inbox's queues, first page)
               [--ingest-seconds 60] [--ingest-concurrency 32] [--ingest-processing during|after] [--live-samples 200]   (whatsapp: signed webhook deliveries over loopback, then lost/duplicated, then webhook → open page's live stream; use --leads 1 to skip most seeding)
         Prints one Markdown table per database on standard output; progress goes to standard error.
         """;

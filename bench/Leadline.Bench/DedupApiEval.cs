@@ -17,7 +17,6 @@ namespace Leadline.Bench;
 /// </summary>
 internal static class DedupApiEval
 {
-    private const string Password = "Bench-Passw0rd-1";
 
     public static async Task<int> RunAsync(string data, string[] files, string kind, string? pgServer, int limit)
     {
@@ -46,10 +45,7 @@ internal static class DedupApiEval
         await using var database = await BenchDatabase.CreateAsync(kind, pgServer, keep: false);
         await database.PrepareAsync(CancellationToken.None);
         using var client = database.App.CreateClient();
-        var login = await client.PostAsJsonAsync("/api/v1/auth/token", new { email = "bench-admin@example.com", password = Password });
-        login.EnsureSuccessStatusCode();
-        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        await BenchAdmin.AuthorizeAsync(client, CancellationToken.None);
 
         var watch = Stopwatch.StartNew();
         var leadOf = new Dictionary<int, long>();   // lead id → record id

@@ -27,9 +27,12 @@ internal sealed class PipelineBench(BenchDatabase database, int workspaceId, int
     private const int PerStage = 20;   // the API's default perStage and the board page's first cards
 
     /// <summary><c>--suite pipeline</c> leaves out the lead list, export and import.</summary>
-    public static BenchOptions ApplySuite(BenchOptions options) => options.Suite is not ("pipeline" or "dedup")
-        ? options
-        : options with { Skip = new HashSet<string>(options.Skip.Concat(["list", "export", "import"]), StringComparer.OrdinalIgnoreCase) };
+    public static BenchOptions ApplySuite(BenchOptions options) => options.Suite switch
+    {
+        "pipeline" or "dedup" => options with { Skip = new HashSet<string>(options.Skip.Concat(["list", "export", "import"]), StringComparer.OrdinalIgnoreCase) },
+        "inbox" => options with { Skip = new HashSet<string>(options.Skip.Concat(["list", "export", "import", "home"]), StringComparer.OrdinalIgnoreCase) },
+        _ => options,
+    };
 
     public async Task RunAsync(PipelineReport report, TextWriter log, CancellationToken ct)
     {

@@ -128,6 +128,8 @@ internal static class BenchProgram
                 var intake = await new WebformIngestBench(database, workspaceId).RunAsync(options.IngestDuration, options.IngestConcurrency, 2_000, ct);
                 WebformIngestBench.Print(Console.Out, database.Name, intake);
             }
+            if (options.Suite is "inbox" or "all")
+                InboxBench.Print(Console.Out, database.Name, options.Leads, await new InboxBench(database, workspaceId, options).RunAsync(log, ct));
             report.Load("at the end");
             if (options.Suite is "leads" or "all")
                 report.Print(Console.Out, options.Explain);

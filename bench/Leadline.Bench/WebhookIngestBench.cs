@@ -40,7 +40,6 @@ internal sealed class WebhookIngestBench(BenchDatabase database, int workspaceId
 {
     private const string Secret = "bench-app-secret";
     private const string PhoneNumberId = "100200300400";
-    private const string Password = "Bench-Passw0rd-1";
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(10);
 
     public async Task<IngestFigures> RunAsync(TimeSpan duration, int concurrency, int senders, bool processDuring, int liveSamples, TextWriter log, CancellationToken ct)
@@ -172,7 +171,7 @@ internal sealed class WebhookIngestBench(BenchDatabase database, int workspaceId
         {
             BaseAddress = new Uri(baseUrl),
         };
-        await SignInAsync(browser, ct);
+        await BenchAdmin.SignInAsync(browser, ct);
         using var webhook = new HttpClient { BaseAddress = new Uri(baseUrl) };
         const long waId = 85277770000L;
 
@@ -274,19 +273,6 @@ internal sealed class WebhookIngestBench(BenchDatabase database, int workspaceId
         await stop.CancelAsync();
         await reader;
         return new LiveFigures(eventMs, visibleMs, missed);
-    }
-
-    private static async Task SignInAsync(HttpClient browser, CancellationToken ct)
-    {
-        var page = await browser.GetStringAsync("/login", ct);
-        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"").Groups[1].Value;
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["_handler"] = "login", ["__RequestVerificationToken"] = token, ["Input.Email"] = "bench-admin@example.com", ["Input.Password"] = Password,
-        });
-        using var response = await browser.PostAsync("/login", form, ct);
-        if ((int)response.StatusCode != 302 || response.Headers.Location?.OriginalString.Contains("login", StringComparison.Ordinal) == true)
-            throw new InvalidOperationException($"The bench admin could not sign in: {(int)response.StatusCode} {response.Headers.Location}");
     }
 
     private static string Sign(byte[] key, byte[] body) => "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(key, body));

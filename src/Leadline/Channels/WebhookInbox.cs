@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Leadline.Conversations.Inbound;
 using Leadline.Data;
+using Microsoft.Extensions.Options;
 
 namespace Leadline.Channels;
 
@@ -8,10 +10,20 @@ namespace Leadline.Channels;
 /// Stores verified webhook deliveries with group commit: deliveries that arrive together are written by one writer in one
 /// transaction, and each request is answered once its batch is durable. One INSERT and commit per request made concurrent
 /// requests queue for SQLite's single write lock (and PostgreSQL's commit flushes) one by one; a batch pays for one.
+/// It also tells the delivery worker when deliveries pour in (<see cref="WaitWhileBusyAsync"/>): acknowledging is cheap
+/// and a provider retries what is answered late, while processing can catch up after the burst.
 /// </summary>
-public sealed class WebhookInbox(IServiceScopeFactory scopes, WebhookDeliverySignal signal, ILogger<WebhookInbox> log) : BackgroundService
+public sealed class WebhookInbox(IServiceScopeFactory scopes, WebhookDeliverySignal signal, IOptions<WebhookOptions> options, ILogger<WebhookInbox> log)
+    : BackgroundService
 {
     private const int MaxBatch = 500;
+
+    // deliveries stored in this second and the one before, by real time even under a test's fake clock: this paces the
+    // CPU, it is not business time
+    private readonly Lock _meter = new();
+    private long _second;
+    private int _thisSecond;
+    private int _lastSecond;
 
     private readonly System.Threading.Channels.Channel<Pending> _queue = System.Threading.Channels.Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -61,6 +73,7 @@ public sealed class WebhookInbox(IServiceScopeFactory scopes, WebhookDeliverySig
             await db.SaveChangesAsync(CancellationToken.None);
             foreach (var pending in batch)
                 pending.Stored.TrySetResult();
+            Count(batch.Count);
             signal.Notify();
         }
         catch (Exception ex)
@@ -68,6 +81,47 @@ public sealed class WebhookInbox(IServiceScopeFactory scopes, WebhookDeliverySig
             log.LogError(ex, "Could not store {Count} webhook deliveries; the providers will deliver them again", batch.Count);
             foreach (var pending in batch)
                 pending.Stored.TrySetException(ex);
+        }
+    }
+
+    /// <summary>True while deliveries arrive at this instance faster than <see cref="WebhookOptions.AcknowledgeFirstAbove"/> a second.</summary>
+    public bool Busy
+    {
+        get
+        {
+            var limit = options.Value.AcknowledgeFirstAbove;
+            var second = Environment.TickCount64 / 1000;
+            lock (_meter)
+            {
+                var recent = second == _second ? Math.Max(_thisSecond, _lastSecond) : second == _second + 1 ? _thisSecond : 0;
+                return limit > 0 && recent >= limit;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Holds background processing back while <see cref="Busy"/>, for at most <paramref name="atMost"/>: under a flood the
+    /// cores go to acknowledging, and processing still moves (one delivery per worker slot and wait).
+    /// </summary>
+    public async Task WaitWhileBusyAsync(TimeSpan atMost, CancellationToken ct)
+    {
+        var waited = Stopwatch.StartNew();
+        while (Busy && waited.Elapsed < atMost)
+            await Task.Delay(50, ct);
+    }
+
+    private void Count(int stored)
+    {
+        var second = Environment.TickCount64 / 1000;
+        lock (_meter)
+        {
+            if (second != _second)
+            {
+                _lastSecond = second == _second + 1 ? _thisSecond : 0;
+                _thisSecond = 0;
+                _second = second;
+            }
+            _thisSecond += stored;
         }
     }
 

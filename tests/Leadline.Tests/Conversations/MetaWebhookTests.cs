@@ -6,6 +6,7 @@ using Leadline.Channels;
 using Leadline.Conversations;
 using Leadline.Tests.TestInfrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Leadline.Tests.Conversations;
 
@@ -37,6 +38,42 @@ public sealed class MetaWebhookTests(WhatsappFixture fixture) : IClassFixture<Wh
             Assert.False(MetaSignature.Verify(secret, signed, null));
             Assert.False(MetaSignature.Verify(null, signed, header));
         }
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task A_flood_of_deliveries_holds_processing_back_while_it_lasts_and_not_after(Db db)
+    {
+        var app = await fixture.For(db);
+        var kit = await WhatsappKit.CreateAsync(await TestWorkspace.CreateAsync(app));
+        // an inbox of its own with a low threshold, on the app's database (the app's own serves the other tests)
+        var inbox = new WebhookInbox(app.Services.GetRequiredService<IServiceScopeFactory>(), new Leadline.Conversations.Inbound.WebhookDeliverySignal(),
+            Microsoft.Extensions.Options.Options.Create(new Leadline.Conversations.Inbound.WebhookOptions { AcknowledgeFirstAbove = 20 }),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<WebhookInbox>.Instance);
+        await inbox.StartAsync(CancellationToken.None);
+        try
+        {
+            Assert.False(inbox.Busy);
+            await inbox.WaitWhileBusyAsync(TimeSpan.FromSeconds(5), CancellationToken.None);   // calm: returns at once
+            var now = app.Clock.GetUtcNow();
+            await Task.WhenAll(Enumerable.Range(0, 25).Select(i => inbox.StoreAsync(new WebhookDelivery
+            {
+                WorkspaceId = kit.Workspace.Id, ChannelId = kit.ChannelId, ReceivedAt = now.UtcDateTime,
+                Body = kit.Text("85291230000", "Flood", $"Message {i}", $"wamid.flood.{i}", now).ToJsonString(),
+            }, CancellationToken.None)));
+            Assert.True(inbox.Busy);
+            var held = System.Diagnostics.Stopwatch.StartNew();
+            await inbox.WaitWhileBusyAsync(TimeSpan.FromMilliseconds(300), CancellationToken.None);
+            Assert.True(held.ElapsedMilliseconds >= 250, $"held back {held.ElapsedMilliseconds} ms");   // at most the given wait, then it goes on
+            // once nothing has arrived for a whole second the flood is over
+            await Task.Delay(TimeSpan.FromSeconds(2.1));
+            Assert.False(inbox.Busy);
+        }
+        finally
+        {
+            await inbox.StopAsync(CancellationToken.None);
+        }
+        await using var scope = kit.Workspace.Scope(out var stored);
+        Assert.Equal(25, await stored.WebhookDeliveries.CountAsync(d => d.ChannelId == kit.ChannelId));
     }
 
     [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]

@@ -24,6 +24,12 @@ public sealed class WebhookOptions
 
     /// <summary>Tries before a delivery is given up (kept, with its error, processed).</summary>
     public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>
+    /// Deliveries a second arriving at one instance above which its worker holds back (up to a second per delivery) so
+    /// acknowledging keeps up; 0 never holds back. A working team's traffic stays far below it; a flood is processed after.
+    /// </summary>
+    public int AcknowledgeFirstAbove { get; set; } = 200;
 }
 
 /// <summary>Wakes this instance's delivery worker when a webhook was stored here.</summary>
@@ -36,7 +42,7 @@ public sealed class WebhookDeliverySignal : Common.Background.WakeSignal;
 /// workspace; a failure is retried with back-off, and after <see cref="WebhookOptions.MaxAttempts"/> kept with its error.
 /// </summary>
 public sealed class WebhookDeliveryProcessor(IServiceScopeFactory scopes, DatabaseOptions database, TimeProvider clock, IOptions<WebhookOptions> options,
-    ILogger<WebhookDeliveryProcessor> log)
+    WebhookInbox inbox, ILogger<WebhookDeliveryProcessor> log)
 {
     /// <summary>Claims and processes one batch; returns how many deliveries it took.</summary>
     public async Task<int> RunOnceAsync(CancellationToken ct)
@@ -52,6 +58,7 @@ public sealed class WebhookDeliveryProcessor(IServiceScopeFactory scopes, Databa
         await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct },
             async (delivery, token) =>
             {
+                await inbox.WaitWhileBusyAsync(TimeSpan.FromSeconds(1), token);
                 if (await ProcessAsync(delivery, o, token))
                     processed.Add(delivery.Id);
             });
