@@ -61,8 +61,9 @@ internal static class LeadlineCommands
                 Console.WriteLine($"Seeding {leads:N0} demo leads into workspace {target.Id} \"{target.Name}\"…");
                 await scope.ServiceProvider.GetRequiredService<Leads.DemoSeeder>().SeedAsync(leads, Console.Out, CancellationToken.None);
                 return true;
-            case "simulate-whatsapp":
-                Environment.ExitCode = await Conversations.Inbound.WhatsappSimulator.RunAsync(options, Console.Out, CancellationToken.None);
+            case "simulate-whatsapp" or "simulate-messenger" or "simulate-instagram":
+                var kind = args[0] switch { "simulate-messenger" => Channels.ChannelKind.Messenger, "simulate-instagram" => Channels.ChannelKind.Instagram, _ => Channels.ChannelKind.Whatsapp };
+                Environment.ExitCode = await Conversations.Inbound.MetaSimulator.RunAsync(kind, options, Console.Out, CancellationToken.None);
                 return true;
             case "simulate-sms":
                 Environment.ExitCode = await Conversations.Inbound.SmsSimulator.RunAsync(options, Console.Out, CancellationToken.None);
@@ -78,6 +79,8 @@ internal static class LeadlineCommands
                       seed-demo --leads N [--workspace ID]   realistic demo leads (default: the first workspace)
                       simulate-whatsapp --channel ID --secret APP_SECRET [--url URL] [--from NUMBER] [--name NAME] [--text TEXT]
                                         [--image] [--status read --message-id WAMID]   signed WhatsApp webhooks to a running Leadline
+                      simulate-messenger | simulate-instagram --channel ID --secret APP_SECRET [--url URL] [--from PSID] [--text TEXT]
+                                        [--image] [--read --message-id MID]   signed Messenger / Instagram webhooks
                       simulate-sms --channel ID --token AUTH_TOKEN [--url URL] [--from +14155550199] [--text TEXT]
                                    [--status delivered --message-id SID]   signed Twilio webhooks to a running Leadline
                       fake-meta [--port 5090] / fake-twilio [--port 5091]   local provider APIs to send to without an account

@@ -40,6 +40,18 @@ public sealed class FakeGraphApi : IAsyncDisposable
     /// <summary>Media by id: its MIME type and bytes.</summary>
     public ConcurrentDictionary<string, (string MimeType, byte[] Bytes)> Media { get; } = new();
 
+    /// <summary>A small checked picture (PNG) served for any media id the simulators make up (<c>sim-…</c>), so a simulated photo shows.</summary>
+    public static readonly byte[] SimulatedPhoto = Convert.FromBase64String(
+        "iVBORw0KGgoAAAANSUhEUgAAADAAAAAwCAIAAADYYG7QAAAAUElEQVR42u3XsQ0AIAgEQEdxdGsHs2YER0ASo80lXz/XAa2PmSZipbnV04CAgICAgIqgl8NOeoCAgICAgKog2x4ICAgIyF/m/AACAgIC+graHkvZD0RrTkYAAAAASUVORK5CYII=");
+
+    private bool TryMedia(string id, out (string MimeType, byte[] Bytes) media)
+    {
+        if (Media.TryGetValue(id, out media))
+            return true;
+        media = ("image/png", SimulatedPhoto);
+        return id.StartsWith("sim-", StringComparison.Ordinal);
+    }
+
     /// <summary>Messenger and Instagram user profiles by PSID/IGSID, answered to <c>GET /{id}?fields=...</c>.</summary>
     public ConcurrentDictionary<string, JsonObject> Profiles { get; } = new();
 
@@ -111,13 +123,13 @@ public sealed class FakeGraphApi : IAsyncDisposable
             await WriteAsync(http, 200, TemplatePage(http.Request));
             return;
         }
-        if (http.Request.Method == "GET" && segments is ["media-bytes", var id] && Media.TryGetValue(id, out var bytes))
+        if (http.Request.Method == "GET" && segments is ["media-bytes", var id] && TryMedia(id, out var bytes))
         {
             http.Response.ContentType = bytes.MimeType;
             await http.Response.Body.WriteAsync(bytes.Bytes);
             return;
         }
-        if (http.Request.Method == "GET" && segments is [_, var mediaId] && Media.TryGetValue(mediaId, out var media))
+        if (http.Request.Method == "GET" && segments is [_, var mediaId] && TryMedia(mediaId, out var media))
         {
             var baseUrl = BaseUrl[..BaseUrl.LastIndexOf('/')];
             await WriteAsync(http, 200, new { url = $"{baseUrl}/media-bytes/{mediaId}", mime_type = media.MimeType, sha256 = "", file_size = media.Bytes.Length,

@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Leadline.Channels;
 using Leadline.Conversations;
+using Leadline.Conversations.Inbound;
 using Leadline.Leads;
 using Leadline.Tests.TestInfrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -101,6 +102,36 @@ public sealed class MetaMessagingTests(ChannelFixture fixture) : IClassFixture<C
         // the same delivery again stores nothing twice
         await PostAsync(kit, Text(kit, psid, "Hi! Do you deliver to Valencia?", at, "m_first"));
         Assert.Equal(4, (await kit.Channel.MessagesAsync(leadId.Value)).Count);
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task The_simulators_post_signed_messenger_and_instagram_webhooks_that_make_leads_with_the_photo(Db db)
+    {
+        foreach (var (kind, command) in new[] { ("messenger", ChannelKind.Messenger), ("instagram", ChannelKind.Instagram) })
+        {
+            var kit = await KitAsync(db, kind);
+            var user = NewId();
+            using var client = kit.Channel.App.CreateClient();
+            var output = new StringWriter();
+            var options = new Dictionary<string, string>
+            {
+                ["channel"] = kit.Channel.ChannelId.ToString(System.Globalization.CultureInfo.InvariantCulture), ["secret"] = AppSecret, ["from"] = user,
+                ["text"] = "Is it still for sale?", ["image"] = "true", ["media-base"] = fixture.Graph.BaseUrl[..fixture.Graph.BaseUrl.LastIndexOf('/')],
+            };
+            Assert.Equal(0, await MetaSimulator.RunAsync(command, options, output, client, CancellationToken.None));
+            await kit.Channel.ProcessAsync();
+            var leadId = await LeadOfAsync(kit, user);
+            Assert.NotNull(leadId);
+            Assert.Equal(kind, (await kit.Channel.LeadAsync(leadId.Value)).GetProperty("intakeMode").GetString());
+            var messages = await kit.Channel.MessagesAsync(leadId.Value);
+            Assert.Equal(["image", "text"], messages.Select(m => m.GetProperty("type").GetString()).Order());
+            var photo = messages.Single(m => m.GetProperty("type").GetString() == "image");
+            Assert.Equal(Leadline.Channels.FakeGraphApi.SimulatedPhoto, await kit.Channel.Workspace.Admin.GetByteArrayAsync($"/api/v1/messages/{photo.GetProperty("id").GetInt64()}/media"));
+
+            options["secret"] = "not-the-secret";
+            Assert.Equal(1, await MetaSimulator.RunAsync(command, options, output, client, CancellationToken.None));
+            Assert.Contains("401", output.ToString(), StringComparison.Ordinal);
+        }
     }
 
     [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Leadline.Channels;
 using Leadline.Conversations;
 using Leadline.Conversations.Inbound;
 using Leadline.Leads;
@@ -373,7 +374,7 @@ public sealed class WhatsappSimulatorTests(WhatsappFixture fixture) : IClassFixt
             ["channel"] = kit.ChannelId.ToString(System.Globalization.CultureInfo.InvariantCulture), ["secret"] = kit.AppSecret,
             ["from"] = "85291234567", ["name"] = "Wong", ["text"] = "Hi from the simulator", ["image"] = "true",
         };
-        Assert.Equal(0, await WhatsappSimulator.RunAsync(options, output, client, CancellationToken.None));
+        Assert.Equal(0, await MetaSimulator.RunAsync(ChannelKind.Whatsapp, options, output, client, CancellationToken.None));
         await kit.ProcessAsync();
         await using (var scope = kit.Workspace.Scope(out var data))
         {
@@ -384,7 +385,7 @@ public sealed class WhatsappSimulatorTests(WhatsappFixture fixture) : IClassFixt
         }
         // a wrong secret is refused, and the command says so
         options["secret"] = "not-the-secret";
-        Assert.Equal(1, await WhatsappSimulator.RunAsync(options, output, client, CancellationToken.None));
+        Assert.Equal(1, await MetaSimulator.RunAsync(ChannelKind.Whatsapp, options, output, client, CancellationToken.None));
         Assert.Contains("401", output.ToString(), StringComparison.Ordinal);
     }
 }

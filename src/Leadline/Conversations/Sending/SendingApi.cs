@@ -66,7 +66,7 @@ internal static class SendingApi
     {
         "invalid" => ApiResults.Problem(Result<object>.Invalid(refusal.Field ?? "text", refusal.Message)),
         "notFound" => ApiResults.NotFound(refusal.Message),
-        _ => TypedResults.Problem(refusal.Message, statusCode: StatusCodes.Status409Conflict, title: refusal.Code == "windowClosed" ? "WhatsApp window closed" : "No channel",
+        _ => TypedResults.Problem(refusal.Message, statusCode: StatusCodes.Status409Conflict, title: refusal.Code == "windowClosed" ? "Conversation window closed" : "No channel",
             type: refusal.Code, extensions: new Dictionary<string, object?> { ["code"] = refusal.Code }),
     };
 
