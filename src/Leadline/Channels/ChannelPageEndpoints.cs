@@ -7,14 +7,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Leadline.Channels;
 
-/// <summary>Form posts of Settings → Channels: save a WhatsApp number, sync its templates, send a test message.</summary>
+/// <summary>Form posts of Settings → Channels: save a channel of any kind (<see cref="ChannelForms"/>), sync a WhatsApp number's templates, send a test message.</summary>
 internal static class ChannelPageEndpoints
 {
     private const string Page = "/settings/channels";
-
-    private static readonly string[] SettingKeys = ["phoneNumberId", "wabaId", "displayPhone", "verifyToken"];
-
-    private static readonly string[] SecretKeys = ["accessToken", "appSecret"];
 
     public static void MapChannelPages(this IEndpointRouteBuilder app)
     {
@@ -22,27 +18,23 @@ internal static class ChannelPageEndpoints
         channels.MapPost("/save", async (HttpRequest request, ChannelService service, CancellationToken ct) =>
         {
             var form = await request.ReadFormAsync(ct);
-            var settings = new JsonObject();
-            foreach (var key in SettingKeys)
-            {
-                if (FormValues.Text(form[key]) is { } value)
-                    settings[key] = value;
-            }
-            // blank secret inputs keep the stored secret
-            var secrets = new Dictionary<string, string?>();
-            foreach (var key in SecretKeys)
-            {
-                if (FormValues.Text(form[key]) is { } value)
-                    secrets[key] = value;
-            }
             var id = FormValues.Number(form["id"]);
-            var input = new ChannelRequest("whatsapp", FormValues.Text(form["name"]), settings, secrets, null);
-            var result = id is { } existing ? await service.UpdateAsync(existing, input, ct) : await service.CreateAsync(input, ct);
-            if (result.NotFound)
+            var existing = id is { } editing ? await service.FindAsync(editing, ct) : null;
+            if (id is not null && existing is null)
                 return Flash.Redirect(Page, "No such channel.");
+            var kindForm = existing is not null ? ChannelForms.For(existing.Kind) : ChannelForms.For(form["kind"].ToString());
+            if (kindForm is null)
+                return Flash.Redirect(Page, "Choose what to add: a WhatsApp number, a Facebook Page, an Instagram account, an SMS number or an e-mail mailbox.");
+            var (settings, secrets) = kindForm.Read(form);
+            // a hidden "false" goes before the box, as for the form's flags
+            bool? active = form.ContainsKey("active") ? form["active"].Contains("true") : null;
+            var input = new ChannelRequest(kindForm.Kind.ToString(), FormValues.Text(form["name"]), settings, secrets, active);
+            var result = existing is not null ? await service.UpdateAsync(existing.Id, input, ct) : await service.CreateAsync(input, ct);
             if (!result.Succeeded)
-                return Flash.Redirect(Page + (id is null ? "?add=1" : $"?edit={id}"), "Nothing was saved: " + string.Join(" ", result.Errors.All));
-            return Flash.Redirect(Page, $"Saved “{result.Value!.Name}”. Paste its webhook URL and verify token into Meta.");
+                return Flash.Redirect(Page + (id is null ? $"?add={kindForm.Kind.ToString().ToLowerInvariant()}" : $"?edit={id}"),
+                    "Nothing was saved: " + string.Join(" ", result.Errors.All));
+            return Flash.Redirect(Page, $"Saved “{result.Value!.Name}”." + (ChannelService.WebhookUrl(result.Value, null) is null || kindForm.Kind == ChannelKind.Webform ? ""
+                : kindForm.Kind == ChannelKind.Sms ? " Paste its webhook URL into Twilio." : " Paste its webhook URL and verify token into Meta."));
         });
         channels.MapPost("/{id:int}/sync", async (int id, MessageTemplates templates, CancellationToken ct) =>
         {

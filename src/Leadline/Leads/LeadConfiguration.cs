@@ -41,10 +41,13 @@ internal sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
         // SQLite at a million leads (migration 0016)
         b.HasIndex(l => new { l.WorkspaceId, l.ClosedAt });   // the lead-flow report's "leads closed" (0028)
         b.HasIndex(l => new { l.WorkspaceId, l.WhatsappInboundAt, l.ArchivedAt });
-        // the Inbox's queues (0033): actions by due time, waiting customers by how long they have waited, and the sweeper's
-        // due SLAs across workspaces; partial, so the leads nobody has to act on (most of a million) are not in them
-        b.HasIndex(l => new { l.WorkspaceId, l.NextActionDueAt, l.Id }, "ix_leads_inbox_action").HasFilter("\"next_action_due_at\" IS NOT NULL AND \"archived_at\" IS NULL");
-        b.HasIndex(l => new { l.WorkspaceId, l.AwaitingReplySince, l.Id }, "ix_leads_inbox_waiting").HasFilter("\"awaiting_reply_since\" IS NOT NULL AND \"archived_at\" IS NULL");
+        // the Inbox's queues (0033, covering since 0039): actions by due time, waiting customers by how long they have
+        // waited, and the sweeper's due SLAs across workspaces; partial, so the leads nobody has to act on (most of a
+        // million) are not in them, and holding every column the queues' conditions read, so a count never visits a lead
+        b.HasIndex(l => new { l.WorkspaceId, l.NextActionDueAt, l.Id, l.AwaitingReplySince, l.SlaDueAt, l.ArchivedAt }, "ix_leads_inbox_action")
+            .HasFilter("\"next_action_due_at\" IS NOT NULL AND \"archived_at\" IS NULL");
+        b.HasIndex(l => new { l.WorkspaceId, l.AwaitingReplySince, l.Id, l.SlaDueAt, l.ArchivedAt }, "ix_leads_inbox_waiting")
+            .HasFilter("\"awaiting_reply_since\" IS NOT NULL AND \"archived_at\" IS NULL");
         b.HasIndex(l => l.SlaDueAt, "ix_leads_sla_due").HasFilter("\"sla_state\" = 'Due'");   // the list's whatsappWindow filter and its count (0032)
         b.HasIndex(l => new { l.WorkspaceId, l.CreatedAt, l.Id, l.ArchivedAt });
         b.HasIndex(l => new { l.WorkspaceId, l.Status, l.CreatedAt, l.Id, l.ArchivedAt });

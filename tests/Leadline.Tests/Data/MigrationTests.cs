@@ -112,8 +112,8 @@ public sealed class MigrationTests
         Assert.Empty(await db.Database.SqlQueryRaw<string>("SELECT tbl AS \"Value\" FROM sqlite_stat1 WHERE tbl = 'leads'").ToListAsync());   // never analysed: left alone
     }
 
-    // the last script (0038) undone, so that it can be applied again
-    private const string UndoLastScript = "DROP TABLE pending_message_statuses;";
+    // the last script (0039) undone, so that it can be applied again
+    private const string UndoLastScript = "DROP INDEX ix_leads_inbox_action; DROP INDEX ix_leads_inbox_waiting;";
 
     [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
     public async Task A_step_runs_after_its_script_in_the_script_s_transaction(Db kind)

@@ -23,7 +23,7 @@ public sealed class SendingPagesTests
 
         var saved = await PostFormAsync(browser, "/settings/channels?add=1", "/settings/channels/save", new()
         {
-            ["name"] = "Support WhatsApp", ["phoneNumberId"] = "99887766", ["wabaId"] = "5566", ["displayPhone"] = "+852 5555 0000",
+            ["kind"] = "whatsapp", ["name"] = "Support WhatsApp", ["phoneNumberId"] = "99887766", ["wabaId"] = "5566", ["displayPhone"] = "+852 5555 0000",
             ["accessToken"] = "page-token-secret", ["appSecret"] = "page-app-secret",
         });
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
