@@ -211,6 +211,15 @@ public sealed class ResponseDisciplineTests
         var lead = await LeadAsync(ws.Admin, tomorrow);
         Assert.Equal("reviewRequest", lead.GetProperty("nextAction").GetProperty("type").GetString());
         Assert.Equal("none", lead.GetProperty("sla").GetProperty("state").GetString());
+        // the board's quick edit shows it, overdue in red, and links to where it is changed
+        using (var browser = await CookieBrowser.SignInAsync(app, ws.AdminEmail))
+        {
+            var quick = await browser.GetStringAsync($"/pipeline/cards/{overdue}/quick");
+            Assert.Matches("id=\"quick-next-action\">.*Next: <strong>Follow up</strong>\\s*<span class=\"text-danger fw-semibold\">", quick.ReplaceLineEndings(" "));
+            Assert.Contains($"href=\"/leads/{overdue}#next-action\"", quick, StringComparison.Ordinal);
+            var plain = (await ws.Admin.CreateLeadAsync(new { name = "Plain Pete" })).GetProperty("id").GetInt32();
+            Assert.DoesNotContain("id=\"quick-next-action\"", await browser.GetStringAsync($"/pipeline/cards/{plain}/quick"), StringComparison.Ordinal);
+        }
 
         // each item is a lead with its fields at the top level plus its last message (none yet); paging by cursor
         var page = await ws.Admin.GetFromJsonAsync<JsonElement>("/api/v1/inbox?queue=now&limit=1");
