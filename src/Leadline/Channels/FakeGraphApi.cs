@@ -1,14 +1,5 @@
 using System.Collections.Concurrent;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Leadline.Channels;
 
@@ -20,14 +11,8 @@ namespace Leadline.Channels;
 /// <c>GET /{waba-id}/message_templates</c> → <c>{ data: [...] }</c>. It records every request and fails on demand
 /// (<see cref="FailNext"/>) with Meta's error body.
 /// </summary>
-public sealed class FakeGraphApi : IAsyncDisposable
+public sealed class FakeGraphApi : FakeProviderApi
 {
-    private readonly WebApplication _app;
-    private int _sent;
-    private readonly ConcurrentQueue<(int Status, int Code, string Message)> _failures = new();
-
-    public ConcurrentQueue<FakeRequest> Requests { get; } = new();
-
     /// <summary>Templates the WABA has, as Meta lists them (name, language, status, category, components).</summary>
     public List<JsonObject> Templates { get; } = [];
 
@@ -63,50 +48,37 @@ public sealed class FakeGraphApi : IAsyncDisposable
     /// <summary>The base URL to configure as <c>Leadline:Channels:Meta:GraphBaseUrl</c>.</summary>
     public string BaseUrl { get; private set; } = "";
 
-    private FakeGraphApi(WebApplication app) => _app = app;
-
     public static async Task<FakeGraphApi> StartAsync(int port = 0)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var fake = new FakeGraphApi(app);
-        app.Run(fake.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        fake.BaseUrl = address.TrimEnd('/') + "/v25.0";
+        var fake = new FakeGraphApi();
+        fake.BaseUrl = await fake.ListenAsync(port) + "/v25.0";
         return fake;
     }
 
     /// <summary>The next sends answer with Meta's error (e.g. 500 with code 131000, or 400 with 131047 re-engagement).</summary>
     public void FailNext(int times, int status = 500, int code = 131000, string message = "Something went wrong")
     {
-        for (var i = 0; i < times; i++)
-            _failures.Enqueue((status, code, message));
+        QueueFailures(times, status, code, message);
     }
-
-    public int SentCount => Volatile.Read(ref _sent);
 
     /// <summary>Message sends received so far, as parsed JSON bodies.</summary>
     public IReadOnlyList<JsonObject> SentMessages =>
         Requests.Where(r => r.Method == "POST" && r.Path.EndsWith("/messages", StringComparison.Ordinal)).Select(r => JsonNode.Parse(r.Body)!.AsObject()).ToList();
 
-    private async Task HandleAsync(HttpContext http)
+    protected override async Task HandleAsync(HttpContext http)
     {
-        using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
-        var body = await reader.ReadToEndAsync();
+        var body = await ReadBodyAsync(http);
         var path = http.Request.Path.Value ?? "";
         Requests.Enqueue(new FakeRequest(http.Request.Method, path, http.Request.QueryString.Value ?? "", http.Request.Headers.Authorization.ToString(), body));
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);   // v25.0, id, edge
         if (http.Request.Method == "POST" && segments is [_, _, "messages"])
         {
-            if (_failures.TryDequeue(out var failure))
+            if (TryTakeFailure(out var failure))
             {
                 await WriteAsync(http, failure.Status, new { error = new { message = failure.Message, type = "OAuthException", code = failure.Code, fbtrace_id = "Afake" } });
                 return;
             }
-            var n = Interlocked.Increment(ref _sent);
+            var n = CountSent();
             if (JsonNode.Parse(body)?["recipient"]?["id"]?.GetValue<string>() is { } recipient)
             {
                 // Messenger's and Instagram's Send API
@@ -156,20 +128,5 @@ public sealed class FakeGraphApi : IAsyncDisposable
         var next = $"{request.Scheme}://{request.Host}{request.Path}?limit={TemplatePageSize}&after={end}";
         return new { data = page, paging = new { cursors = new { before = $"{from}", after = $"{end}" }, next } };
     }
-
-    private static async Task WriteAsync(HttpContext http, int status, object body)
-    {
-        http.Response.StatusCode = status;
-        http.Response.ContentType = "application/json";
-        await http.Response.WriteAsync(JsonSerializer.Serialize(body));
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
 }
 
-/// <summary>A request the fake received.</summary>
-public sealed record FakeRequest(string Method, string Path, string Query, string Authorization, string Body);

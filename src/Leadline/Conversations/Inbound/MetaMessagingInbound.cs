@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Leadline.Channels;
@@ -30,17 +29,12 @@ public sealed class MetaMessagingInbound(
     public async Task<InboundOutcome> ProcessAsync(WebhookDelivery delivery, CancellationToken ct)
     {
         var outcome = new InboundOutcome();
-        var channel = await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Id == delivery.ChannelId, ct);
-        if (channel is null)
-            return outcome;
-        using var doc = JsonDocument.Parse(delivery.Body);
-        var root = doc.RootElement;
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("entry", out var entries) || entries.ValueKind != JsonValueKind.Array)
-            return outcome;
-        ChannelKind? kind = Str(root, "object") switch { "page" => ChannelKind.Messenger, "instagram" => ChannelKind.Instagram, _ => null };
-        if (kind is null)
+        using var opened = await MetaDelivery.OpenAsync(db, delivery, ct);
+        ChannelKind? kind = opened?.ObjectKind switch { "page" => ChannelKind.Messenger, "instagram" => ChannelKind.Instagram, _ => null };
+        if (opened is null || kind is null)
             return outcome;   // WhatsApp's objects are read by WhatsappInbound
-        foreach (var entry in entries.EnumerateArray())
+        var channel = opened.Channel;
+        foreach (var entry in opened.Entries.EnumerateArray())
         {
             if (!entry.TryGetProperty("messaging", out var events) || events.ValueKind != JsonValueKind.Array)
                 continue;   // feed, comments and other Page changes: nothing for a conversation
@@ -269,39 +263,4 @@ public sealed class MetaMessagingInbound(
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime : null;
 
     private static string Raw(JsonElement e) => e.GetRawText();
-}
-
-/// <summary>
-/// A Messenger or Instagram customer's name from the Graph API (<c>GET /{psid}?fields=first_name,last_name</c>, Instagram's
-/// <c>name,username</c>) with the channel's token; any failure (no permission, a timeout) leaves the name unknown.
-/// </summary>
-public sealed class MetaProfiles(IHttpClientFactory http, ChannelSecrets secrets, ILogger<MetaProfiles> log)
-{
-    public async Task<string?> NameAsync(Channel channel, string id, CancellationToken ct)
-    {
-        var token = secrets.Read(channel, "accessToken");
-        if (string.IsNullOrEmpty(token))
-            return null;
-        var fields = channel.Kind == ChannelKind.Instagram ? "name,username" : "first_name,last_name";
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(5));
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"{Uri.EscapeDataString(id)}?fields={fields}");
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            using var response = await http.CreateClient(ChannelsFeature.MetaGraph).SendAsync(request, timeout.Token);
-            if (!response.IsSuccessStatusCode)
-                return null;
-            var profile = JsonNode.Parse(await response.Content.ReadAsStringAsync(timeout.Token));
-            var name = channel.Kind == ChannelKind.Instagram
-                ? profile?["name"]?.ToString() is { Length: > 0 } n ? n : profile?["username"]?.ToString()
-                : string.Join(' ', new[] { profile?["first_name"]?.ToString(), profile?["last_name"]?.ToString() }.Where(x => !string.IsNullOrWhiteSpace(x)));
-            return string.IsNullOrWhiteSpace(name) ? null : name.Trim();
-        }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or JsonException && !ct.IsCancellationRequested)
-        {
-            log.LogInformation(ex, "No {Kind} profile for {Id}", channel.Kind, id);
-            return null;
-        }
-    }
 }

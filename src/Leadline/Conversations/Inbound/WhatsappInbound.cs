@@ -33,16 +33,11 @@ public sealed class WhatsappInbound(
     public async Task<InboundOutcome> ProcessAsync(WebhookDelivery delivery, CancellationToken ct)
     {
         var outcome = new InboundOutcome();
-        var channel = await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Id == delivery.ChannelId, ct);
-        if (channel is null)
-            return outcome;
-        using var doc = JsonDocument.Parse(delivery.Body);
-        var root = doc.RootElement;
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("entry", out var entries) || entries.ValueKind != JsonValueKind.Array)
-            return outcome;
-        if (root.TryGetProperty("object", out var kind) && kind.GetString() != "whatsapp_business_account")
+        using var opened = await MetaDelivery.OpenAsync(db, delivery, ct);
+        if (opened is null || opened.ObjectKind is not (null or "whatsapp_business_account"))
             return outcome;   // Messenger and Instagram share the endpoint; they are read elsewhere
-        foreach (var entry in entries.EnumerateArray())
+        var channel = opened.Channel;
+        foreach (var entry in opened.Entries.EnumerateArray())
         {
             if (!entry.TryGetProperty("changes", out var changes) || changes.ValueKind != JsonValueKind.Array)
                 continue;
