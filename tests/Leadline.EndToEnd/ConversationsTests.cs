@@ -118,27 +118,7 @@ public sealed class ConversationsTests(ConversationServer server) : BrowserTest(
         return 0;
     });
 
-    private static async Task ShotsAsync(IPage page, string name)
-    {
-        foreach (var width in new[] { 1366, 390 })
-        {
-            await page.SetViewportSizeAsync(width, width > 800 ? 900 : 844);
-            await page.ScreenshotAsync(new() { Path = Artifacts.Screenshot($"{name}-{width}"), FullPage = true });
-        }
-        await page.SetViewportSizeAsync(1280, 800);
-    }
 
-    /// <summary>Waits (bounded) until the fake Graph API received a send matching <paramref name="match"/>.</summary>
-    private async Task<JsonObject> SentAsync(Func<JsonObject, bool> match)
-    {
-        for (var i = 0; i < 150; i++)
-        {
-            if (Conversations.Graph.SentMessages.FirstOrDefault(match) is { } sent)
-                return sent;
-            await Task.Delay(100);
-        }
-        throw new Xunit.Sdk.XunitException("The fake Graph API received no such message.");
-    }
 
     [Fact]
     public async Task The_messages_tab_shows_ticks_and_an_image_updates_live_and_a_reply_reaches_the_provider()
@@ -172,7 +152,7 @@ public sealed class ConversationsTests(ConversationServer server) : BrowserTest(
         await Expect(thread.Locator(".message-row.outbound", new() { HasText = "Yes! When" })).ToContainTextAsync(AdminServer.AdminName);
         await Expect(thread.Locator(".message-error")).ToContainTextAsync("131047");
         await Expect(page.Locator(".messages-panel .window-badge.window-open")).ToContainTextAsync("left");
-        await ShotsAsync(page, "conversations-messages-tab");
+        await Artifacts.ShotsAsync(page, "conversations-messages-tab");
 
         // a message stored while the page is open appears without a reload
         await Expect(page.Locator("body")).ToHaveAttributeAsync("data-live", "on");
@@ -186,7 +166,7 @@ public sealed class ConversationsTests(ConversationServer server) : BrowserTest(
         await Expect(page.Locator(".reply-notice")).ToBeVisibleAsync();
         var reply = page.Locator($"#message-thread-{lead} .message-row.outbound", new() { HasText = "see you on Saturday" });
         await Expect(reply).ToBeVisibleAsync();
-        var sent = await SentAsync(m => (string?)m["text"]?["body"] == "Great, see you on Saturday!");
+        var sent = await Conversations.Graph.SentAsync(m => (string?)m["text"]?["body"] == "Great, see you on Saturday!");
         Assert.Equal("whatsapp", (string?)sent["messaging_product"]);
 
         // the customer read it (a status webhook in the real flow): the ticks turn blue live
@@ -198,7 +178,7 @@ public sealed class ConversationsTests(ConversationServer server) : BrowserTest(
         });
         await AnnounceAsync(lead);
         await Expect(page.Locator($"#message-thread-{lead} .message-row.outbound", new() { HasText = "see you on Saturday" }).Locator(".tick-read")).ToBeVisibleAsync();
-        await ShotsAsync(page, "conversations-after-reply");
+        await Artifacts.ShotsAsync(page, "conversations-after-reply");
         AssertNothingBroke();
     }
 
@@ -217,10 +197,10 @@ public sealed class ConversationsTests(ConversationServer server) : BrowserTest(
         await page.FillAsync($"#template-param-{lead}-2", "Call us any time.");
         await page.ClickAsync(".template-preview-button");
         await Expect(page.Locator($"#template-preview-{lead}")).ToHaveTextAsync($"Hi {name}, any questions about the flat? Call us any time.");
-        await ShotsAsync(page, "conversations-template-preview");
+        await Artifacts.ShotsAsync(page, "conversations-template-preview");
         await page.ClickAsync(".template-send");
         await Expect(page.Locator(".reply-notice")).ToContainTextAsync("follow_up");
-        var sent = await SentAsync(m => (string?)m["template"]?["name"] == "follow_up" && m.ToJsonString().Contains(name, StringComparison.Ordinal));
+        var sent = await Conversations.Graph.SentAsync(m => (string?)m["template"]?["name"] == "follow_up" && m.ToJsonString().Contains(name, StringComparison.Ordinal));
         Assert.Equal(name, (string?)sent["template"]!["components"]![0]!["parameters"]![0]!["text"]);
         await Expect(page.Locator($"#message-thread-{lead} .message-row.outbound")).ToContainTextAsync($"Hi {name}");
         AssertNothingBroke();
@@ -278,7 +258,7 @@ public sealed class ConversationsTests(ConversationServer server) : BrowserTest(
         var card = page.Locator("#board .board-card", new() { HasText = name });
         await Expect(card).ToBeVisibleAsync();
         await Expect(card.Locator(".window-badge")).ToContainTextAsync("left");   // the customer wrote just now: the window is open
-        await ShotsAsync(page, "conversations-board-live-lead");
+        await Artifacts.ShotsAsync(page, "conversations-board-live-lead");
 
         // it is a WhatsApp lead with the customer's first text as its enquiry, and the message is in its thread
         await card.ClickAsync();
@@ -326,7 +306,7 @@ public sealed class ConversationsTests(ConversationServer server) : BrowserTest(
         await Expect(modal.Locator(".reminder-item", new() { HasText = due.ToString("d MMM 15:00", System.Globalization.CultureInfo.InvariantCulture) })).ToContainTextAsync("follow_up");
         await modal.Locator("#template-reminder summary").ClickAsync();
         await modal.Locator("#reminder-when-birthday").ScrollIntoViewIfNeededAsync();
-        await ShotsAsync(page, "conversations-quick-edit-template-reminders");
+        await Artifacts.ShotsAsync(page, "conversations-quick-edit-template-reminders");
 
         var stored = await InWorkspaceAsync((_, db) => db.Reminders.Where(r => r.LeadId == lead).OrderBy(r => r.Id).ToListAsync());
         Assert.Equal(2, stored.Count);
@@ -348,7 +328,7 @@ public sealed class ConversationsTests(ConversationServer server) : BrowserTest(
         await page.GotoAsync("/pipeline?q=" + Uri.EscapeDataString(openName));
         var card = page.Locator("#board .board-card", new() { HasText = openName });
         await Expect(card.Locator(".window-badge")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^WA [23]h left$"));   // 3 h, less the seconds the test took
-        await ShotsAsync(page, "conversations-board-badge");
+        await Artifacts.ShotsAsync(page, "conversations-board-badge");
         await page.GotoAsync("/pipeline?q=" + Uri.EscapeDataString(closedName));
         await Expect(page.Locator("#board .board-card", new() { HasText = closedName }).Locator(".window-badge")).ToHaveTextAsync("WA closed");
 
@@ -403,7 +383,7 @@ public sealed class ConversationsTests(ConversationServer server) : BrowserTest(
         // the thumbnail loads (waited for: the image may still be on its way when the card shows)
         await page.WaitForFunctionAsync("id => { const i = document.querySelector(`.submission-card[data-submission-id='${id}'] img.submission-thumb`); return !!i && i.complete && i.naturalWidth > 0; }",
             id, new() { Timeout = 10_000 });
-        await ShotsAsync(page, "conversations-review-queue");
+        await Artifacts.ShotsAsync(page, "conversations-review-queue");
 
         await card.Locator(".review-note").FillAsync("Matches the bank statement");
         await card.Locator(".review-approve").ClickAsync();

@@ -56,7 +56,7 @@ public sealed class InboxTests(AdminServer server) : BrowserTest(server), IClass
         await page.Keyboard.PressAsync("ArrowUp");
         await Expect(rows.Nth(0)).ToHaveAttributeAsync("aria-selected", "true");
         await Expect(rows.Nth(0)).ToContainTextAsync(first.Name);
-        await ShotsAsync(page, "inbox-now");
+        await Artifacts.ShotsAsync(page, "inbox-now");
 
         // a customer writes meanwhile: the open Inbox shows the lead without a reload (live updates)
         var third = await WaitingLeadAsync("Live Lina", TimeSpan.Zero, TimeSpan.FromHours(1));
@@ -75,18 +75,9 @@ public sealed class InboxTests(AdminServer server) : BrowserTest(server), IClass
         await Expect(row).ToHaveCountAsync(1);
         await Expect(row.Locator(".sla-badge")).ToHaveAttributeAsync("data-sla", "breached");
         await Expect(row).ToContainTextAsync("waiting since");
-        await ShotsAsync(page, "inbox-recovery");
+        await Artifacts.ShotsAsync(page, "inbox-recovery");
         Assert.NotEqual(first.Id, second.Id);
         AssertNothingBroke();
     }
 
-    private static async Task ShotsAsync(IPage page, string name)
-    {
-        foreach (var width in new[] { 1366, 390 })
-        {
-            await page.SetViewportSizeAsync(width, width > 800 ? 900 : 844);
-            await page.ScreenshotAsync(new() { Path = Artifacts.Screenshot($"{name}-{width}"), FullPage = true });
-        }
-        await page.SetViewportSizeAsync(1280, 800);
-    }
 }

@@ -24,27 +24,7 @@ public sealed class ReviewsTests(ConversationServer server) : BrowserTest(server
 
     private ConversationServer Conversations => (ConversationServer)Server;
 
-    private static async Task ShotsAsync(IPage page, string name)
-    {
-        foreach (var width in new[] { 1366, 390 })
-        {
-            await page.SetViewportSizeAsync(width, width > 800 ? 900 : 844);
-            await page.ScreenshotAsync(new() { Path = Artifacts.Screenshot($"{name}-{width}"), FullPage = true });
-        }
-        await page.SetViewportSizeAsync(1280, 800);
-    }
 
-    /// <summary>Waits (bounded) until the fake Graph API received a send matching <paramref name="match"/> (the outbox runs by itself).</summary>
-    private async Task<JsonObject> SentAsync(Func<JsonObject, bool> match)
-    {
-        for (var i = 0; i < 150; i++)
-        {
-            if (Conversations.Graph.SentMessages.FirstOrDefault(match) is { } sent)
-                return sent;
-            await Task.Delay(100);
-        }
-        throw new Xunit.Sdk.XunitException("The fake Graph API received no such message.");
-    }
 
     [Fact]
     public async Task Marking_a_job_won_sends_the_review_request_to_the_provider()
@@ -62,7 +42,7 @@ public sealed class ReviewsTests(ConversationServer server) : BrowserTest(server
         await page.FillAsync("#review-parameters", "{{lead.name}}\n{{review.link}}");
         await page.ClickAsync("#review-settings-save");
         await Expect(page.Locator("#reviews-saved")).ToBeVisibleAsync();
-        await ShotsAsync(page, "reviews-settings");
+        await Artifacts.ShotsAsync(page, "reviews-settings");
 
         await page.GotoAsync($"/leads/{lead}");
         await Expect(page.Locator("#review-status")).ToHaveTextAsync("not requested");
@@ -70,12 +50,12 @@ public sealed class ReviewsTests(ConversationServer server) : BrowserTest(server
         await Expect(page.Locator("#review-status")).ToHaveAttributeAsync("data-status", "sent");
         await Expect(page.Locator("#outcome-won")).ToHaveAttributeAsync("aria-pressed", "true");
 
-        var sent = await SentAsync(m => (string?)m["template"]?["name"] == "review_request");
+        var sent = await Conversations.Graph.SentAsync(m => (string?)m["template"]?["name"] == "review_request");
         var parameters = sent["template"]!["components"]![0]!["parameters"]!.AsArray();
         Assert.Equal(name, (string?)parameters[0]!["text"]);
         var link = (string)parameters[1]!["text"]!;
         Assert.StartsWith(Server.BaseUrl.TrimEnd('/') + "/r/", link);
-        await ShotsAsync(page, "reviews-lead-won");
+        await Artifacts.ShotsAsync(page, "reviews-lead-won");
 
         // the customer opens the link (another browser, nobody signed in): sent on to the review page; the lead says clicked
         var customer = await OpenPageAsync();
@@ -86,7 +66,7 @@ public sealed class ReviewsTests(ConversationServer server) : BrowserTest(server
         await Expect(page.Locator("#review-status")).ToHaveAttributeAsync("data-status", "clicked");
         await page.ClickAsync("#review-completed");
         await Expect(page.Locator("#review-status")).ToHaveAttributeAsync("data-status", "completed");
-        await ShotsAsync(page, "reviews-lead-completed");
+        await Artifacts.ShotsAsync(page, "reviews-lead-completed");
         AssertNothingBroke();
     }
 
@@ -109,7 +89,7 @@ public sealed class ReviewsTests(ConversationServer server) : BrowserTest(server
         await Expect(thumb).ToHaveAttributeAsync("alt", "living-room.png");
         Assert.Equal(240, await thumb.EvaluateAsync<int>("img => img.complete ? img.naturalWidth : new Promise(r => img.onload = () => r(img.naturalWidth))"));
         await Expect(page.Locator("#notes-list a.note-file")).ToContainTextAsync("quote.pdf");
-        await ShotsAsync(page, "notes-photo");
+        await Artifacts.ShotsAsync(page, "notes-photo");
         AssertNothingBroke();
     }
 }

@@ -65,6 +65,18 @@ public sealed class FakeGraphApi : FakeProviderApi
     public IReadOnlyList<JsonObject> SentMessages =>
         Requests.Where(r => r.Method == "POST" && r.Path.EndsWith("/messages", StringComparison.Ordinal)).Select(r => JsonNode.Parse(r.Body)!.AsObject()).ToList();
 
+    /// <summary>Waits (at most 15 s) until a message send matching <paramref name="match"/> has been received (the outbox sends by itself).</summary>
+    public async Task<JsonObject> SentAsync(Func<JsonObject, bool> match)
+    {
+        for (var i = 0; i < 150; i++)
+        {
+            if (SentMessages.FirstOrDefault(match) is { } sent)
+                return sent;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("The fake Graph API received no such message.");
+    }
+
     protected override async Task HandleAsync(HttpContext http)
     {
         var body = await ReadBodyAsync(http);
