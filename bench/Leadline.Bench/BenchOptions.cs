@@ -64,8 +64,12 @@ internal sealed record BenchOptions
     /// <summary>The WhatsApp suite's deliveries are processed while they arrive (the app's worker), or only after the load.</summary>
     public bool IngestProcessDuring { get; init; } = true;
 
-    /// <summary>With <c>--ingest-processing none</c>: the worker stays off and nothing is processed; lost is checked against the stored deliveries.</summary>
-    public bool IngestProcessNothing { get; init; }
+    /// <summary>
+    /// With <c>--ingest-check deliveries</c> the bench does not wait for processing: lost is checked against the stored
+    /// deliveries (duplicates are only removed by processing, so they are not counted); <c>messages</c> (the default)
+    /// waits until every delivery is processed and checks the messages.
+    /// </summary>
+    public bool IngestCheckDeliveries { get; init; }
 
     /// <summary>Messages of the WhatsApp suite's live-page measurement (webhook → SSE event → thread); 0 leaves it out.</summary>
     public int LiveSamples { get; init; } = 200;
@@ -117,10 +121,15 @@ internal sealed record BenchOptions
             IngestProcessDuring = values.GetValueOrDefault("ingest-processing", "during").ToLowerInvariant() switch
             {
                 "during" => true,
-                "after" or "none" => false,
-                _ => throw new ArgumentException("--ingest-processing must be during, after or none."),
+                "after" => false,
+                _ => throw new ArgumentException("--ingest-processing must be during or after."),
             },
-            IngestProcessNothing = values.GetValueOrDefault("ingest-processing", "during").Equals("none", StringComparison.OrdinalIgnoreCase),
+            IngestCheckDeliveries = values.GetValueOrDefault("ingest-check", "messages").ToLowerInvariant() switch
+            {
+                "messages" => false,
+                "deliveries" => true,
+                _ => throw new ArgumentException("--ingest-check must be messages or deliveries."),
+            },
             LiveSamples = Int("live-samples", 200, 0, 100_000),
             Reminders = Int("reminders", 10_000, 0, 1_000_000),
             Cases = values.GetValueOrDefault("cases"),
@@ -134,7 +143,7 @@ internal sealed record BenchOptions
               [--pg "Host=127.0.0.1;Port=5432;Username=postgres"] (or LEADLINE_BENCH_PG)
               [--runs 30] [--warmup 3] [--import 100000] [--import-jobs 3 (alternated synchronous/job imports)] [--budget 20] [--import-timeout 600] [--explain] [--keep] [--reuse NAME (a kept database: a PostgreSQL database's name, or a SQLite file with --db sqlite)] [--skip list,home,export,import] (home: the start page and the work queue) [--cases TEXT (only list cases whose name holds it)]
               [--suite leads|pipeline|dedup|whatsapp|webform|inbox|all] [--reminders 10000]   (pipeline: board, moves, reminder dispatch; dedup: the real-time duplicate check; inbox: the Inbox's queues, first page)
-              [--ingest-seconds 60] [--ingest-concurrency 32] [--ingest-processing during|after|none] [--live-samples 200]   (whatsapp: signed webhook deliveries over loopback, then lost/duplicated, then webhook → open page's live stream; use --leads 1 to skip most seeding)
+              [--ingest-seconds 60] [--ingest-concurrency 32] [--ingest-processing during|after] [--ingest-check messages|deliveries] [--live-samples 200]   (whatsapp: signed webhook deliveries over loopback, then lost/duplicated, then webhook → open page's live stream; use --leads 1 to skip most seeding)
         Prints one Markdown table per database on standard output; progress goes to standard error.
         """;
 }

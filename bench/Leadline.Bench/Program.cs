@@ -119,7 +119,7 @@ internal static class BenchProgram
             {
                 await log.WriteLineAsync($"{database.Name}: WhatsApp webhook ingest for {options.IngestDuration.TotalSeconds:F0} s, {options.IngestConcurrency} senders");
                 var ingest = await new WebhookIngestBench(database, workspaceId)
-                    .RunAsync(options.IngestDuration, options.IngestConcurrency, 2_000, options.IngestProcessDuring, options.IngestProcessNothing, options.LiveSamples, log, ct);
+                    .RunAsync(options.IngestDuration, options.IngestConcurrency, 2_000, options.IngestProcessDuring, options.IngestCheckDeliveries, options.LiveSamples, log, ct);
                 WebhookIngestBench.Print(Console.Out, database.Name, ingest);
             }
             if (options.Suite is "webform" or "all")
