@@ -5,91 +5,12 @@ using Leadline.Pipeline;
 
 namespace Leadline.Leads;
 
-/// <summary>The channel a lead came through.</summary>
-public enum LeadSource
-{
-    Other,
-    Whatsapp,
-    Messenger,
-    Instagram,
-    WebForm,
-    ChatWidget,
-    Sms,
-    Email,
-    Phone,
-    Import,
-    Api,
-    Referral,
-    Event,
-    Partner,
-}
-
-/// <summary>How the enquiry reached us: a channel, by hand (phone, walk-in, typed in), an import or the API.</summary>
-public enum LeadIntakeMode
-{
-    Manual,
-    Whatsapp,
-    Messenger,
-    Instagram,
-    Sms,
-    Email,
-    Webform,
-    Phone,
-    WalkIn,
-    Import,
-    Api,
-}
-
-/// <summary>What should happen next on a lead (the Inbox's queues order by its due time).</summary>
-public enum NextActionType
-{
-    Reply,
-    FollowUp,
-    ReviewRequest,
-}
-
-/// <summary>
-/// The first-response SLA of the customer's latest message: none (nobody is waiting), due (a reply is owed by
-/// <see cref="Lead.SlaDueAt"/>), met (answered in time) or breached (the due time passed first).
-/// </summary>
-public enum SlaState
-{
-    None,
-    Due,
-    Met,
-    Breached,
-}
-
-/// <summary>Where a lead is in the operators' flow: nobody has recorded anything, someone has, or it is closed.</summary>
-public enum LeadFlowStatus
-{
-    None,
-    InProgress,
-    Completed,
-}
-
-/// <summary>How the job went, marked by hand on the lead: done (won or completed), lost, or the customer did not show up.</summary>
-public enum JobOutcome
-{
-    Won,
-    Lost,
-    NoShow,
-}
-
-/// <summary>Where the lead's last review request is: sent, its tracked link clicked, the review written (set by hand). Forward only.</summary>
-public enum ReviewRequestStatus
-{
-    Sent,
-    Clicked,
-    Completed,
-}
-
 /// <summary>
 /// A person or company that enquired. Every change is saved through <see cref="LeadWritePath"/>, which turns it into typed
 /// <see cref="LeadChange"/>s for the reactions (history, lead flow, match keys, live pages); <see cref="Version"/> is the
 /// optimistic-concurrency token (ETag). State that changes by intent changes through the methods at the end.
 /// </summary>
-public sealed class Lead : IWorkspaceOwned, ITimestamped
+public sealed partial class Lead : IWorkspaceOwned, ITimestamped
 {
     public int Id { get; set; }
 
@@ -324,86 +245,6 @@ public sealed class Lead : IWorkspaceOwned, ITimestamped
             FirstResponseAt = at;
     }
 
-    /// <summary>
-    /// The customer wrote at <paramref name="at"/> (the provider's clock, not when the webhook arrived); on WhatsApp that
-    /// also opens the 24-hour customer-service window. Only the customer's own messages count: not statuses, not echoes
-    /// of our replies, not system notices. A message older than the last one known moves nothing back.
-    /// </summary>
-    public void RecordInbound(DateTime at, bool whatsapp)
-    {
-        if (LastInboundAt is null || LastInboundAt < at)
-            LastInboundAt = at;
-        if (whatsapp && (WhatsappInboundAt is null || WhatsappInboundAt < at))
-            WhatsappInboundAt = at;
-        Intents.Add(new LeadWroteIn(this, at));
-    }
-
-    /// <summary>The job's outcome as marked now (the history records old → new).</summary>
-    public void RecordOutcome(JobOutcome outcome, DateTime now)
-    {
-        if (JobOutcome == outcome)
-            return;
-        JobOutcome = outcome;
-        JobOutcomeAt = now;
-    }
-
-    /// <summary>A new review request went out: its status starts again at sent.</summary>
-    public void StartReviewRequest(DateTime now)
-    {
-        ReviewRequestStatus = Leads.ReviewRequestStatus.Sent;
-        ReviewRequestAt = now;
-    }
-
-    /// <summary>The review request moves on to <paramref name="status"/>; false (nothing changes) for a step back or none at all.</summary>
-    public bool AdvanceReviewRequest(ReviewRequestStatus status, DateTime now)
-    {
-        if (ReviewRequestStatus is not { } current || status <= current)
-            return false;
-        ReviewRequestStatus = status;
-        ReviewRequestAt = now;
-        return true;
-    }
-
-    /// <summary>
-    /// The customer wrote at <paramref name="at"/>: unless a reply is already pending, the SLA clock starts (due at
-    /// <paramref name="slaDueAt"/>) and the next action becomes "reply", due now.
-    /// </summary>
-    public void AwaitReply(DateTime at, DateTime slaDueAt)
-    {
-        if (AwaitingReplySince is not null)
-            return;
-        AwaitingReplySince = at;
-        SlaDueAt = slaDueAt;
-        SlaState = SlaState.Due;
-        NextActionType = Leads.NextActionType.Reply;
-        NextActionDueAt = at;
-    }
-
-    /// <summary>
-    /// A reply went out at <paramref name="at"/> (<paramref name="why"/>: what the history says did it): the first response,
-    /// the SLA met or breached, a pending "reply" action done.
-    /// </summary>
-    public void RecordReply(DateTime at, string why)
-    {
-        if (FirstResponseAt is null || FirstResponseAt > at)
-            FirstResponseAt = at;
-        if (AwaitingReplySince is not null)
-        {
-            SlaState = SlaStateAt(at) == SlaState.Breached ? SlaState.Breached : SlaState.Met;
-            AwaitingReplySince = null;
-            if (NextActionType == Leads.NextActionType.Reply)
-                (NextActionType, NextActionDueAt) = (null, null);
-        }
-        Intents.Add(new LeadRepliedTo(this, at, why));
-    }
-
-    /// <summary>The sweeper found the reply overdue.</summary>
-    public void MarkSlaBreached()
-    {
-        SlaState = SlaState.Breached;
-        Intents.Add(new LeadSlaBreached(this));
-    }
-
     /// <summary>A note that closes the lead (a template with "closes the lead") ends its flow.</summary>
     public void CloseByNote(DateTime now) => ClosedAt ??= now;
 
@@ -422,31 +263,4 @@ public sealed class Lead : IWorkspaceOwned, ITimestamped
         FirstResponseAt = duplicates.Append(this).Min(l => l.FirstResponseAt);
         Intents.Add(new LeadMerged(this, duplicates));
     }
-}
-
-/// <summary>One field change of a lead: who, when, field, old → new.</summary>
-public sealed class LeadHistory : IWorkspaceOwned
-{
-    public long Id { get; set; }
-
-    public int WorkspaceId { get; set; }
-
-    public int LeadId { get; set; }
-
-    public Lead? Lead { get; set; }
-
-    public DateTime At { get; set; }
-
-    public int? UserId { get; set; }
-
-    public string UserName { get; set; } = "";
-
-    public string Field { get; set; } = "";
-
-    public string? From { get; set; }
-
-    public string? To { get; set; }
-
-    /// <summary>What did it when it was no person's own edit ("first reply by e-mail"); null otherwise.</summary>
-    public string? Reason { get; set; }
 }
