@@ -92,4 +92,32 @@ public sealed class ReviewsTests(ConversationServer server) : BrowserTest(server
         await Artifacts.ShotsAsync(page, "notes-photo");
         AssertNothingBroke();
     }
+
+    [Fact]
+    public async Task An_admin_adds_a_mailbox_on_the_channels_page_beside_the_whatsapp_number()
+    {
+        var page = await OpenPageAsync();
+        await SignInAsAdminAsync(page);
+        await page.GotoAsync("/settings/channels");
+        await page.ClickAsync("#channel-add-email");
+        await Expect(page.Locator("#channel-form-card")).ToContainTextAsync("New E-mail mailbox");
+        await page.FillAsync("#ch-name", "Office mailbox");
+        await page.FillAsync("#ch-fromAddress", "office@example.com");
+        await page.FillAsync("#ch-smtpHost", "127.0.0.1");
+        await page.FillAsync("#ch-smtpPort", "2525");
+        await page.UncheckAsync("#ch-useTls");
+        await page.FillAsync("#ch-username", "office");
+        await page.FillAsync("#ch-password", "mailbox-password");
+        await Artifacts.ShotsAsync(page, "channels-add-mailbox");
+        await page.ClickAsync("#channel-save");
+
+        var card = page.Locator("[data-kind=email]").Filter(new() { HasText = "Office mailbox" });
+        await Expect(card).ToContainTextAsync("office@example.com · SMTP 127.0.0.1:2525");
+        await Expect(card).ToContainTextAsync("not read: no IMAP server set");
+        await Expect(page.Locator("#channels-flash")).ToContainTextAsync("Saved “Office mailbox”.");
+        await Expect(page.Locator("[data-kind=whatsapp]").First).ToContainTextAsync("Webhook URL");
+        Assert.DoesNotContain("mailbox-password", await page.ContentAsync(), StringComparison.Ordinal);
+        await Artifacts.ShotsAsync(page, "channels");
+        AssertNothingBroke();
+    }
 }

@@ -159,7 +159,8 @@ public static class MessageContent
     }
 
     public static string? FileName(Message m) =>
-        Find(m.Payload, "document") is { ValueKind: JsonValueKind.Object } d ? Text(d, "filename") : null;
+        Find(m.Payload, "document") is { ValueKind: JsonValueKind.Object } d ? Text(d, "filename")
+        : Parse(m.Payload) is { ValueKind: JsonValueKind.Object } root ? Text(root, "fileName") : null;   // an e-mail's attachment
 
     /// <summary>The provider's name of a type Leadline does not know ("Unsupported message: poll").</summary>
     public static string? ProviderType(Message m) =>

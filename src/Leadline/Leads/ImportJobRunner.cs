@@ -80,35 +80,20 @@ public sealed class ImportJobSignal : Common.Background.WakeSignal;
 
 /// <summary>Every instance runs one: jobs queued anywhere, and jobs whose instance died, are run here when this one claims them.</summary>
 public sealed class ImportJobWorker(IServiceScopeFactory scopes, ImportJobSignal signal, TimeProvider clock, IOptions<ImportOptions> options, ILogger<ImportJobWorker> log)
-    : BackgroundService
+    : Common.Background.WokenWorker(signal, clock, log)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override bool Enabled => options.Value.JobsEnabled;
+
+    protected override TimeSpan PollInterval => TimeSpan.FromSeconds(options.Value.JobPollSeconds);
+
+    // a running job whose instance stops is queued again for any instance
+    protected override async Task WorkAsync(CancellationToken ct)
     {
-        if (!options.Value.JobsEnabled)
-            return;
-        try
+        await using var scope = scopes.CreateAsyncScope();
+        var runner = scope.ServiceProvider.GetRequiredService<ImportJobRunner>();
+        while (await runner.RunNextAsync(ct))
         {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                try
-                {
-                    await using var scope = scopes.CreateAsyncScope();
-                    var runner = scope.ServiceProvider.GetRequiredService<ImportJobRunner>();
-                    while (await runner.RunNextAsync(stoppingToken))
-                    {
-                        // the next one, if any
-                    }
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    log.LogError(ex, "The import worker failed; retrying at the next interval");
-                }
-                await signal.WaitAsync(TimeSpan.FromSeconds(options.Value.JobPollSeconds), clock, stoppingToken);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // shutting down: a running job was queued again for any instance
+            // the next one, if any
         }
     }
 }

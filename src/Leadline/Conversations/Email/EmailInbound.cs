@@ -48,7 +48,8 @@ public static class EmailHeaders
 /// the mail it answers (In-Reply-To / References), else the sender's (matched by address, or new with intake mode
 /// e-mail). The timeline shows the mail without quoted history and signature; the payload keeps all of it.
 /// </summary>
-public sealed partial class EmailInbound(InboundRecorder recorder, MessageStatuses statuses, InboundAnnouncer announcer, TimeProvider clock, ILogger<EmailInbound> log)
+public sealed partial class EmailInbound(InboundRecorder recorder, MessageStatuses statuses, InboundAnnouncer announcer, LinkedMedia media, TimeProvider clock,
+    ILogger<EmailInbound> log)
 {
     public async Task<EmailImport> ImportAsync(Channel channel, EmailSettings settings, MimeMessage mail, string fallbackId, CancellationToken ct)
     {
@@ -106,8 +107,54 @@ public sealed partial class EmailInbound(InboundRecorder recorder, MessageStatus
             InReplyTo = threadIds,
         };
         var recorded = await recorder.RecordAsync(channel, sender, message, outcome, ct);
+        await AttachmentsAsync(channel, sender, message, mail, outcome, ct);
         await announcer.AnnounceAsync(outcome, ct);
         return recorded.AlreadyStored ? EmailImport.AlreadyStored : EmailImport.Recorded;
+    }
+
+    /// <summary>
+    /// Each attachment (not the inline pictures of a signature) as a message of its own after the mail's text, on the same
+    /// lead (threaded under the mail), its file kept in the file storage: a photo shows as a picture, anything else as a
+    /// file to download. Stored once per mail and position, like the text.
+    /// </summary>
+    private async Task AttachmentsAsync(Channel channel, InboundSender sender, IncomingMessage mail, MimeMessage mime, InboundOutcome outcome, CancellationToken ct)
+    {
+        var n = 0;
+        foreach (var part in mime.Attachments.OfType<MimePart>())
+        {
+            n++;
+            if (part.Content is null)
+                continue;   // an attachment without a body: nothing to keep
+            var type = part.ContentType.MediaType.ToLowerInvariant() switch
+            {
+                "image" => MessageType.Image,
+                "video" => MessageType.Video,
+                "audio" => MessageType.Audio,
+                _ => MessageType.Document,
+            };
+            // a file name as the sender's program gave it, without a Windows or Unix folder
+            var name = part.FileName is { Length: > 0 } file && file[(file.LastIndexOfAny(['/', '\\']) + 1)..] is { Length: > 0 } bare ? bare : null;
+            var recorded = await recorder.RecordAsync(channel, sender with { Enquiry = null }, new IncomingMessage
+            {
+                ProviderMessageId = $"{mail.ProviderMessageId}/{n}",
+                At = mail.At,
+                Type = type,
+                MediaMimeType = part.ContentType.MimeType,
+                Payload = new JsonObject { ["fileName"] = name, ["mimeType"] = part.ContentType.MimeType, ["ofMessage"] = mail.ProviderMessageId }.ToJsonString(),
+                InReplyTo = [mail.ProviderMessageId, .. mail.InReplyTo],
+            }, outcome, ct);
+            if (recorded.AlreadyStored && !await media.MissingAsync(recorded.MessageId, ct))
+                continue;
+            using var content = new MemoryStream();
+            await part.Content.DecodeToAsync(content, ct);
+            if (content.Length > LinkedMedia.MaxBytes)
+            {
+                await media.SetErrorAsync(recorded.MessageId, $"The attachment is larger than {LinkedMedia.MaxBytes / 1024 / 1024} MB; it was not kept.", ct);
+                continue;
+            }
+            content.Position = 0;
+            await media.KeepAsync(channel.WorkspaceId, recorded.MessageId, content, part.ContentType.MimeType, ct);
+        }
     }
 
     /// <summary>A delivery failure of one of our mails, and why.</summary>

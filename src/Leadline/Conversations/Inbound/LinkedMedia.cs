@@ -44,19 +44,28 @@ public sealed class LinkedMedia(IHttpClientFactory http, IFileStorage storage, L
             await SetErrorAsync(messageId, $"The media is larger than {MaxBytes / 1024 / 1024} MB; it was not kept.", ct);
             return;
         }
+        await using var content = await response.Content.ReadAsStreamAsync(ct);
+        await KeepAsync(workspaceId, messageId, content, response.Content.Headers.ContentType?.MediaType, ct);
+    }
+
+    /// <summary>
+    /// Stores <paramref name="content"/> as the message's media (an e-mail's attachment, or what was fetched), unless the
+    /// message has one already: then the file just written is deleted again.
+    /// </summary>
+    public async Task KeepAsync(int workspaceId, long messageId, Stream content, string? mime, CancellationToken ct)
+    {
         var key = $"messages/{workspaceId}/{messageId}-{Guid.NewGuid():N}";
-        await using (var content = await response.Content.ReadAsStreamAsync(ct))
-            await storage.SaveAsync(key, content, ct);
-        var mime = response.Content.Headers.ContentType?.MediaType;
+        await storage.SaveAsync(key, content, ct);
         var won = await db.Messages.Where(m => m.Id == messageId && m.MediaKey == null)
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.MediaKey, key).SetProperty(m => m.MediaMimeType, m => m.MediaMimeType ?? mime), ct);
         if (won == 0)
         {
             await storage.DeleteAsync(key, ct);
-            log.LogDebug("Media of message {Message} was fetched twice; kept the first", messageId);
+            log.LogDebug("Media of message {Message} was stored twice; kept the first", messageId);
         }
     }
 
-    private Task<int> SetErrorAsync(long messageId, string error, CancellationToken ct) =>
+    /// <summary>Records why a message has no media (too large, refused by the provider).</summary>
+    public Task<int> SetErrorAsync(long messageId, string error, CancellationToken ct) =>
         db.Messages.Where(m => m.Id == messageId).ExecuteUpdateAsync(s => s.SetProperty(m => m.Error, error), ct);
 }

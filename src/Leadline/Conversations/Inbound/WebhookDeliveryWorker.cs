@@ -162,32 +162,14 @@ public sealed class WebhookDeliveryProcessor(IServiceScopeFactory scopes, Databa
 
 /// <summary>Every instance runs one: deliveries stored here are processed at once (woken), others' within a poll.</summary>
 public sealed class WebhookDeliveryWorker(WebhookDeliveryProcessor processor, WebhookDeliverySignal signal, TimeProvider clock, IOptions<WebhookOptions> options,
-    ILogger<WebhookDeliveryWorker> log) : BackgroundService
+    ILogger<WebhookDeliveryWorker> log) : Common.Background.WokenWorker(signal, clock, log)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.Enabled)
-            return;
-        try
-        {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                try
-                {
-                    await processor.RunAllAsync(stoppingToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    log.LogError(ex, "The webhook worker failed; retrying at the next look");
-                }
-                await signal.WaitAsync(TimeSpan.FromSeconds(Math.Max(1, options.Value.PollSeconds)), clock, stoppingToken);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // shutting down: a claimed delivery is taken again when its lease runs out
-        }
-    }
+    protected override bool Enabled => options.Value.Enabled;
+
+    protected override TimeSpan PollInterval => TimeSpan.FromSeconds(Math.Max(1, options.Value.PollSeconds));
+
+    // a claimed delivery whose instance stopped is taken again when its lease runs out
+    protected override Task WorkAsync(CancellationToken ct) => processor.RunAllAsync(ct);
 }
 
 /// <summary>

@@ -16,36 +16,21 @@ public sealed class BulkActionSignal : Common.Background.WakeSignal;
 /// </summary>
 public sealed class BulkActionWorker(
     BulkActionSignal signal, IServiceScopeFactory scopes, TimeProvider clock, Microsoft.Extensions.Options.IOptions<BulkActionOptions> options, ILogger<BulkActionWorker> log)
-    : BackgroundService
+    : Common.Background.WokenWorker(signal, clock, log)
 {
-    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan PollEvery = TimeSpan.FromSeconds(5);
 
     public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override bool Enabled => options.Value.JobsEnabled;
+
+    protected override TimeSpan PollInterval => BulkActionWorker.PollEvery;
+
+    // a running action keeps its committed batches and resumes elsewhere when its heartbeat goes stale
+    protected override async Task WorkAsync(CancellationToken ct)
     {
-        if (!options.Value.JobsEnabled)
-            return;
-        try
+        while (await RunNextAsync(ct))
         {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                try
-                {
-                    while (await RunNextAsync(stoppingToken))
-                    {
-                    }
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    log.LogError(ex, "The bulk action worker failed; looking again shortly");
-                }
-                await signal.WaitAsync(PollInterval, clock, stoppingToken);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // shutting down: a running action keeps its committed batches and resumes elsewhere
         }
     }
 
@@ -56,7 +41,7 @@ public sealed class BulkActionWorker(
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<LeadlineDb>();
-            var now = clock.GetUtcNow().UtcDateTime;
+            var now = Clock.GetUtcNow().UtcDateTime;
             var stale = now - StaleAfter;
             var candidate = await db.BulkActions.IgnoreQueryFilters().AsNoTracking()
                 .Where(a => a.Status == BulkActionStatus.Queued || (a.Status == BulkActionStatus.Running && a.HeartbeatAt < stale))
@@ -78,7 +63,7 @@ public sealed class BulkActionWorker(
         var user = await services.GetRequiredService<LeadlineDb>().Users.FirstOrDefaultAsync(u => u.Id == userId && u.IsActive, ct);
         if (user is null)
         {
-            var now = clock.GetUtcNow().UtcDateTime;
+            var now = Clock.GetUtcNow().UtcDateTime;
             await services.GetRequiredService<LeadlineDb>().BulkActions.Where(a => a.Id == id).ExecuteUpdateAsync(s => s
                 .SetProperty(a => a.Status, BulkActionStatus.Failed).SetProperty(a => a.Error, "The user who started it was deactivated.").SetProperty(a => a.FinishedAt, now), ct);
             return true;

@@ -109,4 +109,37 @@ public sealed class EmailInboundTests
         Assert.Equal(4, await h.WithDbAsync(d => d.Messages.CountAsync()));
         Assert.Equal(1, await h.WithDbAsync(d => d.Leads.CountAsync()));
     }
+
+    [DovecotTheory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task Attachments_are_kept_as_a_photo_and_a_file_on_the_lead_and_a_signature_s_inline_logo_is_not(Db db)
+    {
+        await using var imap = await Dovecot.StartAsync();
+        await using var h = await EmailHarness.StartAsync(db, imap);
+        var png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+        var pdf = System.Text.Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+        var mail = Mail("Ana Leak", "ana@example.org", "Leak under the sink", "", "leak-1@example.org");
+        var body = new BodyBuilder { TextBody = "Photos of the leak and the old quote attached.\n\nAna", HtmlBody = "<p>Photos of the leak and the old quote attached.</p><p>Ana <img src=\"cid:logo@example.org\"></p>" };
+        body.Attachments.Add("leak.png", png, new ContentType("image", "png"));
+        body.Attachments.Add("C:\\Users\\ana\\old quote.pdf", pdf, new ContentType("application", "pdf"));
+        body.LinkedResources.Add("logo.png", png).ContentId = "logo@example.org";
+        mail.Body = body.ToMessageBody();
+        await imap.DeliverAsync(mail);
+        Assert.Equal(1, (await h.PollAsync()).Imported);
+
+        var lead = await h.WithDbAsync(d => d.Leads.SingleAsync(l => l.Email == "ana@example.org"));
+        var messages = await h.WithDbAsync(d => d.Messages.Where(m => m.LeadId == lead.Id).OrderBy(m => m.Id).ToListAsync());
+        Assert.Equal([MessageType.Text, MessageType.Image, MessageType.Document], messages.Select(m => m.Type));
+        Assert.Equal("Photos of the leak and the old quote attached.\n\nAna", messages[0].Text);
+        Assert.Equal(("leak.png", "image/png"), (MessageContent.FileName(messages[1]), messages[1].MediaMimeType));
+        Assert.Equal(("old quote.pdf", "application/pdf"), (MessageContent.FileName(messages[2]), messages[2].MediaMimeType));
+        Assert.Equal(png, await h.Admin.GetByteArrayAsync($"/api/v1/messages/{messages[1].Id}/media"));
+        Assert.Equal(pdf, await h.Admin.GetByteArrayAsync($"/api/v1/messages/{messages[2].Id}/media"));
+        Assert.Contains("Photos of the leak", lead.Enquiry);   // the text, not a file name
+
+        // read again from the start: nothing stored twice, the files kept once
+        await h.WithDbAsync(d => d.EmailMailboxes.ExecuteUpdateAsync(s => s.SetProperty(m => m.LastUid, 0L)));
+        Assert.Equal(0, (await h.PollAsync()).Imported);
+        Assert.Equal(3, await h.WithDbAsync(d => d.Messages.CountAsync(m => m.LeadId == lead.Id)));
+        Assert.Equal(messages[1].MediaKey, await h.WithDbAsync(d => d.Messages.Where(m => m.Id == messages[1].Id).Select(m => m.MediaKey).SingleAsync()));
+    }
 }
