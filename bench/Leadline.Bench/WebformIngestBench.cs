@@ -27,6 +27,7 @@ internal sealed class WebformIngestBench(BenchDatabase database, int workspaceId
         {
             ["Logging:LogLevel:Default"] = "Warning",
             ["Leadline:Webform:RateLimit:Enabled"] = "false",
+            ["Leadline:Webhooks:Enabled"] = "true",   // this app's worker reads the stored submissions (off in the bench's other apps)
         });
         var baseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
