@@ -14,8 +14,12 @@ public enum ChannelFieldType
     Secret,
 }
 
-/// <summary>One input of a channel's form: a setting, or a secret (write-only: a blank input keeps the stored one).</summary>
-public sealed record ChannelField(string Key, string Label, ChannelFieldType Type = ChannelFieldType.Text, bool Required = false, string? Placeholder = null, string? Hint = null);
+/// <summary>
+/// One input of a channel's form: a setting, or a secret (write-only: a blank input keeps the stored one; typed as a
+/// password unless <paramref name="Masked"/> is false, as a user name is).
+/// </summary>
+public sealed record ChannelField(
+    string Key, string Label, ChannelFieldType Type = ChannelFieldType.Text, bool Required = false, string? Placeholder = null, string? Hint = null, bool Masked = true);
 
 /// <summary>What Settings → Channels offers to add for a kind, and the inputs of its form.</summary>
 public sealed record ChannelForm(ChannelKind Kind, string Noun, string Icon, string Explanation, IReadOnlyList<ChannelField> Fields)
@@ -94,7 +98,7 @@ public static class ChannelForms
                 new("useTls", "Use TLS (465/993: from the start; other ports: STARTTLS)", ChannelFieldType.Flag),
                 new("imapHost", "IMAP server", Placeholder: "imap.example.com", Hint: "blank: the inbox is not read"),
                 new("imapPort", "IMAP port", ChannelFieldType.Number, Placeholder: "993"),
-                new("username", "User name", ChannelFieldType.Secret, Required: true),
+                new("username", "User name", ChannelFieldType.Secret, Required: true, Masked: false),
                 new("password", "Password", ChannelFieldType.Secret, Required: true),
             ]),
     ];
