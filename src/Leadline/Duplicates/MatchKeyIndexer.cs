@@ -40,6 +40,9 @@ public sealed class MatchKeyIndexer(LeadlineDb db)
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
             indexed += leads.Count;
+            // on past this batch: a lead with nothing to key on (a name of symbols, no contact details) stays without keys,
+            // and looking from the same place again would find it again, forever
+            afterId = leads[^1].Id;
         }
         return indexed;
     }

@@ -144,6 +144,28 @@ public sealed class DuplicateCheckTests(AppFixture fixture) : IClassFixture<AppF
     }
 
     [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
+    public async Task The_indexer_passes_a_lead_with_nothing_to_key_on_instead_of_looking_at_it_forever(Db db)
+    {
+        var ws = await TestWorkspace.CreateAsync(await fixture.For(db));
+        // a name of symbols and no contact details: no key can be made of it
+        var keyless = (await ws.Admin.CreateLeadAsync(new { name = "—" })).GetProperty("id").GetInt32();
+        var id = (await ws.Admin.CreateLeadAsync(new { name = "Nora Nokeys", email = "nora@nokeys.example" })).GetProperty("id").GetInt32();
+        await using (var scope = ws.Scope(out var ctx))
+        {
+            Assert.Equal(0, await ctx.LeadMatchKeys.CountAsync(k => k.LeadId == keyless));
+            await ctx.LeadMatchKeys.Where(k => k.LeadId == id).ExecuteDeleteAsync();
+        }
+        await using (var scope = ws.App.Services.CreateAsyncScope())
+        {
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            var indexing = scope.ServiceProvider.GetRequiredService<MatchKeyIndexer>().IndexMissingAsync(keyless - 1, limit.Token);
+            Assert.Same(indexing, await Task.WhenAny(indexing, Task.Delay(TimeSpan.FromSeconds(20))));   // it ends
+            Assert.Equal(2, await indexing);
+        }
+        Assert.Equal(id, Assert.Single(await CheckAsync(ws.Admin, new { email = "nora@nokeys.example" })).GetProperty("leadId").GetInt32());
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.All), MemberType = typeof(TestDatabase))]
     public async Task A_hard_deleted_lead_takes_its_keys_with_it(Db db)
     {
         // PostgreSQL: a trigger (script 0014, which dropped the foreign key for the import's speed); SQLite: ON DELETE CASCADE
