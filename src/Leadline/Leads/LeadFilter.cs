@@ -4,20 +4,6 @@ using Microsoft.OpenApi;
 
 namespace Leadline.Leads;
 
-public enum LeadSort
-{
-    CreatedDesc,
-    Created,
-    ScoreDesc,
-    Score,
-    Name,
-    NameDesc,
-    LastActivity,
-    LastActivityDesc,
-    /// <summary>The first-response SLA's due time, soonest first (leads without one last).</summary>
-    SlaDue,
-}
-
 /// <summary>
 /// Every list filter of the API, parsed from the query string; the Leads page uses the same names in its URL,
 /// so a filtered page is a link (<c>/leads?status=new&amp;hot=true</c>).
