@@ -16,6 +16,20 @@ namespace Leadline.EndToEnd;
 /// <summary>The admin server with its Graph API pointed at a local fake, a WhatsApp number and one approved template.</summary>
 public sealed class ConversationServer : AdminServer, IDisposable
 {
+    // a 240×160 picture of a room (a flat photo stand-in), so the preview and the thumbnail look like what agents see
+    public static readonly byte[] RoomPhoto = Convert.FromBase64String(""
+        + "iVBORw0KGgoAAAANSUhEUgAAAPAAAACgCAIAAAC9uXYyAAADR0lEQVR42u3SyW0cVxhG0YrOQTgSReJIFIRFiux5bs6DLWqjEMTV2wso9P/w1Q"
+        + "FuBBdn+Pl+lmIaLBDQEtDSBUB/vJ+lmIaPt7MU0yfokxQT0MoC/ePtJMUEtMJAv56kmIBWFuj/X49STEALaKlf0C9HKabhv5ejFBPQSgN9kGIC"
+        + "Wlmg358PUkxAC2gJaOkSoN+e91JMw9vTXoqpEvTX3a+kYAIaaI0N+vVpX1UY6MKTagENdBjox11VaaDrTqoFNNBZoF8ed1WFgS48qRbQQAMNNN"
+        + "D9gn7YVZUGuu6kWsPzw7aqMNCFJ9UCGmiggQYaaKB1CdBP99uqwkAXnlQLaKDTQG+qigO9UXlAA50F+vF+U1UY6MKTag2Pd5uq0kDXnVQLaKCB"
+        + "BhrobkE/3K2rCgNdeFItoIEOA31eV5UGuu6kWkADnQX6/ryuKgx04Um1gAY6DfSqqjjQK5U33J9WVaWBrjup1nB3WlUVBrrwpFpAAw000EADDb"
+        + "QuAfp8XFYVBrrwpFpAAw000EADDbQuAfp0XFYVBrrwpFrD6bCsKg103Um1PkEvqooDvVB5QAOdBfp4WFQVBrrwpFpAAx0Ger+oKg103Um1gAY6"
+        + "C/RhP68qDHThSbWABhpooIHuF/RuXlUa6LqTag373byqMNCFJ9UCGug00LOq4kDPVB7QQGeB3m1nVYWBLjypFtBAAw000EADrUuA3m5vqwoDXX"
+        + "hSrWG7uZViAlpAS92C3mxupZiAVhjo9Y0UE9DKAr1e30gxAS2gpX5Br26kmIbV6rt66Mvff022ETcCDTTQAhpoAX0J0Mvld/XQlEGPuBFooNNA"
+        + "X6uHpg16tI1AA50FerG8Vg9NGfSIG4fF4lo9NGnQ420EGmigBXS3oOeLK/XQlEGPuBFooMNAz6/UQ5MGPd5GoIHOAj2bX6mHpgx6xI1AA50G+p"
+        + "t6aNqgR9s4zGbf1EOTBj3exuHfr/+oh6YMesSNQAMNtIAGWkADDTTQQAMNtIAGWkADLaCBBhpooIEGWkADLaCBFtBAAw000EADLaCBFtBAC2ig"
+        + "JaAFtAS0BLQEtAS0gJaAloCWgJaAFtAS0BLQEtAS0AJaAloCWgJaQLsgoCWgJaClP+g36pUBC157X7gAAAAASUVORK5CYII=");
+
     public FakeGraphApi Graph { get; } = FakeGraphApi.StartAsync().GetAwaiter().GetResult();
 
     public int ChannelId { get; private set; }
@@ -48,19 +62,6 @@ public sealed class ConversationServer : AdminServer, IDisposable
 /// <summary>The Messages tab, the WhatsApp window on the board and list, replies and templates to the fake Graph API, the review queue.</summary>
 public sealed class ConversationsTests(ConversationServer server) : BrowserTest(server), IClassFixture<ConversationServer>
 {
-    // a 240×160 picture of a room (a flat photo stand-in), so the preview and the thumbnail look like what agents see
-    private static readonly byte[] Png = Convert.FromBase64String(""
-        + "iVBORw0KGgoAAAANSUhEUgAAAPAAAACgCAIAAAC9uXYyAAADR0lEQVR42u3SyW0cVxhG0YrOQTgSReJIFIRFiux5bs6DLWqjEMTV2wso9P/w1Q"
-        + "FuBBdn+Pl+lmIaLBDQEtDSBUB/vJ+lmIaPt7MU0yfokxQT0MoC/ePtJMUEtMJAv56kmIBWFuj/X49STEALaKlf0C9HKabhv5ejFBPQSgN9kGIC"
-        + "Wlmg358PUkxAC2gJaOkSoN+e91JMw9vTXoqpEvTX3a+kYAIaaI0N+vVpX1UY6MKTagENdBjox11VaaDrTqoFNNBZoF8ed1WFgS48qRbQQAMNNN"
-        + "D9gn7YVZUGuu6kWsPzw7aqMNCFJ9UCGmiggQYaaKB1CdBP99uqwkAXnlQLaKDTQG+qigO9UXlAA50F+vF+U1UY6MKTag2Pd5uq0kDXnVQLaKCB"
-        + "BhrobkE/3K2rCgNdeFItoIEOA31eV5UGuu6kWkADnQX6/ryuKgx04Um1gAY6DfSqqjjQK5U33J9WVaWBrjup1nB3WlUVBrrwpFpAAw000EADDb"
-        + "QuAfp8XFYVBrrwpFpAAw000EADDbQuAfp0XFYVBrrwpFrD6bCsKg103Um1PkEvqooDvVB5QAOdBfp4WFQVBrrwpFpAAx0Ger+oKg103Um1gAY6"
-        + "C/RhP68qDHThSbWABhpooIHuF/RuXlUa6LqTag373byqMNCFJ9UCGug00LOq4kDPVB7QQGeB3m1nVYWBLjypFtBAAw000EADrUuA3m5vqwoDXX"
-        + "hSrWG7uZViAlpAS92C3mxupZiAVhjo9Y0UE9DKAr1e30gxAS2gpX5Br26kmIbV6rt66Mvff022ETcCDTTQAhpoAX0J0Mvld/XQlEGPuBFooNNA"
-        + "X6uHpg16tI1AA50FerG8Vg9NGfSIG4fF4lo9NGnQ420EGmigBXS3oOeLK/XQlEGPuBFooMNAz6/UQ5MGPd5GoIHOAj2bX6mHpgx6xI1AA50G+p"
-        + "t6aNqgR9s4zGbf1EOTBj3exuHfr/+oh6YMesSNQAMNtIAGWkADDTTQQAMNtIAGWkADLaCBBhpooIEGWkADLaCBFtBAAw000EADLaCBFtBAC2ig"
-        + "JaAFtAS0BLQEtAS0gJaAloCWgJaAFtAS0BLQEtAS0AJaAloCWgJaQLsgoCWgJaClP+g36pUBC157X7gAAAAASUVORK5CYII=");
 
     private ConversationServer Conversations => (ConversationServer)Server;
 
@@ -125,7 +126,7 @@ public sealed class ConversationsTests(ConversationServer server) : BrowserTest(
     {
         var (lead, name) = await LeadAsync("Wong", TimeSpan.FromHours(1));
         await MessageAsync(lead, MessageDirection.Inbound, MessageType.Text, TimeSpan.FromMinutes(70), "Hello, is the flat in Mong Kok still free?");
-        await MessageAsync(lead, MessageDirection.Inbound, MessageType.Image, TimeSpan.FromMinutes(65), null, png: Png);
+        await MessageAsync(lead, MessageDirection.Inbound, MessageType.Image, TimeSpan.FromMinutes(65), null, png: ConversationServer.RoomPhoto);
         var visit = $"wamid.e2e.visit.{lead}";
         await MessageAsync(lead, MessageDirection.Outbound, MessageType.Text, TimeSpan.FromMinutes(62), "Yes! When would you like to visit?", MessageStatus.Read, byAdmin: true, providerId: visit);
         await MessageAsync(lead, MessageDirection.Outbound, MessageType.Text, TimeSpan.FromMinutes(61), "Here is the floor plan", MessageStatus.Failed, byAdmin: true,
@@ -355,7 +356,7 @@ public sealed class ConversationsTests(ConversationServer server) : BrowserTest(
         var id = await InWorkspaceAsync(async (sp, db) =>
         {
             var key = $"submissions/e2e/{Guid.NewGuid():N}.png";
-            await sp.GetRequiredService<IFileStorage>().SaveAsync(key, new MemoryStream(Png), CancellationToken.None);
+            await sp.GetRequiredService<IFileStorage>().SaveAsync(key, new MemoryStream(ConversationServer.RoomPhoto), CancellationToken.None);
             var now = sp.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
             var s = new Submission
             {

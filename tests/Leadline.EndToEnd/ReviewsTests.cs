@@ -8,20 +8,6 @@ namespace Leadline.EndToEnd;
 /// <summary>Settings → Reviews, marking a job won (the review request reaches the fake Graph API), and a note with a photo.</summary>
 public sealed class ReviewsTests(ConversationServer server) : BrowserTest(server), IClassFixture<ConversationServer>
 {
-    // a 240×160 PNG (the same room picture as the conversation tests use), so the thumbnail shows something
-    private static readonly byte[] Png = Convert.FromBase64String(""
-        + "iVBORw0KGgoAAAANSUhEUgAAAPAAAACgCAIAAAC9uXYyAAADR0lEQVR42u3SyW0cVxhG0YrOQTgSReJIFIRFiux5bs6DLWqjEMTV2wso9P/w1Q"
-        + "FuBBdn+Pl+lmIaLBDQEtDSBUB/vJ+lmIaPt7MU0yfokxQT0MoC/ePtJMUEtMJAv56kmIBWFuj/X49STEALaKlf0C9HKabhv5ejFBPQSgN9kGIC"
-        + "Wlmg358PUkxAC2gJaOkSoN+e91JMw9vTXoqpEvTX3a+kYAIaaI0N+vVpX1UY6MKTagENdBjox11VaaDrTqoFNNBZoF8ed1WFgS48qRbQQAMNNN"
-        + "D9gn7YVZUGuu6kWsPzw7aqMNCFJ9UCGmiggQYaaKB1CdBP99uqwkAXnlQLaKDTQG+qigO9UXlAA50F+vF+U1UY6MKTag2Pd5uq0kDXnVQLaKCB"
-        + "BhrobkE/3K2rCgNdeFItoIEOA31eV5UGuu6kWkADnQX6/ryuKgx04Um1gAY6DfSqqjjQK5U33J9WVaWBrjup1nB3WlUVBrrwpFpAAw000EADDb"
-        + "QuAfp8XFYVBrrwpFpAAw000EADDbQuAfp0XFYVBrrwpFrD6bCsKg103Um1PkEvqooDvVB5QAOdBfp4WFQVBrrwpFpAAx0Ger+oKg103Um1gAY6"
-        + "C/RhP68qDHThSbWABhpooIHuF/RuXlUa6LqTag373byqMNCFJ9UCGug00LOq4kDPVB7QQGeB3m1nVYWBLjypFtBAAw000EADrUuA3m5vqwoDXX"
-        + "hSrWG7uZViAlpAS92C3mxupZiAVhjo9Y0UE9DKAr1e30gxAS2gpX5Br26kmIbV6rt66Mvff022ETcCDTTQAhpoAX0J0Mvld/XQlEGPuBFooNNA"
-        + "X6uHpg16tI1AA50FerG8Vg9NGfSIG4fF4lo9NGnQ420EGmigBXS3oOeLK/XQlEGPuBFooMNAz6/UQ5MGPd5GoIHOAj2bX6mHpgx6xI1AA50G+p"
-        + "t6aNqgR9s4zGbf1EOTBj3exuHfr/+oh6YMesSNQAMNtIAGWkADDTTQQAMNtIAGWkADLaCBBhpooIEGWkADLaCBFtBAAw000EADLaCBFtBAC2ig"
-        + "JaAFtAS0BLQEtAS0gJaAloCWgJaAFtAS0BLQEtAS0AJaAloCWgJaQLsgoCWgJaClP+g36pUBC157X7gAAAAASUVORK5CYII=");
-
     private ConversationServer Conversations => (ConversationServer)Server;
 
 
@@ -79,7 +65,7 @@ public sealed class ReviewsTests(ConversationServer server) : BrowserTest(server
         await page.GotoAsync($"/leads/{lead}?tab=notes");
         await page.FillAsync("#note-text", "The living room before the work");
         await page.SetInputFilesAsync("#note-files", [
-            new FilePayload { Name = "living-room.png", MimeType = "image/png", Buffer = Png },
+            new FilePayload { Name = "living-room.png", MimeType = "image/png", Buffer = ConversationServer.RoomPhoto },
             new FilePayload { Name = "quote.pdf", MimeType = "application/pdf", Buffer = "%PDF-1.4\n%%EOF\n"u8.ToArray() },
         ]);
         await page.ClickAsync("#save-note");
