@@ -69,7 +69,9 @@ public abstract partial class BrowserTest(LeadlineServer server) : IAsyncLifetim
                 lock (_lock)
                     _policyViolations.Add($"page {index}: {m.Text} ({m.Location})");
             }
-            if (m.Type == "error" && !IsKnownAppIssue(m.Location))
+            // a live re-fetch that a newer one replaced (hx-sync="this:replace") is aborted on purpose; htmx logs that as an error
+            var superseded = m.Text.StartsWith("htmx:sendAbort", StringComparison.Ordinal) || m.Text.StartsWith("htmx:afterRequest", StringComparison.Ordinal);
+            if (m.Type == "error" && !superseded && !IsKnownAppIssue(m.Location))
                 Record($"page {index} console: {m.Text} ({m.Location})");
         };
         page.PageError += (_, e) => Record($"page {index} uncaught: {e}");
